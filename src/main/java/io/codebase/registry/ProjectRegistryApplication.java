@@ -1,0 +1,19 @@
+package io.codebase.registry;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Registers code-indexing projects, gives each its own PostgreSQL database, and resolves which project
+ * a caller means. PostgreSQL is the single source of truth; see DESIGN.md for the invariants.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ProjectRegistryApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(ProjectRegistryApplication.class, args);
+	}
+
+}

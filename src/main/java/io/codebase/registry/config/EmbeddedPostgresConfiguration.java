@@ -1,0 +1,81 @@
+package io.codebase.registry.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts a real PostgreSQL server (binaries from Maven Central) when no datasource URL is configured, so
+ * {@code ./mvnw spring-boot:run} works on a machine with only a JDK. Its data directory survives restarts;
+ * the server stops when the application context closes (after the pool that uses it).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
+class EmbeddedPostgresConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException, SQLException {
+		Files.createDirectories(properties.dataDirectory());
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+			.setDataDirectory(properties.dataDirectory())
+			.setCleanDataDirectory(false)
+			.setPGStartupWait(properties.startupTimeout());
+		if (properties.port() != 0) {
+			builder.setPort(properties.port());
+		}
+		EmbeddedPostgres postgres = builder.start();
+		createRegistryDatabaseIfMissing(postgres, properties.database());
+		log.info("Embedded PostgreSQL listening on localhost:{}, data in {}", postgres.getPort(),
+				properties.dataDirectory());
+		return postgres;
+	}
+
+	@Bean
+	@ConfigurationProperties("spring.datasource.hikari")
+	HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties) {
+		return DataSourceBuilder.create()
+			.type(HikariDataSource.class)
+			.url(postgres.getJdbcUrl("postgres", properties.database()))
+			.username("postgres")
+			.password("")
+			.build();
+	}
+
+	private static void createRegistryDatabaseIfMissing(EmbeddedPostgres postgres, String database)
+			throws SQLException {
+		if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
+			throw new IllegalArgumentException("registry.embedded.database must match [a-z][a-z0-9_]{0,62}");
+		}
+		DataSource admin = postgres.getPostgresDatabase();
+		try (Connection connection = admin.getConnection();
+				PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+			exists.setString(1, database);
+			try (ResultSet result = exists.executeQuery(); Statement create = connection.createStatement()) {
+				if (!result.next()) {
+					// Validated above to [a-z][a-z0-9_]*, so the quoted identifier cannot be broken out of.
+					create.execute("CREATE DATABASE \"" + database + "\"");
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.codebase.registry.project;
+
+import io.codebase.registry.web.ApiException;
+
+import org.springframework.http.HttpStatus;
+
+/** The request conflicts with the registry's current state: a taken name, or a project in the wrong state. */
+public class ProjectConflictException extends ApiException {
+
+	ProjectConflictException(String typeSlug, String detail) {
+		super(HttpStatus.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
+	}
+
+	static ProjectConflictException nameTaken(String name) {
+		ProjectConflictException conflict = new ProjectConflictException("project-name-taken",
+				"A project named '" + name + "' already exists (names are unique regardless of case)");
+		conflict.with("name", name);
+		return conflict;
+	}
+
+	static ProjectConflictException wrongState(ProjectView project, String action) {
+		ProjectConflictException conflict = new ProjectConflictException("project-state-conflict",
+				"Project '" + project.name() + "' is " + project.state() + ", so it cannot be " + action);
+		conflict.with("projectId", project.id()).with("state", project.state());
+		return conflict;
+	}
+
+}

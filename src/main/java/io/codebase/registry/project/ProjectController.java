@@ -1,0 +1,136 @@
+package io.codebase.registry.project;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+
+import io.codebase.registry.web.ProblemResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/api/v1/projects", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Projects", description = "Register projects; each gets its own PostgreSQL database.")
+class ProjectController {
+
+	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+	private final ProjectService projects;
+
+	ProjectController(ProjectService projects) {
+		this.projects = projects;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Register a project and create its database",
+			description = "Commits the project in PROVISIONING, creates its database, then commits READY; the database "
+					+ "exists when the 201 is sent. Names are unique regardless of case.")
+	@ApiResponse(responseCode = "201", description = "Created; Location and ETag headers are set.",
+			headers = { @Header(name = "Location", description = "URL of the new project", schema = @Schema(type = "string")),
+					@Header(name = "ETag", description = "Version of the project", schema = @Schema(type = "string")) })
+	@ProblemResponses({ 400, 409, 502 })
+	ResponseEntity<ProjectView> create(@RequestBody CreateProjectRequest request) {
+		ProjectView created = this.projects.create(request);
+		return ResponseEntity.created(URI.create("/api/v1/projects/" + created.id()))
+			.eTag(ETags.of(created.version()))
+			.body(created);
+	}
+
+	@GetMapping("/{idOrName}")
+	@Operation(summary = "Get a project by id or name",
+			description = "Looks the project up by UUID, or by name (case-insensitive). Answers 304 when If-None-Match "
+					+ "holds the current ETag.")
+	@ApiResponse(responseCode = "200", description = "The project, with its ETag.")
+	@ApiResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match.")
+	@ProblemResponses({ 404 })
+	ResponseEntity<ProjectView> get(
+			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
+		ProjectView project = this.projects.get(idOrName);
+		return ResponseEntity.ok().eTag(ETags.of(project.version())).body(project);
+	}
+
+	@GetMapping
+	@Operation(summary = "List projects",
+			description = "Filtered, sorted and paged in the database; the page carries total counts.")
+	@ApiResponse(responseCode = "200", description = "A page of projects.")
+	@ProblemResponses({ 400 })
+	ProjectPage list(
+			@Parameter(description = "Only projects in this provisioning state", example = "READY")
+			@RequestParam(required = false) ProjectState state,
+			@Parameter(description = "Only projects whose name starts with this (case-insensitive)", example = "pay")
+			@RequestParam(required = false) String namePrefix,
+			@Parameter(description = "Zero-based page number", example = "0")
+			@RequestParam(defaultValue = "0") int page,
+			@Parameter(description = "Page size, 1 to registry.projects.max-page-size (default 200)", example = "20")
+			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
+			@Parameter(description = "Sort order, <field>[,asc|desc]; fields: " + ProjectSort.FIELDS, example = "createdAt,desc")
+			@RequestParam(defaultValue = "name") String sort) {
+		return ProjectPage.of(this.projects.list(new ProjectFilter(state, namePrefix), page, size, sort));
+	}
+
+	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
+	@Operation(summary = "Update a project with a JSON merge patch",
+			description = "RFC 7396 merge patch of description, sourcePath and metadata (null removes; metadata objects "
+					+ "merge). Name and database name are immutable. If-Match with the current ETag is required.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = MERGE_PATCH_JSON,
+							schemaProperties = {
+									@SchemaProperty(name = "description", schema = @Schema(type = "string", nullable = true, example = "Card payment APIs")),
+									@SchemaProperty(name = "sourcePath", schema = @Schema(type = "string", nullable = true, example = "/srv/payments")),
+									@SchemaProperty(name = "metadata", schema = @Schema(type = "object", nullable = true, example = "{\"team\": \"payments\"}")) },
+							examples = @ExampleObject(name = "describe", value = "{\"description\": \"Card payment APIs\", \"metadata\": {\"team\": \"payments\", \"obsolete\": null}}"))))
+	@ApiResponse(responseCode = "200", description = "The updated project, with its new ETag.")
+	@ProblemResponses({ 400, 404, 409, 412, 428 })
+	ResponseEntity<ProjectView> update(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
+			@Parameter(description = "The ETag of the version this patch applies to", example = "\"1\"")
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody Map<String, Object> patch) {
+		ProjectView updated = this.projects.update(id, ifMatch, patch);
+		return ResponseEntity.ok().eTag(ETags.of(updated.version())).body(updated);
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Delete a project and drop its database",
+			description = "Commits DELETING, drops the database (disconnecting its sessions), then removes the row. "
+					+ "If-Match is optional; when sent it must hold the current ETag.")
+	@ApiResponse(responseCode = "204", description = "Deleted; the database is gone.")
+	@ProblemResponses({ 404, 409, 412, 502 })
+	ResponseEntity<Void> delete(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
+			@Parameter(description = "Delete only if this is still the current ETag", example = "\"2\"")
+			@RequestHeader(name = "If-Match", required = false) String ifMatch) {
+		this.projects.delete(id, ifMatch);
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/{id}/provision")
+	@Operation(summary = "Retry provisioning of a project",
+			description = "Finishes a FAILED or interrupted provisioning (creates the database if needed, then READY). "
+					+ "A READY project is returned unchanged.")
+	@ApiResponse(responseCode = "200", description = "The project, READY.")
+	@ProblemResponses({ 404, 409, 502 })
+	ResponseEntity<ProjectView> provision(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id) {
+		ProjectView project = this.projects.retryProvisioning(id);
+		return ResponseEntity.ok().eTag(ETags.of(project.version())).body(project);
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.codebase.registry.project;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits of the projects API.
+ *
+ * @param maxMetadataBytes largest metadata document, as UTF-8 JSON
+ * @param maxMetadataDepth deepest nesting of objects and arrays inside metadata
+ * @param defaultPageSize list page size when the caller gives none
+ * @param maxPageSize largest list page a caller may ask for
+ */
+@ConfigurationProperties("registry.projects")
+record ProjectProperties(
+		@DefaultValue("65536") int maxMetadataBytes,
+		@DefaultValue("16") int maxMetadataDepth,
+		@DefaultValue("20") int defaultPageSize,
+		@DefaultValue("200") int maxPageSize) {
+}

@@ -1,0 +1,58 @@
+package io.codebase.registry.provisioning;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The codebase-mcp convention for project database names,
+ * {@code <prefix><name with '-' and ' ' as '_', lower-cased, cut to 30>_<first 8 hex of the id>}, and the
+ * only way an identifier reaches DDL: validated against the managed pattern, then double-quoted.
+ */
+public final class DatabaseNames {
+
+	static final String PREFIX_REGEX = "[a-z][a-z0-9_]{0,19}";
+
+	private static final Pattern PREFIX = Pattern.compile(PREFIX_REGEX);
+
+	/** Same expression as the {@code projects_database_name_rule} CHECK constraint. */
+	private static final Pattern MANAGED_NAME = Pattern.compile("[a-z][a-z0-9_]*_[a-f0-9]{8}");
+
+	private static final int NAME_PART_LENGTH = 30;
+
+	private static final int MAX_IDENTIFIER_LENGTH = 63;
+
+	private DatabaseNames() {
+	}
+
+	/** Derives the database name of a project; the result always satisfies {@link #isManaged(String, String)}. */
+	public static String derive(String prefix, String projectName, UUID id) {
+		String namePart = projectName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+		if (namePart.length() > NAME_PART_LENGTH) {
+			namePart = namePart.substring(0, NAME_PART_LENGTH);
+		}
+		return prefix + namePart + "_" + id.toString().substring(0, 8);
+	}
+
+	/** Whether a database name has the managed shape and prefix, i.e. belongs to a project of this registry. */
+	public static boolean isManaged(String prefix, String databaseName) {
+		return databaseName != null && databaseName.length() <= MAX_IDENTIFIER_LENGTH
+				&& databaseName.startsWith(prefix) && MANAGED_NAME.matcher(databaseName).matches();
+	}
+
+	static boolean isValidPrefix(String prefix) {
+		return prefix != null && PREFIX.matcher(prefix).matches();
+	}
+
+	/**
+	 * Quotes a managed database name for DDL. Managed names hold only {@code [a-z0-9_]}, so no quote or
+	 * other character can end the identifier early; anything else is refused rather than escaped.
+	 */
+	static String quote(String prefix, String databaseName) {
+		if (!isManaged(prefix, databaseName)) {
+			throw new IllegalArgumentException("Not a managed database name: " + databaseName);
+		}
+		return '"' + databaseName + '"';
+	}
+
+}

@@ -1,0 +1,146 @@
+package io.codebase.registry.provisioning;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates and drops project databases. DDL on databases cannot run inside a transaction, so every statement
+ * runs on an autocommit connection: from the registry's pool, or from a small pool of its own when project
+ * databases live on another server ({@code registry.provisioning.url}).
+ */
+@Component
+public class DatabaseProvisioner implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(DatabaseProvisioner.class);
+
+	private static final String DUPLICATE_DATABASE = "42P04";
+
+	private static final String UNIQUE_VIOLATION = "23505";
+
+	private final DataSource admin;
+
+	private final HikariDataSource ownPool;
+
+	private final String prefix;
+
+	private final MeterRegistry meters;
+
+	DatabaseProvisioner(DataSource registryDataSource, ProvisioningProperties properties, MeterRegistry meters) {
+		this.prefix = properties.databasePrefix();
+		this.meters = meters;
+		if (properties.usesSeparateServer()) {
+			this.ownPool = new HikariDataSource();
+			this.ownPool.setPoolName("provisioning");
+			this.ownPool.setJdbcUrl(properties.url());
+			this.ownPool.setUsername(properties.username());
+			this.ownPool.setPassword(properties.password());
+			this.ownPool.setMaximumPoolSize(properties.maxConnections());
+			this.ownPool.setMinimumIdle(0);
+			this.ownPool.setAutoCommit(true);
+			this.admin = this.ownPool;
+		}
+		else {
+			this.ownPool = null;
+			this.admin = registryDataSource;
+		}
+	}
+
+	/** The name a new project's database gets (the codebase-mcp convention, with the configured prefix). */
+	public String databaseNameFor(String projectName, UUID projectId) {
+		return DatabaseNames.derive(this.prefix, projectName, projectId);
+	}
+
+	/**
+	 * Creates the database. A database of that name that already exists is adopted: managed names embed the
+	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt.
+	 */
+	public void createDatabase(String databaseName) {
+		String quoted = DatabaseNames.quote(this.prefix, databaseName);
+		timed("create", () -> {
+			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
+				connection.setAutoCommit(true);
+				statement.execute("CREATE DATABASE " + quoted);
+			}
+			catch (SQLException ex) {
+				if (DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+					log.info("Database {} already exists; adopting it", databaseName);
+					return;
+				}
+				throw failure("CREATE DATABASE " + databaseName, ex);
+			}
+		});
+	}
+
+	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */
+	public void dropDatabase(String databaseName) {
+		String quoted = DatabaseNames.quote(this.prefix, databaseName);
+		timed("drop", () -> {
+			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
+				connection.setAutoCommit(true);
+				statement.execute("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
+			}
+			catch (SQLException ex) {
+				throw failure("DROP DATABASE " + databaseName, ex);
+			}
+		});
+	}
+
+	public boolean databaseExists(String databaseName) {
+		try (Connection connection = this.admin.getConnection();
+				PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+			query.setString(1, databaseName);
+			try (ResultSet result = query.executeQuery()) {
+				return result.next();
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("looking up database " + databaseName, ex);
+		}
+	}
+
+	private void timed(String operation, Runnable action) {
+		long start = System.nanoTime();
+		String result = "failure";
+		try {
+			action.run();
+			result = "success";
+		}
+		finally {
+			Timer.builder("registry.provisioning.duration")
+				.description("Time spent creating and dropping project databases")
+				.tag("operation", operation)
+				.tag("result", result)
+				.register(this.meters)
+				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static ProvisioningException failure(String what, SQLException ex) {
+		return new ProvisioningException(what + " failed: " + ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + ")",
+				ex);
+	}
+
+	@Override
+	public void destroy() {
+		if (this.ownPool != null) {
+			this.ownPool.close();
+		}
+	}
+
+}

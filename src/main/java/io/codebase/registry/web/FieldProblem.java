@@ -1,0 +1,5 @@
+package io.codebase.registry.web;
+
+/** One broken rule of a request, listed in the {@code errors} member of a 400 problem. */
+public record FieldProblem(String field, String message) {
+}

@@ -1,0 +1,100 @@
+package io.codebase.registry.web;
+
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.customizers.OperationCustomizer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+
+/**
+ * The OpenAPI document served at {@code /v3/api-docs} (and committed as {@code openapi.yaml}): service
+ * description, and the problem responses of every operation, all sharing one {@code Problem} schema.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+	private static final String PROBLEM_SCHEMA = "Problem";
+
+	private static final String PROBLEM_JSON = "application/problem+json";
+
+	private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.of(
+			400, "Invalid request: malformed JSON, an unknown field, a wrong type or a broken rule; `errors` lists each field.",
+			404, "No project has this id or name.",
+			409, "Conflicts with the registry's state: the name is taken, or the project is in the wrong state.",
+			412, "If-Match does not hold the current ETag: the project changed since it was read.",
+			413, "The request body is larger than registry.web.max-request-body.",
+			428, "If-Match is required for this operation.",
+			502, "The PostgreSQL server refused to create or drop the project's database; the project keeps the reason in lastError and the step can be retried.",
+			503, "The registry database cannot be reached; retry after the Retry-After seconds.");
+
+	@Bean
+	OpenAPI registryOpenApi() {
+		return new OpenAPI()
+			.info(new Info().title("Project Registry API")
+				.version("v1")
+				.description("Registers code-indexing projects, gives each its own PostgreSQL database, and resolves "
+						+ "which project a caller means. PostgreSQL is the single source of truth; errors are RFC 9457 "
+						+ "problems (application/problem+json).")
+				.license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
+			.servers(List.of(new Server().url("http://localhost:8080").description("A local run (./mvnw spring-boot:run)")))
+			.components(new Components().addSchemas(PROBLEM_SCHEMA, problemSchema()));
+	}
+
+	/** Adds the problem responses named by {@link ProblemResponses}, and 503, to each operation. */
+	@Bean
+	OperationCustomizer problemResponses() {
+		return (operation, handler) -> {
+			ProblemResponses declared = handler.getMethodAnnotation(ProblemResponses.class);
+			int[] statuses = (declared != null) ? declared.value() : new int[0];
+			for (int status : statuses) {
+				operation.getResponses().addApiResponse(String.valueOf(status), problemResponse(status));
+			}
+			operation.getResponses().addApiResponse("503", problemResponse(503));
+			return operation;
+		};
+	}
+
+	private static ApiResponse problemResponse(int status) {
+		return new ApiResponse().description(PROBLEM_DESCRIPTIONS.get(status))
+			.content(new Content().addMediaType(PROBLEM_JSON,
+					new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM_SCHEMA))));
+	}
+
+	private static Schema<?> problemSchema() {
+		Schema<?> fieldProblem = new ObjectSchema().description("A field of the request and the rule it breaks.")
+			.addProperty("field", new StringSchema().description("JSON path of the field.").example("name"))
+			.addProperty("message", new StringSchema().description("What is wrong with it.").example("must not be null"));
+		return new ObjectSchema().description("An RFC 9457 problem: what went wrong, in a form clients can act on.")
+			.addProperty("type", new StringSchema().format("uri")
+				.description("Identifies the kind of problem; stable, switch on it (" + ApiException.TYPE_PREFIX + "<kind>).")
+				.example(ApiException.TYPE_PREFIX + "project-not-found"))
+			.addProperty("title", new StringSchema().description("Short summary of the kind of problem.").example("Project not found"))
+			.addProperty("status", new IntegerSchema().description("The HTTP status code.").example(404))
+			.addProperty("detail", new StringSchema().description("What happened in this case.")
+				.example("No project has the id or name 'payments'"))
+			.addProperty("instance", new StringSchema().format("uri-reference").description("The request path.")
+				.example("/api/v1/projects/payments"))
+			.addProperty("errors", new ArraySchema().items(fieldProblem)
+				.description("For 400: every field that breaks a rule."))
+			.example(Map.of("type", ApiException.TYPE_PREFIX + "project-not-found", "title", "Project not found",
+					"status", HttpStatus.NOT_FOUND.value(), "detail", "No project has the id or name 'payments'",
+					"instance", "/api/v1/projects/payments"));
+	}
+
+}
