@@ -1,0 +1,57 @@
+package io.codebase.registry.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client for tests that need the real server (error pages, filters, status lines). */
+public final class Http {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private final String base;
+
+	public Http(int port) {
+		this.base = "http://localhost:" + port;
+	}
+
+	public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
+			.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (body != null && !headers.containsKey("Content-Type")) {
+			request.header("Content-Type", "application/json");
+		}
+		headers.forEach(request::header);
+		try {
+			return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public HttpResponse<String> get(String path) {
+		return send("GET", path, null, Map.of());
+	}
+
+	public HttpResponse<String> post(String path, String body) {
+		return send("POST", path, body, Map.of());
+	}
+
+	public static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.codebase.registry.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The real PostgreSQL every test talks to: an embedded PostgreSQL 17 started once per JVM, or the external
+ * server named by {@code REGISTRY_TEST_JDBC_URL} (with {@code REGISTRY_TEST_USERNAME} and
+ * {@code REGISTRY_TEST_PASSWORD}); the user needs the CREATEDB and CREATEROLE privileges.
+ */
+public final class TestDatabase {
+
+	private static TestDatabase instance;
+
+	private final String jdbcUrl;
+
+	private final String username;
+
+	private final String password;
+
+	private TestDatabase(String jdbcUrl, String username, String password) {
+		this.jdbcUrl = jdbcUrl;
+		this.username = username;
+		this.password = password;
+	}
+
+	public static synchronized TestDatabase get() {
+		if (instance == null) {
+			instance = start();
+		}
+		return instance;
+	}
+
+	private static TestDatabase start() {
+		String external = System.getenv("REGISTRY_TEST_JDBC_URL");
+		if (external != null && !external.isBlank()) {
+			System.out.println("[TestDatabase] Using the external PostgreSQL at " + external);
+			return new TestDatabase(external, System.getenv().getOrDefault("REGISTRY_TEST_USERNAME", "postgres"),
+					System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
+		}
+		try {
+			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+			try (Connection connection = postgres.getPostgresDatabase().getConnection();
+					Statement statement = connection.createStatement()) {
+				statement.execute("CREATE DATABASE registry_test");
+			}
+			System.out.println("[TestDatabase] Started embedded PostgreSQL on port " + postgres.getPort());
+			return new TestDatabase(postgres.getJdbcUrl("postgres", "registry_test"), "postgres", "");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Spring properties that point an application at this database. */
+	public Map<String, Object> properties() {
+		return Map.of("spring.datasource.url", this.jdbcUrl, "spring.datasource.username", this.username,
+				"spring.datasource.password", this.password);
+	}
+
+	public String jdbcUrl() {
+		return this.jdbcUrl;
+	}
+
+	public String username() {
+		return this.username;
+	}
+
+	public Connection connect() throws SQLException {
+		return DriverManager.getConnection(this.jdbcUrl, this.username, this.password);
+	}
+
+	public boolean databaseExists(String name) {
+		return count("SELECT count(*) FROM pg_database WHERE datname = ?", name) == 1;
+	}
+
+	/** Databases whose name starts with the prefix ({@code _} matches itself). */
+	public long databasesStartingWith(String prefix) {
+		return count("SELECT count(*) FROM pg_database WHERE starts_with(datname, ?)", prefix);
+	}
+
+	public long count(String sql, Object... parameters) {
+		try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+			for (int i = 0; i < parameters.length; i++) {
+				query.setObject(i + 1, parameters[i]);
+			}
+			try (ResultSet result = query.executeQuery()) {
+				result.next();
+				return result.getLong(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public void execute(String sql) {
+		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

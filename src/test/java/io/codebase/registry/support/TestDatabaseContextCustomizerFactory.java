@@ -1,0 +1,32 @@
+package io.codebase.registry.support;
+
+import java.util.List;
+
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/** Points every Spring test context at {@link TestDatabase} (registered in META-INF/spring.factories). */
+class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
+
+	@Override
+	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		return new TestDatabaseCustomizer();
+	}
+
+	/** A record, so that contexts sharing the database are cached and reused as usual. */
+	record TestDatabaseCustomizer() implements ContextCustomizer {
+
+		@Override
+		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+			TestPropertyValues.of(TestDatabase.get().properties().entrySet().stream()
+				.map(entry -> entry.getKey() + "=" + entry.getValue())).applyTo(context);
+		}
+
+	}
+
+}
