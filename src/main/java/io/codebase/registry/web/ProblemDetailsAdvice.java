@@ -5,12 +5,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.PropertyBindingException;
 
@@ -41,6 +41,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+	/** A package-qualified Java name, reduced to its simple name. */
+	private static final Pattern INTERNAL_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
 
 	static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -92,18 +95,32 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return new InvalidRequestException(path(unknown), "is not a known field; known fields: "
 					+ unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
 		}
-		if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+		if (cause instanceof MismatchedInputException mismatch && !isTrailingContent(mismatch)) {
 			return new InvalidRequestException(path(mismatch), "must be " + expected(mismatch.getTargetType()));
 		}
-		if (cause instanceof StreamReadException || cause instanceof JacksonException) {
-			JacksonException jackson = (JacksonException) cause;
+		if (cause instanceof JacksonException jackson) {
 			String where = (jackson.getLocation() != null) ? " at line " + jackson.getLocation().getLineNr()
 					+ ", column " + jackson.getLocation().getColumnNr() : "";
 			return new ApiException(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
-					"The request body is not valid JSON" + where + ": " + jackson.getOriginalMessage());
+					"The request body is not valid JSON" + where + ": " + withoutInternals(jackson.getOriginalMessage()));
 		}
 		return new ApiException(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
 				(cause == null) ? "A JSON request body is required" : "The request body cannot be read");
+	}
+
+	private static boolean isTrailingContent(MismatchedInputException ex) {
+		return ex.getPath().isEmpty() && String.valueOf(ex.getOriginalMessage()).startsWith("Trailing token");
+	}
+
+	/** Parser messages name Java types and settings; callers get the JSON part only. */
+	private static String withoutInternals(String message) {
+		String text = String.valueOf(message);
+		int internals = text.indexOf(" (bound as");
+		if (internals < 0) {
+			internals = text.indexOf(" (for ");
+		}
+		String json = (internals < 0) ? text : text.substring(0, internals);
+		return INTERNAL_NAME.matcher(json).replaceAll("$1");
 	}
 
 	private static String path(JacksonException ex) {

@@ -1,0 +1,146 @@
+package io.codebase.registry;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.codebase.registry.support.Http;
+import io.codebase.registry.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.codebase.registry.support.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every error shape a client can meet, asserted over real HTTP (filters and the servlet error page included):
+ * status, {@code application/problem+json}, body members, no stack trace, and nothing changed in PostgreSQL.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "registry.web.max-request-body=8KB")
+class HttpErrorShapesTest {
+
+	private static final TestDatabase db = TestDatabase.get();
+
+	@LocalServerPort
+	int port;
+
+	Http http;
+
+	long rowsBefore;
+
+	long databasesBefore;
+
+	@BeforeEach
+	void recordState() {
+		this.http = new Http(this.port);
+		this.rowsBefore = db.count("SELECT count(*) FROM projects");
+		this.databasesBefore = db.count("SELECT count(*) FROM pg_database");
+	}
+
+	@AfterEach
+	void nothingChanged() {
+		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(this.rowsBefore);
+		assertThat(db.count("SELECT count(*) FROM pg_database")).isEqualTo(this.databasesBefore);
+	}
+
+	@Test
+	void malformedJson() {
+		JsonNode problem = problem(this.http.post("/api/v1/projects", "{\"name\": "), 400, "malformed-json");
+		assertThat(problem.get("detail").asString()).contains("line 1");
+	}
+
+	@Test
+	void trailingContentAndDuplicateKeysAreMalformed() {
+		problem(this.http.post("/api/v1/projects", "{\"name\": \"a\"} {\"name\": \"b\"}"), 400, null);
+		problem(this.http.post("/api/v1/projects", "{\"name\": \"a\", \"name\": \"b\"}"), 400, "malformed-json");
+	}
+
+	@Test
+	void unknownField() {
+		JsonNode problem = problem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"owner\": \"me\"}"), 400,
+				"invalid-request");
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("owner");
+	}
+
+	@Test
+	void wrongTypes() {
+		JsonNode name = problem(this.http.post("/api/v1/projects", "{\"name\": 42}"), 400, "invalid-request");
+		assertThat(name.get("errors").get(0).get("field").asString()).isEqualTo("name");
+		problem(this.http.post("/api/v1/projects", "{\"name\": true}"), 400, "invalid-request");
+		problem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"metadata\": \"text\"}"), 400, "invalid-request");
+		problem(this.http.post("/api/v1/projects", "[\"name\"]"), 400, "invalid-request");
+	}
+
+	@Test
+	void missingBody() {
+		problem(this.http.send("POST", "/api/v1/projects", null, Map.of("Content-Type", "application/json")), 400,
+				"unreadable-body");
+	}
+
+	@Test
+	void unsupportedMediaType() {
+		problem(this.http.send("POST", "/api/v1/projects", "name=x", Map.of("Content-Type", "text/plain")), 415, null);
+	}
+
+	@Test
+	void methodNotAllowed() {
+		HttpResponse<String> response = this.http.send("PUT", "/api/v1/projects", "{}", Map.of());
+		problem(response, 405, null);
+		assertThat(response.headers().firstValue("Allow")).isPresent();
+	}
+
+	@Test
+	void unknownRoute() {
+		problem(this.http.get("/api/v1/nothing-here"), 404, null);
+		problem(this.http.get("/no/such/page"), 404, null);
+	}
+
+	@Test
+	void invalidIdInPath() {
+		JsonNode problem = problem(this.http.send("DELETE", "/api/v1/projects/not-a-uuid", null, Map.of()), 400,
+				"invalid-request");
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("id");
+	}
+
+	@Test
+	void oversizeBodyWithContentLength() {
+		String body = "{\"name\": \"big\", \"description\": \"" + "x".repeat(9000) + "\"}";
+		problem(this.http.post("/api/v1/projects", body), 413, "request-too-large");
+	}
+
+	@Test
+	void oversizeChunkedBody() throws Exception {
+		byte[] body = ("{\"name\": \"big\", \"description\": \"" + "x".repeat(9000) + "\"}").getBytes(StandardCharsets.UTF_8);
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/v1/projects"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+			.build();
+		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.headers().firstValue("Content-Length")).isEmpty();
+		problem(response, 413, "request-too-large");
+	}
+
+	private static JsonNode problem(HttpResponse<String> response, int status, String typeSlug) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json(response);
+		assertThat(problem.get("status").asInt()).isEqualTo(status);
+		assertThat(problem.get("title").asString()).isNotBlank();
+		assertThat(problem.get("detail").asString()).isNotBlank();
+		assertThat(response.body()).doesNotContain("Exception", "\tat ", "io.codebase");
+		if (typeSlug != null) {
+			assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + typeSlug);
+		}
+		return problem;
+	}
+
+}

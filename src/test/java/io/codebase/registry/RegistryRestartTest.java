@@ -1,0 +1,53 @@
+package io.codebase.registry;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.codebase.registry.project.CreateProjectRequest;
+import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectState;
+import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A restart forgets nothing: a fresh application on the same database finds every project. */
+class RegistryRestartTest {
+
+	@Test
+	void aFreshApplicationSeesEveryProjectTheLastOneCreated() {
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		List<ProjectView> created;
+		try (ConfigurableApplicationContext first = start()) {
+			ProjectService projects = first.getBean(ProjectService.class);
+			created = IntStream.range(0, 5)
+				.mapToObj(i -> projects.create(new CreateProjectRequest("restart " + run + " " + i, null, null, null)))
+				.toList();
+			// Warm the first application's cache; the second must not need it.
+			created.forEach(project -> projects.get(project.name()));
+		}
+
+		try (ConfigurableApplicationContext second = start()) {
+			ProjectService projects = second.getBean(ProjectService.class);
+			for (ProjectView project : created) {
+				assertThat(projects.findById(project.id())).contains(project);
+				assertThat(projects.get(project.name().toUpperCase())).isEqualTo(project);
+				assertThat(project.state()).isEqualTo(ProjectState.READY);
+				assertThat(TestDatabase.get().databaseExists(project.databaseName())).isTrue();
+			}
+		}
+	}
+
+	private static ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(ProjectRegistryApplication.class)
+			.properties(TestDatabase.get().properties())
+			.properties("server.port=0")
+			.run();
+	}
+
+}
