@@ -54,7 +54,7 @@ class EmbeddedPostgresConfiguration {
 	HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties) {
 		return DataSourceBuilder.create()
 			.type(HikariDataSource.class)
-			.url(postgres.getJdbcUrl("postgres", properties.database()))
+			.url("jdbc:postgresql://localhost:" + postgres.getPort() + "/" + properties.database())
 			.username("postgres")
 			.password("")
 			.build();

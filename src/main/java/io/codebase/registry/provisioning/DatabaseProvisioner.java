@@ -54,6 +54,7 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.ownPool.setMinimumIdle(0);
 			this.ownPool.setAutoCommit(true);
 			this.admin = this.ownPool;
+			log.info("Project databases are provisioned on {} as {}", properties.url(), properties.username());
 		}
 		else {
 			this.ownPool = null;

@@ -54,7 +54,7 @@ public final class TestDatabase {
 				statement.execute("CREATE DATABASE registry_test");
 			}
 			System.out.println("[TestDatabase] Started embedded PostgreSQL on port " + postgres.getPort());
-			return new TestDatabase(postgres.getJdbcUrl("postgres", "registry_test"), "postgres", "");
+			return new TestDatabase("jdbc:postgresql://localhost:" + postgres.getPort() + "/registry_test", "postgres", "");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,0 +1,81 @@
+package io.codebase.registry.project;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import io.codebase.registry.support.Http;
+import io.codebase.registry.support.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static io.codebase.registry.support.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real provisioning failure: project databases are created through a login without CREATEDB, on a separate
+ * provisioning connection ({@code registry.provisioning.url}). The project stays FAILED with the server's reason
+ * and a 502; once the privilege is granted, a retry finishes it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ProvisioningFailureTest {
+
+	private static final String ROLE = "registry_no_createdb";
+
+	private static final TestDatabase db = TestDatabase.get();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void provisionWithoutPrivilege(DynamicPropertyRegistry registry) {
+		db.execute("DROP ROLE IF EXISTS " + ROLE);
+		db.execute("CREATE ROLE " + ROLE + " LOGIN NOCREATEDB PASSWORD 'secret'");
+		registry.add("registry.provisioning.url", db::jdbcUrl);
+		registry.add("registry.provisioning.username", () -> ROLE);
+		registry.add("registry.provisioning.password", () -> "secret");
+	}
+
+	@AfterAll
+	static void dropRole() {
+		db.execute("ALTER ROLE " + ROLE + " NOCREATEDB");
+	}
+
+	@Test
+	void aFailedProvisioningIsRecordedAnswered502AndRetryable() {
+		Http http = new Http(this.port);
+		db.execute("ALTER ROLE " + ROLE + " NOCREATEDB");
+		String name = "unprivileged-" + UUID.randomUUID().toString().substring(0, 8);
+
+		HttpResponse<String> failed = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
+
+		JsonNode problem = ProjectApiTest.assertProblem(failed, 502, "provisioning-failed");
+		assertThat(problem.get("detail").asString()).contains("permission denied");
+		String id = problem.get("projectId").asString();
+		assertThat(problem.get("state").asString()).isEqualTo("FAILED");
+		JsonNode row = json(http.get("/api/v1/projects/" + id));
+		assertThat(row.get("state").asString()).isEqualTo("FAILED");
+		assertThat(row.get("lastError").asString()).contains("permission denied");
+		String databaseName = row.get("databaseName").asString();
+		assertThat(db.databaseExists(databaseName)).isFalse();
+		// A retry that fails again changes nothing but the error.
+		ProjectApiTest.assertProblem(http.post("/api/v1/projects/" + id + "/provision", null), 502, "provisioning-failed");
+
+		db.execute("ALTER ROLE " + ROLE + " CREATEDB");
+		HttpResponse<String> retried = http.post("/api/v1/projects/" + id + "/provision", null);
+
+		assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+		assertThat(json(retried).get("state").asString()).isEqualTo("READY");
+		assertThat(json(retried).get("lastError").isNull()).isTrue();
+		assertThat(db.databaseExists(databaseName)).isTrue();
+		assertThat(json(http.get("/api/v1/projects/" + name)).get("state").asString()).isEqualTo("READY");
+		assertThat(http.send("DELETE", "/api/v1/projects/" + id, null, java.util.Map.of()).statusCode()).isEqualTo(204);
+		assertThat(db.databaseExists(databaseName)).isFalse();
+	}
+
+}
