@@ -42,13 +42,13 @@ class ProjectController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Register a project and create its database",
+	@Operation(operationId = "createProject", summary = "Register a project and create its database",
 			description = "Commits the project in PROVISIONING, creates its database, then commits READY; the database "
 					+ "exists when the 201 is sent. Names are unique regardless of case.")
 	@ApiResponse(responseCode = "201", description = "Created; Location and ETag headers are set.",
 			headers = { @Header(name = "Location", description = "URL of the new project", schema = @Schema(type = "string")),
 					@Header(name = "ETag", description = "Version of the project", schema = @Schema(type = "string")) })
-	@ProblemResponses({ 400, 409, 502 })
+	@ProblemResponses({ 400, 409, 413, 502 })
 	ResponseEntity<ProjectView> create(@RequestBody CreateProjectRequest request) {
 		ProjectView created = this.projects.create(request);
 		return ResponseEntity.created(URI.create("/api/v1/projects/" + created.id()))
@@ -57,7 +57,7 @@ class ProjectController {
 	}
 
 	@GetMapping("/{idOrName}")
-	@Operation(summary = "Get a project by id or name",
+	@Operation(operationId = "getProject", summary = "Get a project by id or name",
 			description = "Looks the project up by UUID, or by name (case-insensitive). Answers 304 when If-None-Match "
 					+ "holds the current ETag.")
 	@ApiResponse(responseCode = "200", description = "The project, with its ETag.")
@@ -70,7 +70,7 @@ class ProjectController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List projects",
+	@Operation(operationId = "listProjects", summary = "List projects",
 			description = "Filtered, sorted and paged in the database; the page carries total counts.")
 	@ApiResponse(responseCode = "200", description = "A page of projects.")
 	@ProblemResponses({ 400 })
@@ -89,7 +89,7 @@ class ProjectController {
 	}
 
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
-	@Operation(summary = "Update a project with a JSON merge patch",
+	@Operation(operationId = "updateProject", summary = "Update a project with a JSON merge patch",
 			description = "RFC 7396 merge patch of description, sourcePath and metadata (null removes; metadata objects "
 					+ "merge). Name and database name are immutable. If-Match with the current ETag is required.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
@@ -100,7 +100,7 @@ class ProjectController {
 									@SchemaProperty(name = "metadata", schema = @Schema(type = "object", nullable = true, example = "{\"team\": \"payments\"}")) },
 							examples = @ExampleObject(name = "describe", value = "{\"description\": \"Card payment APIs\", \"metadata\": {\"team\": \"payments\", \"obsolete\": null}}"))))
 	@ApiResponse(responseCode = "200", description = "The updated project, with its new ETag.")
-	@ProblemResponses({ 400, 404, 409, 412, 428 })
+	@ProblemResponses({ 400, 404, 409, 412, 413, 428 })
 	ResponseEntity<ProjectView> update(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
 			@Parameter(description = "The ETag of the version this patch applies to", example = "\"1\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -110,7 +110,7 @@ class ProjectController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Delete a project and drop its database",
+	@Operation(operationId = "deleteProject", summary = "Delete a project and drop its database",
 			description = "Commits DELETING, drops the database (disconnecting its sessions), then removes the row. "
 					+ "If-Match is optional; when sent it must hold the current ETag.")
 	@ApiResponse(responseCode = "204", description = "Deleted; the database is gone.")
@@ -123,7 +123,7 @@ class ProjectController {
 	}
 
 	@PostMapping("/{id}/provision")
-	@Operation(summary = "Retry provisioning of a project",
+	@Operation(operationId = "provisionProject", summary = "Retry provisioning of a project",
 			description = "Finishes a FAILED or interrupted provisioning (creates the database if needed, then READY). "
 					+ "A READY project is returned unchanged.")
 	@ApiResponse(responseCode = "200", description = "The project, READY.")
