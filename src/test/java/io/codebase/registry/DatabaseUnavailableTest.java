@@ -21,9 +21,8 @@ class DatabaseUnavailableTest {
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ProjectRegistryApplication.class)
 			.properties("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-					"spring.datasource.username=postgres", "spring.datasource.hikari.connection-timeout=1000",
-					"server.port=0")
-			.run()) {
+					"spring.datasource.username=postgres", "spring.datasource.hikari.connection-timeout=1000")
+			.run("--server.port=0")) {
 			Http http = new Http(((WebServerApplicationContext) app).getWebServer().getPort());
 			assertThat(http.post("/api/v1/projects", "{\"name\": \"before the outage\"}").statusCode()).isEqualTo(201);
 			assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);

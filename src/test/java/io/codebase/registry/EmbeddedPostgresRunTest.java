@@ -65,8 +65,7 @@ class EmbeddedPostgresRunTest {
 
 	private static ConfigurableApplicationContext start(Path data) {
 		return new SpringApplicationBuilder(ProjectRegistryApplication.class)
-			.properties("registry.embedded.data-directory=" + data, "registry.embedded.port=0", "server.port=0")
-			.run();
+			.run("--registry.embedded.data-directory=" + data, "--registry.embedded.port=0", "--server.port=0");
 	}
 
 	private static Http http(ConfigurableApplicationContext app) {

@@ -46,8 +46,7 @@ class RegistryRestartTest {
 	private static ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(ProjectRegistryApplication.class)
 			.properties(TestDatabase.get().properties())
-			.properties("server.port=0")
-			.run();
+			.run("--server.port=0");
 	}
 
 }

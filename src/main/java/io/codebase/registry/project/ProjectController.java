@@ -95,9 +95,9 @@ class ProjectController {
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = MERGE_PATCH_JSON,
 							schemaProperties = {
-									@SchemaProperty(name = "description", schema = @Schema(type = "string", nullable = true, example = "Card payment APIs")),
-									@SchemaProperty(name = "sourcePath", schema = @Schema(type = "string", nullable = true, example = "/srv/payments")),
-									@SchemaProperty(name = "metadata", schema = @Schema(type = "object", nullable = true, example = "{\"team\": \"payments\"}")) },
+									@SchemaProperty(name = "description", schema = @Schema(types = { "string", "null" }, example = "Card payment APIs")),
+									@SchemaProperty(name = "sourcePath", schema = @Schema(types = { "string", "null" }, example = "/srv/payments")),
+									@SchemaProperty(name = "metadata", schema = @Schema(types = { "object", "null" }, example = "{\"team\": \"payments\"}")) },
 							examples = @ExampleObject(name = "describe", value = "{\"description\": \"Card payment APIs\", \"metadata\": {\"team\": \"payments\", \"obsolete\": null}}"))))
 	@ApiResponse(responseCode = "200", description = "The updated project, with its new ETag.")
 	@ProblemResponses({ 400, 404, 409, 412, 413, 428 })

@@ -30,7 +30,7 @@ final class ProjectSort {
 				.orElseThrow(() -> new InvalidRequestException("sort", "direction must be asc or desc"));
 		}
 		// The id breaks ties, so pages are stable while rows share a state or a timestamp.
-		return Sort.by(direction, attribute).and(Sort.by("id"));
+		return Sort.by(direction, attribute, "id");
 	}
 
 }

@@ -25,7 +25,7 @@ public record ProjectView(
 		@Schema(description = "Provisioning lifecycle; only READY guarantees the database exists.", example = "READY") ProjectState state,
 		@Schema(description = "Indexing lifecycle reported by clients.", example = "NOT_INDEXED") IndexStatus indexStatus,
 		@Schema(description = "Path of the indexed source code, if known.", example = "/home/dev/src/payments", nullable = true) String sourcePath,
-		@Schema(description = "Free-form JSON object.", type = "object", example = "{\"language\": \"java\", \"team\": \"payments\"}") @JsonRawValue String metadata,
+		@Schema(description = "Free-form JSON object.", types = { "object" }, example = "{\"language\": \"java\", \"team\": \"payments\"}") @JsonRawValue String metadata,
 		@Schema(description = "Why the last provisioning step failed; null once it succeeds.", example = "null", nullable = true) String lastError,
 		@Schema(description = "Optimistic-locking version, also sent as the ETag header.", example = "1") long version,
 		@Schema(description = "When the project was registered.", example = "2026-11-23T19:20:14.932Z") Instant createdAt,

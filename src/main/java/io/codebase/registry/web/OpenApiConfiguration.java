@@ -2,7 +2,9 @@ package io.codebase.registry.web;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -80,7 +82,9 @@ class OpenApiConfiguration {
 		Schema<?> fieldProblem = new ObjectSchema().description("A field of the request and the rule it breaks.")
 			.addProperty("field", new StringSchema().description("JSON path of the field.").example("name"))
 			.addProperty("message", new StringSchema().description("What is wrong with it.").example("must not be null"));
-		return new ObjectSchema().description("An RFC 9457 problem: what went wrong, in a form clients can act on.")
+		// A plain schema typed "object" keeps the example a JSON object (ObjectSchema would turn it into a string).
+		return new Schema<>().type("object").types(Set.of("object"))
+			.description("An RFC 9457 problem: what went wrong, in a form clients can act on.")
 			.addProperty("type", new StringSchema().format("uri")
 				.description("Identifies the kind of problem; stable, switch on it (" + ApiException.TYPE_PREFIX + "<kind>).")
 				.example(ApiException.TYPE_PREFIX + "project-not-found"))
@@ -92,9 +96,12 @@ class OpenApiConfiguration {
 				.example("/api/v1/projects/payments"))
 			.addProperty("errors", new ArraySchema().items(fieldProblem)
 				.description("For 400: every field that breaks a rule."))
-			.example(Map.of("type", ApiException.TYPE_PREFIX + "project-not-found", "title", "Project not found",
-					"status", HttpStatus.NOT_FOUND.value(), "detail", "No project has the id or name 'payments'",
-					"instance", "/api/v1/projects/payments"));
+			.example(Json.mapper().createObjectNode()
+				.put("type", ApiException.TYPE_PREFIX + "project-not-found")
+				.put("title", "Project not found")
+				.put("status", HttpStatus.NOT_FOUND.value())
+				.put("detail", "No project has the id or name 'payments'")
+				.put("instance", "/api/v1/projects/payments"));
 	}
 
 }

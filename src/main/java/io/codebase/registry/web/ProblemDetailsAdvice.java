@@ -1,5 +1,9 @@
 package io.codebase.registry.web;
 
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -77,12 +81,33 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		if (isConnectionFailure(ex)) {
+			return databaseUnavailable(ex);
+		}
 		String reference = UUID.randomUUID().toString();
 		log.error("Unexpected error, reference {}", reference, ex);
 		ProblemDetail problem = ApiException.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
 				"Internal error", "An unexpected error occurred; quote reference " + reference + " when reporting it");
 		problem.setProperty("reference", reference);
 		return ResponseEntity.internalServerError().body(problem);
+	}
+
+	/**
+	 * A lost or refused database connection can surface wrapped in anything (a failed rollback, a Hibernate
+	 * exception): look for a connection error anywhere in the chain (SQLSTATE class 08, or a shutdown, 57P0x).
+	 */
+	private static boolean isConnectionFailure(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+					|| cause instanceof ConnectException) {
+				return true;
+			}
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static ApiException describeUnreadableBody(HttpMessageNotReadableException ex) {

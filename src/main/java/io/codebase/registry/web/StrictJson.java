@@ -6,20 +6,21 @@ import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
 
 /**
  * Request bodies are read strictly: an unknown field, a duplicate key, trailing content, or a value of the
  * wrong JSON type (a number where a string belongs) is a 400, never silently dropped or converted.
  */
-@Configuration(proxyBeanMethods = false)
-class StrictJsonConfiguration {
+@Component
+class StrictJson implements JsonMapperBuilderCustomizer {
 
-	@Bean
-	JsonMapperBuilderCustomizer strictJson() {
-		return builder -> builder
+	@Override
+	public void customize(JsonMapper.Builder builder) {
+		builder
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
 					DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -1,0 +1,156 @@
+package io.codebase.registry.project;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import io.codebase.registry.web.WebProperties;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The HTTP mapping of the projects API alone: status codes, headers, bodies and error mapping. The service is a
+ * mock here, so that a refused request can be shown to never reach it; its behaviour on PostgreSQL is covered
+ * by {@link ProjectApiTest}.
+ */
+@WebMvcTest(controllers = ProjectController.class, includeFilters = @ComponentScan.Filter(
+		type = FilterType.ASSIGNABLE_TYPE, classes = JsonMapperBuilderCustomizer.class))
+class ProjectControllerWebTest {
+
+	private static final UUID ID = UUID.fromString("3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11");
+
+	private static final ProjectView PROJECT = new ProjectView(ID, "Payments Service", null,
+			"cb_proj_payments_service_3f6c1a52", ProjectState.READY, IndexStatus.NOT_INDEXED, null, "{\"a\": [1, 2]}",
+			null, 3, Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"));
+
+	@Autowired
+	MockMvc mvc;
+
+	@MockitoBean
+	ProjectService projects;
+
+	@Test
+	void createAnswers201WithLocationETagAndTheRawMetadata() throws Exception {
+		given(this.projects.create(any())).willReturn(PROJECT);
+
+		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"name\": \"Payments Service\", \"metadata\": {\"a\": [1, 2]}}"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", "/api/v1/projects/" + ID))
+			.andExpect(header().string("ETag", "\"3\""))
+			.andExpect(jsonPath("$.metadata.a[1]").value(2))
+			.andExpect(jsonPath("$.createdAt").value("2026-11-23T10:00:00Z"));
+		verify(this.projects).create(new CreateProjectRequest("Payments Service", null, null, Map.of("a", java.util.List.of(1, 2))));
+	}
+
+	@Test
+	void getAnswers304WhenIfNoneMatchHoldsTheETag() throws Exception {
+		given(this.projects.get("Payments Service")).willReturn(PROJECT);
+
+		this.mvc.perform(get("/api/v1/projects/Payments Service").header("If-None-Match", "\"3\""))
+			.andExpect(status().isNotModified());
+		this.mvc.perform(get("/api/v1/projects/Payments Service").header("If-None-Match", "\"2\""))
+			.andExpect(status().isOk())
+			.andExpect(header().string("ETag", "\"3\""));
+	}
+
+	@Test
+	void patchPassesIfMatchAndTheMergePatchThrough() throws Exception {
+		given(this.projects.update(eq(ID), eq("\"3\""), any())).willReturn(PROJECT);
+
+		this.mvc.perform(patch("/api/v1/projects/" + ID).contentType("application/merge-patch+json")
+				.header("If-Match", "\"3\"")
+				.content("{\"description\": null, \"metadata\": {\"a\": 1}}"))
+			.andExpect(status().isOk())
+			.andExpect(header().string("ETag", "\"3\""));
+		Map<String, Object> patch = new java.util.HashMap<>();
+		patch.put("description", null);
+		patch.put("metadata", Map.of("a", 1));
+		verify(this.projects).update(ID, "\"3\"", patch);
+	}
+
+	@Test
+	void deleteAnswers204() throws Exception {
+		this.mvc.perform(delete("/api/v1/projects/" + ID)).andExpect(status().isNoContent());
+		verify(this.projects).delete(ID, null);
+	}
+
+	@Test
+	void refusedBodiesNeverReachTheService() throws Exception {
+		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON).content("{")), 400);
+		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"name\": \"a\", \"extra\": 1}")), 400)
+			.andExpect(jsonPath("$.errors[0].field").value("extra"));
+		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"name\": 1.5}")), 400)
+			.andExpect(jsonPath("$.errors[0].message").value("must be a string"));
+		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.TEXT_PLAIN).content("a")), 415);
+		expectProblem(this.mvc.perform(patch("/api/v1/projects/" + ID).contentType(MediaType.APPLICATION_XML)
+			.content("<a/>")), 415);
+		expectProblem(this.mvc.perform(get("/api/v1/projects").param("state", "NOPE")), 400)
+			.andExpect(jsonPath("$.errors[0].field").value("state"));
+		expectProblem(this.mvc.perform(delete("/api/v1/projects/123")), 400);
+		verifyNoInteractions(this.projects);
+	}
+
+	@Test
+	void serviceErrorsBecomeProblems() throws Exception {
+		given(this.projects.get("gone")).willThrow(new ProjectNotFoundException("gone"));
+		given(this.projects.get("down")).willThrow(new DataAccessResourceFailureException("connection refused"));
+		given(this.projects.get("bug")).willThrow(new IllegalStateException("secret internals"));
+
+		expectProblem(this.mvc.perform(get("/api/v1/projects/gone")), 404)
+			.andExpect(jsonPath("$.type").value("urn:project-registry:problem:project-not-found"));
+		expectProblem(this.mvc.perform(get("/api/v1/projects/down")), 503)
+			.andExpect(header().string("Retry-After", "5"));
+		expectProblem(this.mvc.perform(get("/api/v1/projects/bug")), 500)
+			.andExpect(jsonPath("$.reference").isString())
+			.andExpect(content().string(not(containsString("secret internals"))));
+	}
+
+	/** Configuration properties the web layer binds (the slice does not scan for them). */
+	@TestConfiguration
+	@EnableConfigurationProperties({ WebProperties.class, ProjectProperties.class })
+	static class WebLayerProperties {
+
+	}
+
+	private static ResultActions expectProblem(ResultActions result, int status) throws Exception {
+		return result.andExpect(status().is(status))
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.status").value(status))
+			.andExpect(jsonPath("$.title").isString())
+			.andExpect(jsonPath("$.detail").isString())
+			.andExpect(content().string(not(containsString("Exception"))));
+	}
+
+}
