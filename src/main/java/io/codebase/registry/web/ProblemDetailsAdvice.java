@@ -49,6 +49,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	/** A package-qualified Java name, reduced to its simple name. */
 	private static final Pattern INTERNAL_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
 
+	private static final String CLOSED_CONNECTION = "Connection is closed";
+
 	static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
 	@Override
@@ -94,7 +96,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	/**
 	 * A lost or refused database connection can surface wrapped in anything (a failed rollback, a Hibernate
-	 * exception): look for a connection error anywhere in the chain (SQLSTATE class 08, or a shutdown, 57P0x).
+	 * exception): look for a connection error anywhere in the chain (SQLSTATE class 08, a shutdown, 57P0x, or
+	 * HikariCP's closed-connection error, which carries no SQLSTATE).
 	 */
 	private static boolean isConnectionFailure(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
@@ -102,8 +105,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					|| cause instanceof ConnectException) {
 				return true;
 			}
-			if (cause instanceof SQLException sql && sql.getSQLState() != null
-					&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+			if (cause instanceof SQLException sql && (CLOSED_CONNECTION.equals(sql.getMessage())
+					|| sql.getSQLState() != null
+							&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0")))) {
 				return true;
 			}
 		}
