@@ -62,33 +62,6 @@ class Project {
 				this.sourcePath, this.metadata, this.lastError, this.version, this.createdAt, this.updatedAt);
 	}
 
-	void markReady() {
-		this.state = ProjectState.READY;
-		this.lastError = null;
-		touch();
-	}
-
-	void markFailed(String error) {
-		this.state = ProjectState.FAILED;
-		this.lastError = error;
-		touch();
-	}
-
-	void markProvisioning() {
-		this.state = ProjectState.PROVISIONING;
-		touch();
-	}
-
-	void markDeleting() {
-		this.state = ProjectState.DELETING;
-		touch();
-	}
-
-	void recordDeleteFailure(String error) {
-		this.lastError = error;
-		touch();
-	}
-
 	void describe(String description, String sourcePath, String metadata) {
 		this.description = description;
 		this.sourcePath = sourcePath;
@@ -97,8 +70,12 @@ class Project {
 	}
 
 	private void touch() {
-		// PostgreSQL keeps microseconds; the value returned must equal the value read back.
-		this.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		this.updatedAt = now();
+	}
+
+	/** PostgreSQL keeps microseconds; a time returned must equal the time read back. */
+	static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
 	}
 
 	UUID getId() {

@@ -1,5 +1,7 @@
 package io.codebase.registry.project;
 
+import java.util.UUID;
+
 import io.codebase.registry.web.ApiException;
 
 import org.springframework.http.HttpStatus;
@@ -15,6 +17,28 @@ public class ProjectConflictException extends ApiException {
 		ProjectConflictException conflict = new ProjectConflictException("project-name-taken",
 				"A project named '" + name + "' already exists (names are unique regardless of case)");
 		conflict.with("name", name);
+		return conflict;
+	}
+
+	static ProjectConflictException databaseMismatch(ProjectView project, String wantedDatabase) {
+		ProjectConflictException conflict = new ProjectConflictException("project-database-mismatch",
+				"Project '" + project.name() + "' exists with database " + project.databaseName() + ", not "
+						+ wantedDatabase + "; a project's database is never changed");
+		conflict.with("projectId", project.id()).with("databaseName", project.databaseName());
+		return conflict;
+	}
+
+	static ProjectConflictException databaseTaken(String databaseName) {
+		ProjectConflictException conflict = new ProjectConflictException("database-name-taken",
+				"Database " + databaseName + " belongs to another project");
+		conflict.with("databaseName", databaseName);
+		return conflict;
+	}
+
+	static ProjectConflictException idTaken(UUID id, String name) {
+		ProjectConflictException conflict = new ProjectConflictException("project-id-taken",
+				"Project id " + id + " belongs to a project not named '" + name + "'");
+		conflict.with("projectId", id);
 		return conflict;
 	}
 

@@ -1,5 +1,7 @@
 package io.codebase.registry.project;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,11 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxMetadataDepth deepest nesting of objects and arrays inside metadata
  * @param defaultPageSize list page size when the caller gives none
  * @param maxPageSize largest list page a caller may ask for
+ * @param provisioningWait how long a get-or-create waits for another caller's provisioning of the same project
  */
 @ConfigurationProperties("registry.projects")
 record ProjectProperties(
 		@DefaultValue("65536") int maxMetadataBytes,
 		@DefaultValue("16") int maxMetadataDepth,
 		@DefaultValue("20") int defaultPageSize,
-		@DefaultValue("200") int maxPageSize) {
+		@DefaultValue("200") int maxPageSize,
+		@DefaultValue("10s") Duration provisioningWait) {
 }

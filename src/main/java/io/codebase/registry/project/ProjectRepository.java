@@ -1,5 +1,7 @@
 package io.codebase.registry.project;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +16,20 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 	Optional<Project> findByNameKey(String nameKey);
 
 	boolean existsByNameKey(String nameKey);
+
+	boolean existsByDatabaseName(String databaseName);
+
+	/**
+	 * Moves a project between provisioning states only if it is still in one of {@code from}; concurrent
+	 * callers race on the row lock and exactly one sees 1. Bumps the version like any other write.
+	 */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query("""
+			UPDATE Project p SET p.state = :to, p.lastError = :lastError, p.version = p.version + 1,
+			       p.updatedAt = :now
+			WHERE p.id = :id AND p.state IN :from""")
+	int transition(@Param("id") UUID id, @Param("from") Collection<ProjectState> from, @Param("to") ProjectState to,
+			@Param("lastError") String lastError, @Param("now") Instant now);
 
 	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,

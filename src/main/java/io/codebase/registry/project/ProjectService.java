@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,6 +46,12 @@ public class ProjectService {
 
 	/** Attempts at a database name that no other project holds; a clash needs two 1-in-4-billion coincidences. */
 	private static final int NAME_ATTEMPTS = 3;
+
+	/** States a delete may start from; a project being provisioned is deleted once that ends. */
+	private static final Set<ProjectState> DELETABLE = Set.of(ProjectState.READY, ProjectState.FAILED,
+			ProjectState.DELETING);
+
+	private static final Duration PROVISIONING_POLL = Duration.ofMillis(50);
 
 	private final ProjectRepository repository;
 
@@ -172,21 +179,14 @@ public class ProjectService {
 			if (ifMatch != null && !ETags.matches(ifMatch, project.getVersion())) {
 				throw new VersionMismatchException(ifMatch, project.getVersion());
 			}
-			if (project.getState() == ProjectState.PROVISIONING) {
-				throw ProjectConflictException.wrongState(project.toView(), "deleted until provisioning ends");
-			}
-			project.markDeleting();
-			return saveAndPublish(project);
+			return transition(project.toView(), DELETABLE, ProjectState.DELETING, null, "deleted while provisioning");
 		});
 		try {
 			this.provisioner.dropDatabase(deleting.databaseName());
 		}
 		catch (ProvisioningException ex) {
-			this.writes.commit("delete", tx -> {
-				Project project = load(id);
-				project.recordDeleteFailure(ex.getMessage());
-				return saveAndPublish(project);
-			});
+			this.writes.commit("delete", tx -> transition(deleting, Set.of(ProjectState.DELETING), ProjectState.DELETING,
+					ex.getMessage(), "deleted"));
 			throw new ProvisioningFailedException(id, ProjectState.DELETING, ex.getMessage(),
 					"DELETE /api/v1/projects/" + id);
 		}
@@ -198,6 +198,42 @@ public class ProjectService {
 		log.info("Deleted project {} ({}) and dropped database {}", deleting.name(), id, deleting.databaseName());
 	}
 
+	/**
+	 * The project with this name, created (row, then database) if there is none: idempotent under any
+	 * concurrency, across replicas (invariant 3). A project still being provisioned by another caller is waited
+	 * for (bounded); a FAILED one is provisioned again. Names a database to adopt when the caller gives one.
+	 */
+	public EnsuredProject getOrCreate(EnsureProject wanted) {
+		requireValid(new CreateProjectRequest(wanted.name(), wanted.description(), null, null));
+		long deadline = System.nanoTime() + this.properties.provisioningWait().toNanos();
+		while (true) {
+			Optional<ProjectView> existing = findByName(wanted.name())
+				.filter(project -> project.state() == ProjectState.READY)
+				.or(() -> this.repository.findByNameKey(wanted.name().toLowerCase(Locale.ROOT)).map(Project::toView));
+			if (existing.isEmpty()) {
+				Optional<UUID> inserted = tryInsert(wanted);
+				if (inserted.isPresent()) {
+					return new EnsuredProject(provision(inserted.get()), true);
+				}
+				continue;
+			}
+			ProjectView project = existing.get();
+			if (wanted.databaseName() != null && !wanted.databaseName().equals(project.databaseName())) {
+				throw ProjectConflictException.databaseMismatch(project, wanted.databaseName());
+			}
+			switch (project.state()) {
+				case READY -> {
+					return new EnsuredProject(project, false);
+				}
+				case FAILED -> {
+					return new EnsuredProject(retryProvisioning(project.id()), false);
+				}
+				case DELETING -> throw ProjectConflictException.wrongState(project, "used while it is being deleted");
+				case PROVISIONING -> pause(project, deadline);
+			}
+		}
+	}
+
 	/** Finishes provisioning of a FAILED (or interrupted) project; a READY project is returned as it is. */
 	public ProjectView retryProvisioning(UUID id) {
 		ProjectView current = findCommitted(id);
@@ -205,11 +241,10 @@ public class ProjectService {
 			case READY -> current;
 			case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 			case FAILED, PROVISIONING -> {
-				this.writes.commit("provision", tx -> {
-					Project project = load(id);
-					project.markProvisioning();
-					return saveAndPublish(project);
-				});
+				if (current.state() == ProjectState.FAILED) {
+					this.writes.commit("provision", tx -> this.repository.transition(id, Set.of(ProjectState.FAILED),
+							ProjectState.PROVISIONING, current.lastError(), Project.now()) == 1 ? publish(current) : null);
+				}
 				yield provision(id);
 			}
 		};
@@ -220,13 +255,10 @@ public class ProjectService {
 			UUID id = UUID.randomUUID();
 			String databaseName = this.provisioner.databaseNameFor(request.name(), id);
 			boolean inserted = this.writes.commit("create", tx -> {
-				int rows = this.repository.insertProvisioning(id, request.name(), request.description(),
-						databaseName, request.sourcePath(), metadataJson);
-				if (rows == 1) {
-					this.events.publishEvent(new ProjectChanged(id, null, request.name()));
+				if (insertRow(id, request.name(), request.description(), databaseName, request.sourcePath(), metadataJson)) {
 					return true;
 				}
-				if (this.repository.existsByNameKey(request.name().toLowerCase(Locale.ROOT))) {
+				if (nameTaken(request.name())) {
 					throw ProjectConflictException.nameTaken(request.name());
 				}
 				return false;
@@ -239,32 +271,97 @@ public class ProjectService {
 		throw new IllegalStateException("No free database name for project '" + request.name() + "'");
 	}
 
-	/** Steps 2 and 3 of provisioning: CREATE DATABASE (adopting our own), then READY. */
+	/**
+	 * Inserts the PROVISIONING row of a wanted project, with its id and database name when it names them.
+	 * Empty when another caller inserted the name first (or, rarely, the derived database name was taken).
+	 */
+	private Optional<UUID> tryInsert(EnsureProject wanted) {
+		UUID id = (wanted.id() != null) ? wanted.id() : UUID.randomUUID();
+		String databaseName = (wanted.databaseName() != null) ? wanted.databaseName()
+				: this.provisioner.databaseNameFor(wanted.name(), id);
+		if (!this.provisioner.isManagedName(databaseName)) {
+			throw new InvalidRequestException("databaseName", "must be a managed database name like "
+					+ this.provisioner.databaseNameFor(wanted.name(), id));
+		}
+		boolean inserted = this.writes.commit("create", tx -> {
+			if (insertRow(id, wanted.name(), wanted.description(), databaseName, null, "{}")) {
+				return true;
+			}
+			if (nameTaken(wanted.name())) {
+				return false;
+			}
+			if (wanted.databaseName() != null && this.repository.existsByDatabaseName(databaseName)) {
+				throw ProjectConflictException.databaseTaken(databaseName);
+			}
+			if (wanted.id() != null && this.repository.existsById(id)) {
+				throw ProjectConflictException.idTaken(id, wanted.name());
+			}
+			return false;
+		});
+		return inserted ? Optional.of(id) : Optional.empty();
+	}
+
+	private boolean insertRow(UUID id, String name, String description, String databaseName, String sourcePath,
+			String metadataJson) {
+		if (this.repository.insertProvisioning(id, name, description, databaseName, sourcePath, metadataJson) == 1) {
+			this.events.publishEvent(new ProjectChanged(id, null, name));
+			return true;
+		}
+		return false;
+	}
+
+	private boolean nameTaken(String name) {
+		return this.repository.existsByNameKey(name.toLowerCase(Locale.ROOT));
+	}
+
+	/** Steps 2 and 3 of provisioning: CREATE DATABASE (adopting our own), then READY. Safe to run twice at once. */
 	private ProjectView provision(UUID id) {
 		ProjectView project = findCommitted(id);
 		try {
 			this.provisioner.createDatabase(project.databaseName());
 		}
 		catch (ProvisioningException ex) {
-			this.writes.commit("provision", tx -> {
-				Project failed = load(id);
-				failed.markFailed(ex.getMessage());
-				return saveAndPublish(failed);
-			});
+			this.writes.commit("provision", tx -> transition(project, Set.of(ProjectState.PROVISIONING),
+					ProjectState.FAILED, ex.getMessage(), "marked failed"));
 			throw new ProvisioningFailedException(id, ProjectState.FAILED, ex.getMessage(),
 					"POST /api/v1/projects/" + id + "/provision");
 		}
-		return this.writes.commit("provision", tx -> {
-			Project ready = load(id);
-			ready.markReady();
-			return saveAndPublish(ready);
-		});
+		this.writes.commit("provision", tx -> this.repository.transition(id, Set.of(ProjectState.PROVISIONING),
+				ProjectState.READY, null, Project.now()) == 1 ? publish(project) : null);
+		ProjectView ready = findCommitted(id);
+		if (ready.state() != ProjectState.READY) {
+			throw ProjectConflictException.wrongState(ready, "made READY");
+		}
+		return ready;
 	}
 
-	private ProjectView saveAndPublish(Project project) {
-		this.repository.saveAndFlush(project);
-		this.events.publishEvent(new ProjectChanged(project.getId(), project.getName(), project.getName()));
-		return project.toView();
+	/** A conditional state change, committed with the caller's transaction; refused when the state moved on. */
+	private ProjectView transition(ProjectView project, Set<ProjectState> from, ProjectState to, String lastError,
+			String action) {
+		if (this.repository.transition(project.id(), from, to, lastError, Project.now()) == 0) {
+			throw ProjectConflictException.wrongState(findCommitted(project.id()), action);
+		}
+		publish(project);
+		return findCommitted(project.id());
+	}
+
+	private ProjectView publish(ProjectView project) {
+		this.events.publishEvent(new ProjectChanged(project.id(), project.name(), project.name()));
+		return project;
+	}
+
+	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */
+	private void pause(ProjectView project, long deadline) {
+		if (System.nanoTime() > deadline) {
+			throw new ProjectBusyException(project);
+		}
+		try {
+			Thread.sleep(PROVISIONING_POLL.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ProjectBusyException(project);
+		}
 	}
 
 	private Project load(UUID id) {

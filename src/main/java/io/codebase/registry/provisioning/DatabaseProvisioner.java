@@ -67,6 +67,11 @@ public class DatabaseProvisioner implements DisposableBean {
 		return DatabaseNames.derive(this.prefix, projectName, projectId);
 	}
 
+	/** Whether a database name has the managed shape and this registry's prefix. */
+	public boolean isManagedName(String databaseName) {
+		return DatabaseNames.isManaged(this.prefix, databaseName);
+	}
+
 	/**
 	 * Creates the database. A database of that name that already exists is adopted: managed names embed the
 	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt.
