@@ -1,8 +1,10 @@
 package io.codebase.registry.provisioning;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The codebase-mcp convention for project database names,
@@ -19,6 +21,8 @@ public final class DatabaseNames {
 	private static final Pattern MANAGED_NAME = Pattern.compile("[a-z][a-z0-9_]*_[a-f0-9]{8}");
 
 	private static final int NAME_PART_LENGTH = 30;
+
+	private static final Pattern CREDENTIAL = Pattern.compile("(?i)(user|password|sslpassword)=");
 
 	private static final int MAX_IDENTIFIER_LENGTH = 63;
 
@@ -38,6 +42,22 @@ public final class DatabaseNames {
 	public static boolean isManaged(String prefix, String databaseName) {
 		return databaseName != null && databaseName.length() <= MAX_IDENTIFIER_LENGTH
 				&& databaseName.startsWith(prefix) && MANAGED_NAME.matcher(databaseName).matches();
+	}
+
+	/**
+	 * A PostgreSQL JDBC URL with another database: {@code jdbc:postgresql://hosts/db?params} keeps its hosts and
+	 * parameters, except credentials, which never leave the service.
+	 */
+	static String jdbcUrl(String serverUrl, String databaseName) {
+		int hosts = serverUrl.indexOf("//");
+		int query = serverUrl.indexOf('?');
+		int path = serverUrl.indexOf('/', hosts + 2);
+		int hostsEnd = (path >= 0 && (query < 0 || path < query)) ? path : (query >= 0 ? query : serverUrl.length());
+		String parameters = (query < 0) ? "" : Arrays.stream(serverUrl.substring(query + 1).split("&"))
+			.filter(parameter -> !parameter.isEmpty())
+			.filter(parameter -> !CREDENTIAL.matcher(parameter).lookingAt())
+			.collect(Collectors.joining("&"));
+		return serverUrl.substring(0, hostsEnd) + "/" + databaseName + (parameters.isEmpty() ? "" : "?" + parameters);
 	}
 
 	static boolean isValidPrefix(String prefix) {

@@ -1,12 +1,14 @@
 package io.codebase.registry.provisioning;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -17,6 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,6 +46,9 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	/** JDBC URL of the server that holds project databases; read once, from the pool when not configured. */
+	private final Supplier<String> serverUrl;
+
 	DatabaseProvisioner(DataSource registryDataSource, ProvisioningProperties properties, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
 		this.meters = meters;
@@ -54,17 +62,24 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.ownPool.setMinimumIdle(0);
 			this.ownPool.setAutoCommit(true);
 			this.admin = this.ownPool;
+			this.serverUrl = properties::url;
 			log.info("Project databases are provisioned on {} as {}", properties.url(), properties.username());
 		}
 		else {
 			this.ownPool = null;
 			this.admin = registryDataSource;
+			this.serverUrl = SingletonSupplier.of(() -> registryServerUrl(registryDataSource));
 		}
 	}
 
 	/** The name a new project's database gets (the codebase-mcp convention, with the configured prefix). */
 	public String databaseNameFor(String projectName, UUID projectId) {
 		return DatabaseNames.derive(this.prefix, projectName, projectId);
+	}
+
+	/** The JDBC URL of a project database, without credentials: the server's URL with the database swapped in. */
+	public String jdbcUrlFor(String databaseName) {
+		return DatabaseNames.jdbcUrl(this.serverUrl.get(), databaseName);
 	}
 
 	/** Whether a database name has the managed shape and this registry's prefix. */
@@ -117,6 +132,15 @@ public class DatabaseProvisioner implements DisposableBean {
 		}
 		catch (SQLException ex) {
 			throw failure("looking up database " + databaseName, ex);
+		}
+	}
+
+	private static String registryServerUrl(DataSource dataSource) {
+		try {
+			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new ProvisioningException("Cannot read the registry database URL: " + ex.getMessage(), ex);
 		}
 	}
 

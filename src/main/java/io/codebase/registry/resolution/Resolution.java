@@ -1,0 +1,26 @@
+package io.codebase.registry.resolution;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.codebase.registry.project.ProjectView;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** Which project a caller means, and where its data lives. */
+@Schema(description = "The resolved project, its database and how it was found.",
+		example = """
+				{"project": {"id": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "name": "Payments Service", "state": "READY"},
+				 "databaseName": "cb_proj_payments_service_3f6c1a52",
+				 "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
+				 "tier": "SESSION_CONFIG", "fallback": false, "created": true}""")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Resolution(
+		@Schema(description = "The project.") ProjectView project,
+		@Schema(description = "The project's database.", example = "cb_proj_payments_service_3f6c1a52") String databaseName,
+		@Schema(description = "JDBC URL of the project's database (no credentials).",
+				example = "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52") String jdbcUrl,
+		@Schema(description = "The tier that decided.", example = "SESSION_CONFIG") Tier tier,
+		@Schema(description = "True only for the default workspace: the caller identified no project.", example = "false") boolean fallback,
+		@Schema(description = "True when this resolution created the project (auto-create from a config).", example = "true") boolean created,
+		@Schema(description = "Every tier tried, with explain=true.", nullable = true) List<TraceEntry> trace) {
+}

@@ -1,0 +1,79 @@
+package io.codebase.registry.resolution;
+
+import io.codebase.registry.web.ProblemResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/api/v1/resolutions", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Resolutions", description = "Which project (and database) does a caller mean?")
+class ResolutionController {
+
+	private static final String SESSION_HEADER = "X-Session-Id";
+
+	private final ResolutionService resolutions;
+
+	ResolutionController(ResolutionService resolutions) {
+		this.resolutions = resolutions;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "resolve", summary = "Resolve a project",
+			description = "Tries the tiers in order, first hit wins: EXPLICIT (project id or name; unknown is a 404), "
+					+ "SESSION_CONFIG (the session's .codebase-mcp/config.json, or one sent inline; auto-creates the "
+					+ "project and writes its id back), ACTIVE_PROJECT (the session's, then the workflow service's), "
+					+ "DEFAULT (the default workspace, fallback=true; refused with strict=true).")
+	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
+			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+					schema = @Schema(type = "string")))
+	@ProblemResponses({ 400, 404, 409, 413, 422, 502 })
+	ResponseEntity<Resolution> resolve(
+			@Parameter(description = "Session id, instead of sessionId in the body", example = "mcp-7f3a")
+			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
+			@RequestBody(required = false) ResolutionRequest request) {
+		ResolutionRequest body = (request != null) ? request : new ResolutionRequest(null, null, null, null, null);
+		return respond(new ResolutionRequest(body.project(), ResolutionService.sessionId(body.sessionId(), sessionHeader),
+				body.config(), body.strict(), body.explain()));
+	}
+
+	@GetMapping
+	@Operation(operationId = "resolveByQuery", summary = "Resolve a project (query form, for curl)",
+			description = "The same resolution as POST, without an inline config.")
+	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
+			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+					schema = @Schema(type = "string")))
+	@ProblemResponses({ 400, 404, 409, 422, 502 })
+	ResponseEntity<Resolution> resolveByQuery(
+			@Parameter(description = "Project id or name", example = "Payments Service")
+			@RequestParam(required = false) String project,
+			@Parameter(description = "Session id", example = "mcp-7f3a") @RequestParam(required = false) String session,
+			@Parameter(description = "Session id, instead of the session parameter", example = "mcp-7f3a")
+			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
+			@Parameter(description = "Refuse the default workspace", example = "false")
+			@RequestParam(defaultValue = "false") boolean strict,
+			@Parameter(description = "Include the trace", example = "true")
+			@RequestParam(defaultValue = "false") boolean explain) {
+		return respond(new ResolutionRequest(project, ResolutionService.sessionId(session, sessionHeader), null, strict,
+				explain));
+	}
+
+	private ResponseEntity<Resolution> respond(ResolutionRequest request) {
+		Resolution resolution = this.resolutions.resolve(request);
+		return ResponseEntity.ok().header(ResolutionService.TIER_HEADER, resolution.tier().name()).body(resolution);
+	}
+
+}

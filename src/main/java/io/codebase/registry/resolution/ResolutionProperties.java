@@ -1,0 +1,22 @@
+package io.codebase.registry.resolution;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Project resolution.
+ *
+ * @param defaultProject name of the default workspace project, created at start-up and used only when a caller
+ * identifies nothing
+ * @param configFile the client config file, relative to each directory searched
+ * @param maxConfigDepth how many directories are searched, from the working directory up
+ * @param maxConfigSize largest config file (or inline config) accepted
+ */
+@ConfigurationProperties("registry.resolution")
+public record ResolutionProperties(
+		@DefaultValue("default-workspace") String defaultProject,
+		@DefaultValue(".codebase-mcp/config.json") String configFile,
+		@DefaultValue("20") int maxConfigDepth,
+		@DefaultValue("64KB") DataSize maxConfigSize) {
+}

@@ -1,0 +1,20 @@
+package io.codebase.registry.resolution;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** What one tier did during a resolution. */
+@Schema(description = "One step of a resolution.",
+		example = "{\"tier\": \"SESSION_CONFIG\", \"outcome\": \"HIT\", \"reason\": \"project.name 'Payments Service' in /home/dev/src/payments/.codebase-mcp/config.json\", \"micros\": 412}")
+public record TraceEntry(
+		@Schema(description = "The tier.", example = "SESSION_CONFIG") Tier tier,
+		@Schema(description = "HIT: it decided; MISS: it found nothing; SKIPPED: it had nothing to go on; ERROR: it failed.", example = "HIT") Outcome outcome,
+		@Schema(description = "Why, in words.", example = "project.name 'Payments Service' in /home/dev/src/payments/.codebase-mcp/config.json") String reason,
+		@Schema(description = "Time spent, in microseconds.", example = "412") long micros) {
+
+	public enum Outcome {
+
+		HIT, MISS, SKIPPED, ERROR
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.codebase.registry.session;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Client sessions.
+ *
+ * @param ttl how long a session lives after it was last used (sliding)
+ * @param purgeInterval how often expired sessions are deleted
+ * @param allowedRoots working directories must lie under one of these (after resolving symbolic links)
+ */
+@ConfigurationProperties("registry.sessions")
+public record SessionProperties(
+		@DefaultValue("24h") Duration ttl,
+		@DefaultValue("10m") Duration purgeInterval,
+		@DefaultValue("${user.home}") List<Path> allowedRoots) {
+
+	public SessionProperties {
+		if (ttl.isNegative() || ttl.isZero()) {
+			throw new IllegalArgumentException("registry.sessions.ttl must be positive");
+		}
+		if (allowedRoots.isEmpty()) {
+			throw new IllegalArgumentException("registry.sessions.allowed-roots must name at least one directory");
+		}
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.codebase.registry.session;
+
+import java.util.Optional;
+
+import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.web.InvalidRequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/** Client sessions, kept in PostgreSQL with a sliding expiry so that every replica sees the same ones. */
+@Service
+public class SessionService {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+	private final SessionRepository repository;
+
+	private final WorkingDirectories workingDirectories;
+
+	private final ProjectService projects;
+
+	private final SessionProperties properties;
+
+	SessionService(SessionRepository repository, WorkingDirectories workingDirectories, ProjectService projects,
+			SessionProperties properties) {
+		this.repository = repository;
+		this.workingDirectories = workingDirectories;
+		this.projects = projects;
+		this.properties = properties;
+	}
+
+	/** Sets the working directory (the codebase-mcp {@code set_working_directory} tool), starting the session if new. */
+	public SessionView setWorkingDirectory(String sessionId, String workingDirectory) {
+		SessionId.require(sessionId);
+		String real = this.workingDirectories.require(workingDirectory).toString();
+		return this.repository.putWorkingDirectory(sessionId, real, this.properties.ttl());
+	}
+
+	public SessionView get(String sessionId) {
+		return find(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+	}
+
+	/** The live session, if any; using it extends its life. */
+	public Optional<SessionView> find(String sessionId) {
+		return this.repository.touch(SessionId.require(sessionId), this.properties.ttl());
+	}
+
+	public void delete(String sessionId) {
+		if (!this.repository.delete(SessionId.require(sessionId))) {
+			throw new SessionNotFoundException(sessionId);
+		}
+	}
+
+	/** Makes a project (by id or name) the session's active project; an unknown project is a 404. */
+	public SessionView setActiveProject(String sessionId, String project) {
+		SessionId.require(sessionId);
+		if (project == null || project.isBlank()) {
+			throw new InvalidRequestException("project", "must name a project by id or name");
+		}
+		ProjectView active = this.projects.get(project);
+		return this.repository.putActiveProject(sessionId, active.id(), this.properties.ttl());
+	}
+
+	public SessionView clearActiveProject(String sessionId) {
+		return this.repository.clearActiveProject(SessionId.require(sessionId), this.properties.ttl())
+			.orElseThrow(() -> new SessionNotFoundException(sessionId));
+	}
+
+	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",
+			initialDelayString = "${registry.sessions.purge-interval:10m}")
+	void purgeExpired() {
+		int purged = this.repository.deleteExpired();
+		if (purged > 0) {
+			log.info("Purged {} expired sessions", purged);
+		}
+	}
+
+}
