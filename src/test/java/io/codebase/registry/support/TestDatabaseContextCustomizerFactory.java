@@ -9,7 +9,10 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 
-/** Points every Spring test context at {@link TestDatabase} (registered in META-INF/spring.factories). */
+/**
+ * Points every Spring test context at {@link TestDatabase}, with {@link TestWorkspace} as the only allowed root
+ * for working directories (registered in META-INF/spring.factories).
+ */
 class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
 
 	@Override
@@ -24,7 +27,9 @@ class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
 			TestPropertyValues.of(TestDatabase.get().properties().entrySet().stream()
-				.map(entry -> entry.getKey() + "=" + entry.getValue())).applyTo(context);
+				.map(entry -> entry.getKey() + "=" + entry.getValue()))
+				.and("registry.sessions.allowed-roots=" + TestWorkspace.ROOT)
+				.applyTo(context);
 		}
 
 	}

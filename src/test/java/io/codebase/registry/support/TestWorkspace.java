@@ -1,0 +1,64 @@
+package io.codebase.registry.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The directory tree clients "work in" during tests: the only allowed root of every test context
+ * ({@code registry.sessions.allowed-roots}), created once per JVM.
+ */
+public final class TestWorkspace {
+
+	public static final Path ROOT = create();
+
+	/** The fixtures of the systems this service replaces (../shared/fixtures). */
+	public static final Path FIXTURES = Path.of("..", "shared", "fixtures").toAbsolutePath().normalize();
+
+	private TestWorkspace() {
+	}
+
+	/** A fresh directory under the root, for one test. */
+	public static Path newDirectory(String label) {
+		try {
+			return Files.createDirectories(ROOT.resolve(label + "-" + UUID.randomUUID().toString().substring(0, 8)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Writes {@code .codebase-mcp/config.json} in a directory (writable, as clients leave it). */
+	public static Path writeConfig(Path directory, String json) {
+		try {
+			Path config = Files.createDirectories(directory.resolve(".codebase-mcp")).resolve("config.json");
+			Files.writeString(config, json, StandardCharsets.UTF_8);
+			return config;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public static String fixture(String name) {
+		try {
+			return Files.readString(FIXTURES.resolve(name), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Path create() {
+		try {
+			return Files.createTempDirectory("registry-workspace").toRealPath();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
