@@ -1,6 +1,7 @@
 package io.codebase.registry;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import io.codebase.registry.support.Http;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -29,8 +30,8 @@ class DatabaseUnavailableTest {
 
 			postgres.close();
 
-			for (HttpResponse<String> response : new HttpResponse[] { http.get("/api/v1/projects"),
-					http.post("/api/v1/projects", "{\"name\": \"during the outage\"}") }) {
+			for (HttpResponse<String> response : List.of(http.get("/api/v1/projects"),
+					http.post("/api/v1/projects", "{\"name\": \"during the outage\"}"))) {
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
 				assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 				assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
