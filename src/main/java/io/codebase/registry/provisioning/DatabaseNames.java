@@ -65,11 +65,13 @@ public final class DatabaseNames {
 	}
 
 	/**
-	 * Quotes a managed database name for DDL. Managed names hold only {@code [a-z0-9_]}, so no quote or
-	 * other character can end the identifier early; anything else is refused rather than escaped.
+	 * Quotes a database name of managed shape for DDL. Such names hold only {@code [a-z0-9_]}, so no quote or
+	 * other character can end the identifier early; anything else is refused rather than escaped. The prefix is
+	 * not checked, so projects created under an earlier {@code database-prefix} can still be dropped.
 	 */
-	static String quote(String prefix, String databaseName) {
-		if (!isManaged(prefix, databaseName)) {
+	static String quote(String databaseName) {
+		if (databaseName == null || databaseName.length() > MAX_IDENTIFIER_LENGTH
+				|| !MANAGED_NAME.matcher(databaseName).matches()) {
 			throw new IllegalArgumentException("Not a managed database name: " + databaseName);
 		}
 		return '"' + databaseName + '"';

@@ -92,7 +92,7 @@ public class DatabaseProvisioner implements DisposableBean {
 	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt.
 	 */
 	public void createDatabase(String databaseName) {
-		String quoted = DatabaseNames.quote(this.prefix, databaseName);
+		String quoted = DatabaseNames.quote(databaseName);
 		timed("create", () -> {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
@@ -110,7 +110,7 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */
 	public void dropDatabase(String databaseName) {
-		String quoted = DatabaseNames.quote(this.prefix, databaseName);
+		String quoted = DatabaseNames.quote(databaseName);
 		timed("drop", () -> {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);

@@ -45,16 +45,19 @@ class DatabaseNamesTest {
 			String database = DatabaseNames.derive("cb_proj_", name.toString(), UUID.randomUUID());
 			assertThat(DatabaseNames.isManaged("cb_proj_", database)).as(database).isTrue();
 			assertThat(database.length()).isLessThanOrEqualTo(63);
-			assertThat(DatabaseNames.quote("cb_proj_", database)).isEqualTo('"' + database + '"');
+			assertThat(DatabaseNames.quote(database)).isEqualTo('"' + database + '"');
 		}
 	}
 
 	@Test
 	void quotingRefusesAnythingButAManagedName() {
 		for (String hostile : new String[] { "x\"; DROP DATABASE postgres; --", "postgres", "cb_proj_x_3F6C1A52",
-				"cb_proj_x", "other_x_3f6c1a52", "cb_proj_" + "a".repeat(60) + "_3f6c1a52", "cb_proj_a b_3f6c1a52" }) {
-			assertThatIllegalArgumentException().as(hostile).isThrownBy(() -> DatabaseNames.quote("cb_proj_", hostile));
+				"cb_proj_x", "cb_proj_" + "a".repeat(60) + "_3f6c1a52", "cb_proj_a b_3f6c1a52", "_x_3f6c1a52", null }) {
+			assertThatIllegalArgumentException().as(hostile).isThrownBy(() -> DatabaseNames.quote(hostile));
 		}
+		// A project created under an earlier prefix can still be dropped; adoption needs the current one.
+		assertThat(DatabaseNames.quote("old_x_3f6c1a52")).isEqualTo("\"old_x_3f6c1a52\"");
+		assertThat(DatabaseNames.isManaged("cb_proj_", "old_x_3f6c1a52")).isFalse();
 	}
 
 	@Test
