@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,59 +54,59 @@ class HttpErrorShapesTest {
 
 	@Test
 	void malformedJson() {
-		JsonNode problem = problem(this.http.post("/api/v1/projects", "{\"name\": "), 400, "malformed-json");
+		JsonNode problem = assertProblem(this.http.post("/api/v1/projects", "{\"name\": "), 400, "malformed-json");
 		assertThat(problem.get("detail").asString()).contains("line 1");
 	}
 
 	@Test
 	void trailingContentAndDuplicateKeysAreMalformed() {
-		problem(this.http.post("/api/v1/projects", "{\"name\": \"a\"} {\"name\": \"b\"}"), 400, null);
-		problem(this.http.post("/api/v1/projects", "{\"name\": \"a\", \"name\": \"b\"}"), 400, "malformed-json");
+		assertProblem(this.http.post("/api/v1/projects", "{\"name\": \"a\"} {\"name\": \"b\"}"), 400, null);
+		assertProblem(this.http.post("/api/v1/projects", "{\"name\": \"a\", \"name\": \"b\"}"), 400, "malformed-json");
 	}
 
 	@Test
 	void unknownField() {
-		JsonNode problem = problem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"owner\": \"me\"}"), 400,
+		JsonNode problem = assertProblem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"owner\": \"me\"}"), 400,
 				"invalid-request");
 		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("owner");
 	}
 
 	@Test
 	void wrongTypes() {
-		JsonNode name = problem(this.http.post("/api/v1/projects", "{\"name\": 42}"), 400, "invalid-request");
+		JsonNode name = assertProblem(this.http.post("/api/v1/projects", "{\"name\": 42}"), 400, "invalid-request");
 		assertThat(name.get("errors").get(0).get("field").asString()).isEqualTo("name");
-		problem(this.http.post("/api/v1/projects", "{\"name\": true}"), 400, "invalid-request");
-		problem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"metadata\": \"text\"}"), 400, "invalid-request");
-		problem(this.http.post("/api/v1/projects", "[\"name\"]"), 400, "invalid-request");
+		assertProblem(this.http.post("/api/v1/projects", "{\"name\": true}"), 400, "invalid-request");
+		assertProblem(this.http.post("/api/v1/projects", "{\"name\": \"ok\", \"metadata\": \"text\"}"), 400, "invalid-request");
+		assertProblem(this.http.post("/api/v1/projects", "[\"name\"]"), 400, "invalid-request");
 	}
 
 	@Test
 	void missingBody() {
-		problem(this.http.send("POST", "/api/v1/projects", null, Map.of("Content-Type", "application/json")), 400,
+		assertProblem(this.http.send("POST", "/api/v1/projects", null, Map.of("Content-Type", "application/json")), 400,
 				"unreadable-body");
 	}
 
 	@Test
 	void unsupportedMediaType() {
-		problem(this.http.send("POST", "/api/v1/projects", "name=x", Map.of("Content-Type", "text/plain")), 415, null);
+		assertProblem(this.http.send("POST", "/api/v1/projects", "name=x", Map.of("Content-Type", "text/plain")), 415, null);
 	}
 
 	@Test
 	void methodNotAllowed() {
 		HttpResponse<String> response = this.http.send("PUT", "/api/v1/projects", "{}", Map.of());
-		problem(response, 405, null);
+		assertProblem(response, 405, null);
 		assertThat(response.headers().firstValue("Allow")).isPresent();
 	}
 
 	@Test
 	void unknownRoute() {
-		problem(this.http.get("/api/v1/nothing-here"), 404, null);
-		problem(this.http.get("/no/such/page"), 404, null);
+		assertProblem(this.http.get("/api/v1/nothing-here"), 404, null);
+		assertProblem(this.http.get("/no/such/page"), 404, null);
 	}
 
 	@Test
 	void invalidIdInPath() {
-		JsonNode problem = problem(this.http.send("DELETE", "/api/v1/projects/not-a-uuid", null, Map.of()), 400,
+		JsonNode problem = assertProblem(this.http.send("DELETE", "/api/v1/projects/not-a-uuid", null, Map.of()), 400,
 				"invalid-request");
 		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("id");
 	}
@@ -114,7 +114,7 @@ class HttpErrorShapesTest {
 	@Test
 	void oversizeBodyWithContentLength() {
 		String body = "{\"name\": \"big\", \"description\": \"" + "x".repeat(9000) + "\"}";
-		problem(this.http.post("/api/v1/projects", body), 413, "request-too-large");
+		assertProblem(this.http.post("/api/v1/projects", body), 413, "request-too-large");
 	}
 
 	@Test
@@ -126,21 +126,7 @@ class HttpErrorShapesTest {
 			.build();
 		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.headers().firstValue("Content-Length")).isEmpty();
-		problem(response, 413, "request-too-large");
-	}
-
-	private static JsonNode problem(HttpResponse<String> response, int status, String typeSlug) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		JsonNode problem = json(response);
-		assertThat(problem.get("status").asInt()).isEqualTo(status);
-		assertThat(problem.get("title").asString()).isNotBlank();
-		assertThat(problem.get("detail").asString()).isNotBlank();
-		assertThat(response.body()).doesNotContain("Exception", "\tat ", "io.codebase");
-		if (typeSlug != null) {
-			assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + typeSlug);
-		}
-		return problem;
+		assertProblem(response, 413, "request-too-large");
 	}
 
 }

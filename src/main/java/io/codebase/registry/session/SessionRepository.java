@@ -24,21 +24,20 @@ class SessionRepository {
 	}
 
 	SessionView putWorkingDirectory(String sessionId, String workingDirectory, Duration ttl) {
-		return this.jdbc.sql("""
-				INSERT INTO sessions (session_id, working_directory, expires_at) VALUES (:id, :dir, now() + :ttl * interval '1 millisecond')
-				ON CONFLICT (session_id) DO UPDATE SET working_directory = :dir, last_seen_at = now(), expires_at = now() + :ttl * interval '1 millisecond'
-				RETURNING\s""" + COLUMNS)
-			.param("id", sessionId).param("dir", workingDirectory).param("ttl", interval(ttl))
-			.query(SessionRepository::map)
-			.single();
+		return upsert(sessionId, "working_directory", workingDirectory, ttl);
 	}
 
 	SessionView putActiveProject(String sessionId, UUID projectId, Duration ttl) {
-		return this.jdbc.sql("""
-				INSERT INTO sessions (session_id, active_project_id, expires_at) VALUES (:id, :project, now() + :ttl * interval '1 millisecond')
-				ON CONFLICT (session_id) DO UPDATE SET active_project_id = :project, last_seen_at = now(), expires_at = now() + :ttl * interval '1 millisecond'
-				RETURNING\s""" + COLUMNS)
-			.param("id", sessionId).param("project", projectId).param("ttl", interval(ttl))
+		return upsert(sessionId, "active_project_id", projectId, ttl);
+	}
+
+	/** Starts the session or updates it, in one statement; {@code column} is one of this class's constants. */
+	private SessionView upsert(String sessionId, String column, Object value, Duration ttl) {
+		return this.jdbc.sql("INSERT INTO sessions (session_id, " + column + ", expires_at)"
+				+ " VALUES (:id, :value, now() + :ttl * interval '1 millisecond')"
+				+ " ON CONFLICT (session_id) DO UPDATE SET " + column + " = :value, last_seen_at = now(),"
+				+ " expires_at = now() + :ttl * interval '1 millisecond' RETURNING " + COLUMNS)
+			.param("id", sessionId).param("value", value).param("ttl", interval(ttl))
 			.query(SessionRepository::map)
 			.single();
 	}

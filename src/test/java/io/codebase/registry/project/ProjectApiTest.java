@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The projects API over real HTTP on a real PostgreSQL: the lifecycle users go through. */
@@ -246,6 +247,10 @@ class ProjectApiTest {
 		assertThat(syncCount("create", "rejected")).isEqualTo(rejectedBefore + 1);
 		assertThat(this.meters.find("registry.provisioning.duration").tags("operation", "create", "result", "success")
 			.timer()).isNotNull();
+		HttpResponse<String> prometheus = this.http.get("/actuator/prometheus");
+		assertThat(prometheus.statusCode()).isEqualTo(200);
+		assertThat(prometheus.body()).contains("registry_sync_total{", "operation=\"create\"", "result=\"rejected\"",
+				"registry_provisioning_duration_seconds_count{", "cache_gets_total{", "cache=\"projects\"");
 	}
 
 	private double syncCount(String operation, String result) {
@@ -261,20 +266,6 @@ class ProjectApiTest {
 
 	private HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
 		return this.http.send(method, path, body, headers);
-	}
-
-	static JsonNode assertProblem(HttpResponse<String> response, int status, String typeSlug) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		JsonNode problem = json(response);
-		assertThat(problem.get("status").asInt()).isEqualTo(status);
-		assertThat(problem.get("title").asString()).isNotBlank();
-		assertThat(problem.get("detail").asString()).isNotBlank();
-		assertThat(response.body()).doesNotContain("Exception", "\tat ");
-		if (typeSlug != null) {
-			assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + typeSlug);
-		}
-		return problem;
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,7 +55,7 @@ class ProvisioningFailureTest {
 
 		HttpResponse<String> failed = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 
-		JsonNode problem = ProjectApiTest.assertProblem(failed, 502, "provisioning-failed");
+		JsonNode problem = assertProblem(failed, 502, "provisioning-failed");
 		assertThat(problem.get("detail").asString()).contains("permission denied");
 		String id = problem.get("projectId").asString();
 		assertThat(problem.get("state").asString()).isEqualTo("FAILED");
@@ -64,7 +65,7 @@ class ProvisioningFailureTest {
 		String databaseName = row.get("databaseName").asString();
 		assertThat(db.databaseExists(databaseName)).isFalse();
 		// A retry that fails again changes nothing but the error.
-		ProjectApiTest.assertProblem(http.post("/api/v1/projects/" + id + "/provision", null), 502, "provisioning-failed");
+		assertProblem(http.post("/api/v1/projects/" + id + "/provision", null), 502, "provisioning-failed");
 
 		db.execute("ALTER ROLE " + ROLE + " CREATEDB");
 		HttpResponse<String> retried = http.post("/api/v1/projects/" + id + "/provision", null);

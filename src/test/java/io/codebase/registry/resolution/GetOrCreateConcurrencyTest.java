@@ -24,6 +24,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,18 +55,23 @@ class GetOrCreateConcurrencyTest {
 	@Test
 	void twoReplicasRacingOnOneDatabaseAgreeOnOneProject() throws Exception {
 		String name = "replicas-" + UUID.randomUUID().toString().substring(0, 8);
-		try (ConfigurableApplicationContext second = new SpringApplicationBuilder(ProjectRegistryApplication.class)
-			.properties(TestDatabase.get().properties())
-			.properties("registry.sessions.allowed-roots=" + TestWorkspace.ROOT)
-			.run("--server.port=0")) {
+		String id;
+		try (ConfigurableApplicationContext second = startReplica()) {
 			Http other = new Http(((WebServerApplicationContext) second).getWebServer().getPort());
 
 			List<JsonNode> answers = race(name, List.of(new Http(this.port), other));
 
-			String id = assertOneProject(name, answers);
+			id = assertOneProject(name, answers);
 			// The replica that lost the race finds the project by id, with no session: it is a committed row.
 			HttpResponse<String> byId = other.get("/api/v1/resolutions?project=" + id);
 			assertThat(json(byId).get("project").get("name").asString()).isEqualTo(name);
+		}
+		// So does an application started afterwards (a restart), with a cold cache.
+		try (ConfigurableApplicationContext restarted = startReplica()) {
+			Resolution resolution = restarted.getBean(ResolutionService.class)
+				.resolve(new ResolutionRequest(id, null, null, true, false));
+			assertThat(resolution.project().name()).isEqualTo(name);
+			assertThat(resolution.tier()).isEqualTo(Tier.EXPLICIT);
 		}
 	}
 
@@ -98,7 +104,7 @@ class GetOrCreateConcurrencyTest {
 				+ databaseName + "', 'PROVISIONING')");
 
 		HttpResponse<String> busy = http.post("/api/v1/resolutions", inline(name));
-		ResolutionApiTest.problem(busy, 503, "project-provisioning");
+		assertProblem(busy, 503, "project-provisioning");
 		assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
 
 		CompletableFuture<HttpResponse<String>> waiting = CompletableFuture
@@ -110,6 +116,14 @@ class GetOrCreateConcurrencyTest {
 		assertThat(resolved.get("project").get("id").asString()).isEqualTo(id.toString());
 		assertThat(resolved.get("project").get("state").asString()).isEqualTo("READY");
 		assertThat(resolved.get("created").asBoolean()).isFalse();
+	}
+
+	/** Another instance of the service on the same database, as a second replica would be. */
+	private static ConfigurableApplicationContext startReplica() {
+		return new SpringApplicationBuilder(ProjectRegistryApplication.class)
+			.properties(TestDatabase.get().properties())
+			.properties("registry.sessions.allowed-roots=" + TestWorkspace.ROOT)
+			.run("--server.port=0");
 	}
 
 	private static List<JsonNode> race(String name, List<Http> replicas) throws Exception {

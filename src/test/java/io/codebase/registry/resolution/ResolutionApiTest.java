@@ -22,6 +22,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Resolution over real HTTP with real config files, sessions and PostgreSQL (invariants 3 and 5). */
@@ -65,7 +66,7 @@ class ResolutionApiTest {
 		assertThat(json(post("{\"project\": \"EXPLICIT " + this.unique + "\"}")).get("project").get("id").asString()).isEqualTo(id);
 
 		HttpResponse<String> unknown = post("{\"project\": \"missing " + this.unique + "\", \"explain\": true}");
-		JsonNode problem = problem(unknown, 404, "project-not-found");
+		JsonNode problem = assertProblem(unknown, 404, "project-not-found");
 		assertThat(unknown.headers().firstValue("X-Resolution-Tier")).hasValue("EXPLICIT");
 		assertThat(problem.get("trace").get(0).get("outcome").asString()).isEqualTo("ERROR");
 	}
@@ -138,8 +139,8 @@ class ResolutionApiTest {
 		String taken = owner.get("databaseName").asString();
 		long rows = db.count("SELECT count(*) FROM projects");
 
-		problem(post(inline("thief " + this.unique, ", \"database_name\": \"" + taken + "\"")), 409, "database-name-taken");
-		problem(post(inline("owner " + this.unique, ", \"database_name\": \"cb_proj_owner_00000000\"")), 409,
+		assertProblem(post(inline("thief " + this.unique, ", \"database_name\": \"" + taken + "\"")), 409, "database-name-taken");
+		assertProblem(post(inline("owner " + this.unique, ", \"database_name\": \"cb_proj_owner_00000000\"")), 409,
 				"project-database-mismatch");
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
 	}
@@ -183,7 +184,7 @@ class ResolutionApiTest {
 			Path directory = TestWorkspace.newDirectory("malformed");
 			Path file = TestWorkspace.writeConfig(directory, config.getKey());
 			HttpResponse<String> response = post("{\"sessionId\": \"" + session(directory) + "\"}");
-			JsonNode problem = problem(response, 422, "invalid-project-config");
+			JsonNode problem = assertProblem(response, 422, "invalid-project-config");
 			assertThat(problem.get("file").asString()).isEqualTo(file.toString());
 			assertThat(problem.get("detail").asString()).contains(file.toString()).contains(config.getValue());
 			assertThat(response.headers().firstValue("X-Resolution-Tier")).hasValue("SESSION_CONFIG");
@@ -233,14 +234,14 @@ class ResolutionApiTest {
 			.containsExactly("EXPLICIT", "SESSION_CONFIG", "ACTIVE_PROJECT", "ACTIVE_PROJECT", "DEFAULT");
 
 		HttpResponse<String> strict = this.http.get("/api/v1/resolutions?strict=true");
-		problem(strict, 404, "no-project-identified");
+		assertProblem(strict, 404, "no-project-identified");
 		assertThat(strict.headers().firstValue("X-Resolution-Tier")).hasValue("DEFAULT");
 	}
 
 	@Test
 	void anUnknownSessionIsA404NotAFallback() {
 		HttpResponse<String> response = this.http.get("/api/v1/resolutions?session=gone-" + this.unique);
-		problem(response, 404, "session-not-found");
+		assertProblem(response, 404, "session-not-found");
 		assertThat(response.headers().firstValue("X-Resolution-Tier")).hasValue("SESSION_CONFIG");
 	}
 
@@ -249,10 +250,10 @@ class ResolutionApiTest {
 		long rows = db.count("SELECT count(*) FROM projects");
 		long databases = db.count("SELECT count(*) FROM pg_database");
 
-		problem(this.http.get("/api/v1/resolutions?session=" + "s".repeat(10_000)), 400, "invalid-request");
-		problem(this.http.send("POST", "/api/v1/resolutions", "{}", Map.of("X-Session-Id", "a", "Content-Type", "application/json")), 404, "session-not-found");
-		problem(post("{\"sessionId\": \"a\", \"bogus\": 1}"), 400, "invalid-request");
-		problem(post(inline("x'; DROP DATABASE postgres; --", "")), 422, "invalid-project-config");
+		assertProblem(this.http.get("/api/v1/resolutions?session=" + "s".repeat(10_000)), 400, "invalid-request");
+		assertProblem(this.http.send("POST", "/api/v1/resolutions", "{}", Map.of("X-Session-Id", "a", "Content-Type", "application/json")), 404, "session-not-found");
+		assertProblem(post("{\"sessionId\": \"a\", \"bogus\": 1}"), 400, "invalid-request");
+		assertProblem(post(inline("x'; DROP DATABASE postgres; --", "")), 422, "invalid-project-config");
 		String deep = "{\"a\":".repeat(2000) + "1" + "}".repeat(2000);
 		assertThat(post("{\"config\": " + deep + "}").statusCode()).isBetween(400, 499);
 		// A 10 MB config: refused on its Content-Length, before a byte of it is read.
@@ -297,15 +298,6 @@ class ResolutionApiTest {
 
 	private HttpResponse<String> post(String body) {
 		return this.http.post("/api/v1/resolutions", body);
-	}
-
-	static JsonNode problem(HttpResponse<String> response, int status, String type) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		JsonNode problem = json(response);
-		assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + type);
-		assertThat(response.body()).doesNotContain("Exception");
-		return problem;
 	}
 
 }

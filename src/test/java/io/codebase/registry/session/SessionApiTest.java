@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sessions over real HTTP: working directories, active projects, expiry, and the paths they refuse. */
@@ -56,7 +57,7 @@ class SessionApiTest {
 			.isAfter(Instant.parse(json(put).get("expiresAt").asString()).minusMillis(1));
 
 		assertThat(this.http.send("DELETE", "/api/v1/sessions/" + this.id, null, Map.of()).statusCode()).isEqualTo(204);
-		problem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
+		assertProblem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
 	}
 
@@ -82,7 +83,7 @@ class SessionApiTest {
 				"/", "allowed-root",
 				"/tmp/a\u0000b", "well-formed");
 		cases.forEach((workingDirectory, rule) -> {
-			JsonNode problem = problem(putDirectory(this.id, workingDirectory), 422, "invalid-working-directory");
+			JsonNode problem = assertProblem(putDirectory(this.id, workingDirectory), 422, "invalid-working-directory");
 			assertThat(problem.get("rule").asString()).as(workingDirectory).isEqualTo(rule);
 		});
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
@@ -90,9 +91,9 @@ class SessionApiTest {
 
 	@Test
 	void sessionIdsAreBounded() {
-		problem(putDirectory("x".repeat(10_000), TestWorkspace.ROOT.toString()), 400, "invalid-request");
-		problem(putDirectory("bad%20id", TestWorkspace.ROOT.toString()), 400, "invalid-request");
-		problem(this.http.get("/api/v1/sessions/" + "y".repeat(129)), 400, "invalid-request");
+		assertProblem(putDirectory("x".repeat(10_000), TestWorkspace.ROOT.toString()), 400, "invalid-request");
+		assertProblem(putDirectory("bad%20id", TestWorkspace.ROOT.toString()), 400, "invalid-request");
+		assertProblem(this.http.get("/api/v1/sessions/" + "y".repeat(129)), 400, "invalid-request");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE length(session_id) > 128")).isZero();
 	}
 
@@ -101,7 +102,7 @@ class SessionApiTest {
 		String name = "active " + UUID.randomUUID().toString().substring(0, 8);
 		JsonNode project = json(this.http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}"));
 
-		problem(putActive(this.id, "no such project"), 404, "project-not-found");
+		assertProblem(putActive(this.id, "no such project"), 404, "project-not-found");
 		JsonNode session = json(putActive(this.id, name.toUpperCase()));
 		assertThat(session.get("activeProjectId").asString()).isEqualTo(project.get("id").asString());
 
@@ -118,7 +119,7 @@ class SessionApiTest {
 		putDirectory(this.id, TestWorkspace.ROOT.toString());
 		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
 
-		problem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
+		assertProblem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isEqualTo(1);
 		this.sessions.purgeExpired();
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
@@ -132,14 +133,6 @@ class SessionApiTest {
 	private HttpResponse<String> putActive(String sessionId, String project) {
 		return this.http.send("PUT", "/api/v1/sessions/" + sessionId + "/active-project",
 				"{\"project\": \"" + project + "\"}", Map.of());
-	}
-
-	private static JsonNode problem(HttpResponse<String> response, int status, String type) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		JsonNode problem = json(response);
-		assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + type);
-		return problem;
 	}
 
 }

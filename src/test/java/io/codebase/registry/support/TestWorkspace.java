@@ -1,6 +1,7 @@
 package io.codebase.registry.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ public final class TestWorkspace {
 
 	public static final Path ROOT = create();
 
-	/** The fixtures of the systems this service replaces (../shared/fixtures). */
-	public static final Path FIXTURES = Path.of("..", "shared", "fixtures").toAbsolutePath().normalize();
 
 	private TestWorkspace() {
 	}
@@ -43,9 +42,13 @@ public final class TestWorkspace {
 		}
 	}
 
+	/** A file in the formats of the systems this service replaces (copied from the shared fixtures). */
 	public static String fixture(String name) {
-		try {
-			return Files.readString(FIXTURES.resolve(name), StandardCharsets.UTF_8);
+		try (InputStream in = TestWorkspace.class.getResourceAsStream("/fixtures/" + name)) {
+			if (in == null) {
+				throw new IllegalArgumentException("No fixture " + name);
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
