@@ -38,6 +38,12 @@ class Project {
 	@Enumerated(EnumType.STRING)
 	private IndexStatus indexStatus;
 
+	private String indexMessage;
+
+	private Instant indexReportedAt;
+
+	private Instant indexUpdatedAt;
+
 	private String sourcePath;
 
 	/** The jsonb document as text: it is validated on the way in and written raw on the way out. */
@@ -59,7 +65,8 @@ class Project {
 
 	ProjectView toView() {
 		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.indexStatus,
-				this.sourcePath, this.metadata, this.lastError, this.version, this.createdAt, this.updatedAt);
+				this.indexMessage, this.indexReportedAt, this.indexUpdatedAt, this.sourcePath, this.metadata,
+				this.lastError, this.version, this.createdAt, this.updatedAt);
 	}
 
 	void describe(String description, String sourcePath, String metadata) {
@@ -67,6 +74,35 @@ class Project {
 		this.sourcePath = sourcePath;
 		this.metadata = metadata;
 		touch();
+	}
+
+	/**
+	 * Records what a client reports about indexing; the transition must be allowed from the current status.
+	 * Returns false (changing nothing) when it is not.
+	 */
+	boolean reportIndexStatus(IndexStatus status, String message, Instant reportedAt) {
+		if (!this.indexStatus.canReport(status)) {
+			return false;
+		}
+		this.indexStatus = status;
+		this.indexMessage = message;
+		this.indexReportedAt = reportedAt;
+		this.indexUpdatedAt = now();
+		touch();
+		return true;
+	}
+
+	/** Puts an INDEXED or FAILED project back to INDEXING (the old registry's "retrain"). */
+	boolean reindex(String message) {
+		if (this.indexStatus != IndexStatus.INDEXED && this.indexStatus != IndexStatus.FAILED) {
+			return false;
+		}
+		this.indexStatus = IndexStatus.INDEXING;
+		this.indexMessage = message;
+		this.indexReportedAt = null;
+		this.indexUpdatedAt = now();
+		touch();
+		return true;
 	}
 
 	private void touch() {
@@ -92,6 +128,10 @@ class Project {
 
 	String getDatabaseName() {
 		return this.databaseName;
+	}
+
+	IndexStatus getIndexStatus() {
+		return this.indexStatus;
 	}
 
 	ProjectState getState() {

@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.codebase.registry.web.ApiException;
@@ -39,6 +40,23 @@ public class ProjectConflictException extends ApiException {
 		ProjectConflictException conflict = new ProjectConflictException("project-id-taken",
 				"Project id " + id + " belongs to a project not named '" + name + "'");
 		conflict.with("projectId", id);
+		return conflict;
+	}
+
+	static ProjectConflictException illegalIndexTransition(ProjectView project, IndexStatus wanted) {
+		List<IndexStatus> allowed = project.indexStatus().reportable();
+		ProjectConflictException conflict = new ProjectConflictException("illegal-index-transition",
+				"Project '" + project.name() + "' is " + project.indexStatus() + "; it cannot become " + wanted
+						+ ". Allowed next: " + IndexStatus.names(allowed));
+		conflict.with("indexStatus", project.indexStatus()).with("allowed", allowed);
+		return conflict;
+	}
+
+	static ProjectConflictException notReindexable(ProjectView project) {
+		ProjectConflictException conflict = new ProjectConflictException("illegal-index-transition",
+				"Project '" + project.name() + "' is " + project.indexStatus()
+						+ "; only an INDEXED or FAILED project can be reindexed");
+		conflict.with("indexStatus", project.indexStatus()).with("allowed", List.of(IndexStatus.INDEXING));
 		return conflict;
 	}
 

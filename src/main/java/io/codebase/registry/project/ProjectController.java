@@ -65,8 +65,7 @@ class ProjectController {
 	@ProblemResponses({ 404 })
 	ResponseEntity<ProjectView> get(
 			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		ProjectView project = this.projects.get(idOrName);
-		return ResponseEntity.ok().eTag(ETags.of(project.version())).body(project);
+		return withETag(this.projects.get(idOrName));
 	}
 
 	@GetMapping
@@ -77,6 +76,8 @@ class ProjectController {
 	ProjectPage list(
 			@Parameter(description = "Only projects in this provisioning state", example = "READY")
 			@RequestParam(required = false) ProjectState state,
+			@Parameter(description = "Only projects with this index status", example = "INDEXED")
+			@RequestParam(required = false) IndexStatus indexStatus,
 			@Parameter(description = "Only projects whose name starts with this (case-insensitive)", example = "pay")
 			@RequestParam(required = false) String namePrefix,
 			@Parameter(description = "Zero-based page number", example = "0")
@@ -85,7 +86,7 @@ class ProjectController {
 			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
 			@Parameter(description = "Sort order, <field>[,asc|desc]; fields: " + ProjectSort.FIELDS, example = "createdAt,desc")
 			@RequestParam(defaultValue = "name") String sort) {
-		return ProjectPage.of(this.projects.list(new ProjectFilter(state, namePrefix), page, size, sort));
+		return ProjectPage.of(this.projects.list(new ProjectFilter(state, indexStatus, namePrefix), page, size, sort));
 	}
 
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
@@ -105,8 +106,36 @@ class ProjectController {
 			@Parameter(description = "The ETag of the version this patch applies to", example = "\"1\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody Map<String, Object> patch) {
-		ProjectView updated = this.projects.update(id, ifMatch, patch);
-		return ResponseEntity.ok().eTag(ETags.of(updated.version())).body(updated);
+		return withETag(this.projects.update(id, ifMatch, patch));
+	}
+
+	@PostMapping(path = "/{id}/index-status", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "reportIndexStatus", summary = "Report indexing progress",
+			description = "NOT_INDEXED → INDEXING → INDEXED or FAILED; INDEXING may be reported again as progress. "
+					+ "An illegal transition is a 409 naming the allowed ones. The project must be READY; If-Match "
+					+ "with the current ETag is required.")
+	@ApiResponse(responseCode = "200", description = "The project, with its new ETag.")
+	@ProblemResponses({ 400, 404, 409, 412, 413, 428 })
+	ResponseEntity<ProjectView> reportIndexStatus(
+			@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
+			@Parameter(description = "The ETag of the version this report applies to", example = "\"1\"")
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody IndexReport report) {
+		return withETag(this.projects.reportIndexStatus(id, ifMatch, report));
+	}
+
+	@PostMapping(path = "/{id}/reindex")
+	@Operation(operationId = "reindexProject", summary = "Index a project again",
+			description = "Puts an INDEXED or FAILED project back to INDEXING (the old registry's \"retrain\"). "
+					+ "If-Match with the current ETag is required; an optional JSON body {\"message\": ...} is recorded.")
+	@ApiResponse(responseCode = "200", description = "The project, INDEXING, with its new ETag.")
+	@ProblemResponses({ 400, 404, 409, 412, 428 })
+	ResponseEntity<ProjectView> reindex(
+			@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
+			@Parameter(description = "The ETag of the version to reindex", example = "\"4\"")
+			@RequestHeader(name = "If-Match", required = false) String ifMatch,
+			@RequestBody(required = false) ReindexRequest request) {
+		return withETag(this.projects.reindex(id, ifMatch, (request != null) ? request.message() : null));
 	}
 
 	@DeleteMapping("/{id}")
@@ -129,7 +158,15 @@ class ProjectController {
 	@ApiResponse(responseCode = "200", description = "The project, READY.")
 	@ProblemResponses({ 404, 409, 502 })
 	ResponseEntity<ProjectView> provision(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id) {
-		ProjectView project = this.projects.retryProvisioning(id);
+		return withETag(this.projects.retryProvisioning(id));
+	}
+
+	/** The optional body of a reindex. */
+	@Schema(description = "Optional details of a reindex.", example = "{\"message\": \"parser upgraded\"}")
+	record ReindexRequest(@Schema(description = "Why the project is indexed again.", example = "parser upgraded") String message) {
+	}
+
+	private static ResponseEntity<ProjectView> withETag(ProjectView project) {
 		return ResponseEntity.ok().eTag(ETags.of(project.version())).body(project);
 	}
 

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultPageSize list page size when the caller gives none
  * @param maxPageSize largest list page a caller may ask for
  * @param provisioningWait how long a get-or-create waits for another caller's provisioning of the same project
+ * @param stuckAfter a project PROVISIONING or DELETING for longer than this was abandoned (a crash): a
+ * get-or-create finishes its provisioning, and validation reports it as stuck
  */
 @ConfigurationProperties("registry.projects")
 record ProjectProperties(
@@ -20,5 +22,6 @@ record ProjectProperties(
 		@DefaultValue("16") int maxMetadataDepth,
 		@DefaultValue("20") int defaultPageSize,
 		@DefaultValue("200") int maxPageSize,
-		@DefaultValue("10s") Duration provisioningWait) {
+		@DefaultValue("10s") Duration provisioningWait,
+		@DefaultValue("2m") Duration stuckAfter) {
 }

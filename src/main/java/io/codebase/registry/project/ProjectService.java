@@ -1,6 +1,7 @@
 package io.codebase.registry.project;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.provisioning.ProvisioningException;
@@ -132,6 +134,9 @@ public class ProjectService {
 		if (filter.state() != null) {
 			matching = matching.and((root, query, cb) -> cb.equal(root.get("state"), filter.state()));
 		}
+		if (filter.indexStatus() != null) {
+			matching = matching.and((root, query, cb) -> cb.equal(root.get("indexStatus"), filter.indexStatus()));
+		}
 		if (filter.namePrefix() != null && !filter.namePrefix().isEmpty()) {
 			String pattern = likeEscaped(filter.namePrefix().toLowerCase(Locale.ROOT)) + "%";
 			matching = matching.and((root, query, cb) -> cb.like(root.get("nameKey"), pattern, '\\'));
@@ -144,29 +149,65 @@ public class ProjectService {
 	 * the current version.
 	 */
 	public ProjectView update(UUID id, String ifMatch, Map<String, Object> patch) {
-		if (ifMatch == null || ifMatch.isBlank()) {
-			throw new IfMatchRequiredException();
-		}
 		requirePatchable(patch);
-		return this.writes.commit("update", tx -> {
-			Project project = load(id);
-			if (!ETags.matches(ifMatch, project.getVersion())) {
-				throw new VersionMismatchException(ifMatch, project.getVersion());
-			}
+		return changeIfMatch("update", id, ifMatch, project -> {
 			if (project.getState() == ProjectState.DELETING) {
 				throw ProjectConflictException.wrongState(project.toView(), "updated");
 			}
 			CreateProjectRequest patched = applyPatch(project, patch);
 			project.describe(patched.description(), patched.sourcePath(), this.metadata.encode(patched.metadata()));
+		});
+	}
+
+	/** Records a client's index-status report; the transition must be allowed (409 names the allowed ones). */
+	public ProjectView reportIndexStatus(UUID id, String ifMatch, IndexReport report) {
+		requireValid(report);
+		return changeIfMatch("index-status", id, ifMatch, project -> {
+			requireReady(project, "indexed");
+			if (!project.reportIndexStatus(report.status(), report.message(), report.reportedAt())) {
+				throw ProjectConflictException.illegalIndexTransition(project.toView(), report.status());
+			}
+		});
+	}
+
+	/** Starts indexing an INDEXED or FAILED project again (the old registry's "retrain"). */
+	public ProjectView reindex(UUID id, String ifMatch, String message) {
+		if (message != null && message.length() > IndexReport.MAX_MESSAGE_LENGTH) {
+			throw new InvalidRequestException("message", "size must be between 0 and " + IndexReport.MAX_MESSAGE_LENGTH);
+		}
+		return changeIfMatch("index-status", id, ifMatch, project -> {
+			requireReady(project, "reindexed");
+			if (!project.reindex(message)) {
+				throw ProjectConflictException.notReindexable(project.toView());
+			}
+		});
+	}
+
+	/** Loads, checks If-Match, changes and saves a project in one transaction; a concurrent write is a 412. */
+	private ProjectView changeIfMatch(String operation, UUID id, String ifMatch, Consumer<Project> change) {
+		if (ifMatch == null || ifMatch.isBlank()) {
+			throw new IfMatchRequiredException();
+		}
+		return this.writes.commit(operation, tx -> {
+			Project project = load(id);
+			if (!ETags.matches(ifMatch, project.getVersion())) {
+				throw new VersionMismatchException(ifMatch, project.getVersion());
+			}
+			change.accept(project);
 			try {
 				this.repository.saveAndFlush(project);
 			}
 			catch (ObjectOptimisticLockingFailureException ex) {
 				throw new VersionMismatchException(ifMatch, project.getVersion() + 1);
 			}
-			this.events.publishEvent(new ProjectChanged(id, project.getName(), project.getName()));
-			return project.toView();
+			return publish(project.toView());
 		});
+	}
+
+	private static void requireReady(Project project, String action) {
+		if (project.getState() != ProjectState.READY) {
+			throw ProjectConflictException.wrongState(project.toView(), action + " before it is READY");
+		}
 	}
 
 	/**
@@ -229,7 +270,14 @@ public class ProjectService {
 					return new EnsuredProject(retryProvisioning(project.id()), false);
 				}
 				case DELETING -> throw ProjectConflictException.wrongState(project, "used while it is being deleted");
-				case PROVISIONING -> pause(project, deadline);
+				case PROVISIONING -> {
+					// A row left PROVISIONING longer than any provisioning takes was abandoned (a crash):
+					// finish it here; provisioning is safe to run twice at once.
+					if (project.updatedAt().isBefore(Instant.now().minus(this.properties.stuckAfter()))) {
+						return new EnsuredProject(provision(project.id()), false);
+					}
+					pause(project, deadline);
+				}
 			}
 		}
 	}
@@ -374,8 +422,8 @@ public class ProjectService {
 			.orElseThrow(() -> new ProjectNotFoundException(id.toString()));
 	}
 
-	private void requireValid(CreateProjectRequest request) {
-		Set<ConstraintViolation<CreateProjectRequest>> violations = this.validator.validate(request);
+	private <T> void requireValid(T request) {
+		Set<ConstraintViolation<T>> violations = this.validator.validate(request);
 		if (!violations.isEmpty()) {
 			throw new InvalidRequestException(violations.stream()
 				.map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))

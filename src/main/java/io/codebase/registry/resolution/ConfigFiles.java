@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -69,7 +70,8 @@ class ConfigFiles {
 			if (Files.isRegularFile(candidate)) {
 				return new Search(Optional.of(candidate), "found");
 			}
-			if (Files.isDirectory(directory.resolve(".git"))) {
+			// A .git directory, or a .git file (worktrees and submodules), marks the repository root.
+			if (Files.exists(directory.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
 				return new Search(Optional.empty(), "stopped at the repository root " + directory);
 			}
 			if (directory.equals(root)) {
@@ -173,7 +175,7 @@ class ConfigFiles {
 	private ProjectConfig validate(ObjectNode document, Path file, String text) {
 		String source = (file != null) ? file.toString() : "inline config";
 		JsonNode version = document.get("version");
-		if (version != null && !(version.isString() && VERSION.matcher(version.asString()).matches())) {
+		if (version != null && !version.isNull() && !(version.isString() && VERSION.matcher(version.asString()).matches())) {
 			throw new InvalidConfigException(source, "version must be a string like \"1.0\"");
 		}
 		if (!(document.get("project") instanceof ObjectNode project)) {

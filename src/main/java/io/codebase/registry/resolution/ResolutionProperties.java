@@ -1,5 +1,9 @@
 package io.codebase.registry.resolution;
 
+import java.nio.file.Path;
+
+import io.codebase.registry.project.ProjectName;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,4 +23,17 @@ public record ResolutionProperties(
 		@DefaultValue(".codebase-mcp/config.json") String configFile,
 		@DefaultValue("20") int maxConfigDepth,
 		@DefaultValue("64KB") DataSize maxConfigSize) {
+
+	public ResolutionProperties {
+		if (!ProjectName.isValid(defaultProject)) {
+			throw new IllegalArgumentException("registry.resolution.default-project must be " + ProjectName.RULE);
+		}
+		if (maxConfigDepth < 1 || maxConfigDepth > 100) {
+			throw new IllegalArgumentException("registry.resolution.max-config-depth must be between 1 and 100");
+		}
+		if (configFile.isBlank() || Path.of(configFile).isAbsolute() || configFile.contains("..")) {
+			throw new IllegalArgumentException("registry.resolution.config-file must be a relative path without '..'");
+		}
+	}
+
 }

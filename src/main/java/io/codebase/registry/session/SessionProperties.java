@@ -24,6 +24,9 @@ public record SessionProperties(
 		if (ttl.isNegative() || ttl.isZero()) {
 			throw new IllegalArgumentException("registry.sessions.ttl must be positive");
 		}
+		if (purgeInterval.isNegative() || purgeInterval.isZero()) {
+			throw new IllegalArgumentException("registry.sessions.purge-interval must be positive");
+		}
 		if (allowedRoots.isEmpty()) {
 			throw new IllegalArgumentException("registry.sessions.allowed-roots must name at least one directory");
 		}

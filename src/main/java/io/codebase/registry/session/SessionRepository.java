@@ -17,6 +17,10 @@ class SessionRepository {
 
 	private static final String COLUMNS = "session_id, working_directory, active_project_id, created_at, last_seen_at, expires_at";
 
+	private static final String WORKING_DIRECTORY = "working_directory";
+
+	private static final String ACTIVE_PROJECT = "active_project_id";
+
 	private final JdbcClient jdbc;
 
 	SessionRepository(JdbcClient jdbc) {
@@ -24,11 +28,15 @@ class SessionRepository {
 	}
 
 	SessionView putWorkingDirectory(String sessionId, String workingDirectory, Duration ttl) {
-		return upsert(sessionId, "working_directory", workingDirectory, ttl);
+		return upsert(sessionId, WORKING_DIRECTORY, workingDirectory, ttl);
 	}
 
 	SessionView putActiveProject(String sessionId, UUID projectId, Duration ttl) {
-		return upsert(sessionId, "active_project_id", projectId, ttl);
+		return upsert(sessionId, ACTIVE_PROJECT, projectId, ttl);
+	}
+
+	private static String other(String column) {
+		return column.equals(WORKING_DIRECTORY) ? ACTIVE_PROJECT : WORKING_DIRECTORY;
 	}
 
 	/** Starts the session or updates it, in one statement; {@code column} is one of this class's constants. */
@@ -36,7 +44,11 @@ class SessionRepository {
 		return this.jdbc.sql("INSERT INTO sessions (session_id, " + column + ", expires_at)"
 				+ " VALUES (:id, :value, now() + :ttl * interval '1 millisecond')"
 				+ " ON CONFLICT (session_id) DO UPDATE SET " + column + " = :value, last_seen_at = now(),"
-				+ " expires_at = now() + :ttl * interval '1 millisecond' RETURNING " + COLUMNS)
+				+ " expires_at = now() + :ttl * interval '1 millisecond',"
+				// An expired session not purged yet starts over: nothing of its earlier life carries on.
+				+ " created_at = CASE WHEN sessions.expires_at <= now() THEN now() ELSE sessions.created_at END,"
+				+ " " + other(column) + " = CASE WHEN sessions.expires_at <= now() THEN NULL ELSE sessions." + other(column) + " END"
+				+ " RETURNING " + COLUMNS)
 			.param("id", sessionId).param("value", value).param("ttl", interval(ttl))
 			.query(SessionRepository::map)
 			.single();
@@ -63,8 +75,13 @@ class SessionRepository {
 			.optional();
 	}
 
+	/** Deletes the session; true only if it was still live (an expired one is deleted too, but was already gone). */
 	boolean delete(String sessionId) {
-		return this.jdbc.sql("DELETE FROM sessions WHERE session_id = :id").param("id", sessionId).update() == 1;
+		return this.jdbc.sql("DELETE FROM sessions WHERE session_id = :id RETURNING expires_at > now()")
+			.param("id", sessionId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
 	}
 
 	int deleteExpired() {

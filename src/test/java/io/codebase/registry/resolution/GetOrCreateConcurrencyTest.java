@@ -126,6 +126,21 @@ class GetOrCreateConcurrencyTest {
 			.run("--server.port=0");
 	}
 
+	@Test
+	void aProvisioningAbandonedByACrashIsFinishedByTheNextGetOrCreate() {
+		String name = "abandoned-" + UUID.randomUUID().toString().substring(0, 8);
+		UUID id = UUID.randomUUID();
+		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
+		db.execute("INSERT INTO projects (id, name, database_name, state, updated_at) VALUES ('" + id + "', '" + name
+				+ "', '" + databaseName + "', 'PROVISIONING', now() - interval '1 hour')");
+
+		JsonNode resolved = json(new Http(this.port).post("/api/v1/resolutions", inline(name)));
+
+		assertThat(resolved.get("project").get("id").asString()).isEqualTo(id.toString());
+		assertThat(resolved.get("project").get("state").asString()).isEqualTo("READY");
+		assertThat(db.databaseExists(databaseName)).isTrue();
+	}
+
 	private static List<JsonNode> race(String name, List<Http> replicas) throws Exception {
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService pool = Executors.newFixedThreadPool(CALLERS);

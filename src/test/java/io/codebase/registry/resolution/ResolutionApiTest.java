@@ -204,6 +204,12 @@ class ResolutionApiTest {
 		assertThat(stopped.get("fallback").asBoolean()).isTrue();
 		assertThat(stopped.get("trace").get(1).get("reason").asString()).contains("repository root");
 
+		// A worktree or submodule has a .git file, not a directory: it is a repository root too.
+		Path worktree = Files.createDirectories(outer.resolve("worktree"));
+		Files.writeString(worktree.resolve(".git"), "gitdir: /elsewhere/.git/worktrees/w\n");
+		assertThat(json(post("{\"sessionId\": \"" + session(worktree) + "\", \"explain\": true}")).get("trace").get(1)
+			.get("reason").asString()).contains("repository root");
+
 		Path deep = outer.resolve("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u");
 		Files.createDirectories(deep);
 		JsonNode tooDeep = json(post("{\"sessionId\": \"" + session(deep) + "\", \"explain\": true}"));

@@ -125,6 +125,22 @@ class SessionApiTest {
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
 	}
 
+	@Test
+	void anExpiredSessionThatIsUsedAgainStartsOver() {
+		String name = "expired " + UUID.randomUUID().toString().substring(0, 8);
+		this.http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
+		putActive(this.id, name);
+		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
+
+		assertThat(this.http.send("DELETE", "/api/v1/sessions/" + this.id, null, Map.of()).statusCode()).isEqualTo(404);
+		putActive(this.id, name);
+		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
+		JsonNode revived = json(putDirectory(this.id, TestWorkspace.ROOT.toString()));
+
+		assertThat(revived.get("activeProjectId").isNull()).isTrue();
+		assertThat(revived.get("createdAt").asString()).isEqualTo(revived.get("lastSeenAt").asString());
+	}
+
 	private HttpResponse<String> putDirectory(String sessionId, String directory) {
 		return this.http.send("PUT", "/api/v1/sessions/" + sessionId,
 				"{\"workingDirectory\": \"" + directory.replace("\u0000", "\\u0000") + "\"}", Map.of());
