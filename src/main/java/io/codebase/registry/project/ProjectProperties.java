@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * get-or-create finishes its provisioning, and validation reports it as stuck
  */
 @ConfigurationProperties("registry.projects")
-record ProjectProperties(
+public record ProjectProperties(
 		@DefaultValue("65536") int maxMetadataBytes,
 		@DefaultValue("16") int maxMetadataDepth,
 		@DefaultValue("20") int defaultPageSize,

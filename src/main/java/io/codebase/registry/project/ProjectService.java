@@ -115,6 +115,15 @@ public class ProjectService {
 	}
 
 	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
+	/** Like {@link #get(String)}, but read from PostgreSQL, not the cache: for reports that must show the truth. */
+	public ProjectView getUncached(String idOrName) {
+		return parseUuid(idOrName).flatMap(this.repository::findById)
+			.or(() -> ProjectName.isValid(idOrName)
+					? this.repository.findByNameKey(idOrName.toLowerCase(Locale.ROOT)) : Optional.empty())
+			.map(Project::toView)
+			.orElseThrow(() -> new ProjectNotFoundException(idOrName));
+	}
+
 	public Page<ProjectView> list(ProjectFilter filter, int page, int size, String sort) {
 		List<FieldProblem> errors = new ArrayList<>();
 		if (page < 0) {
@@ -282,11 +291,26 @@ public class ProjectService {
 		}
 	}
 
-	/** Finishes provisioning of a FAILED (or interrupted) project; a READY project is returned as it is. */
+	/**
+	 * Finishes provisioning of a FAILED (or interrupted) project. A READY project is returned as it is, after
+	 * creating its database again (empty) if it has gone missing.
+	 */
 	public ProjectView retryProvisioning(UUID id) {
 		ProjectView current = findCommitted(id);
 		return switch (current.state()) {
-			case READY -> current;
+			case READY -> {
+				if (!this.provisioner.databaseExists(current.databaseName())) {
+					log.warn("Database {} of READY project {} is missing; creating it again", current.databaseName(), id);
+					try {
+						this.provisioner.createDatabase(current.databaseName());
+					}
+					catch (ProvisioningException ex) {
+						throw new ProvisioningFailedException(id, ProjectState.READY, ex.getMessage(),
+								"POST /api/v1/projects/" + id + "/provision");
+					}
+				}
+				yield current;
+			}
 			case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 			case FAILED, PROVISIONING -> {
 				if (current.state() == ProjectState.FAILED) {

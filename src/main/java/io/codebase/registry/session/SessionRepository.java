@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -52,6 +53,15 @@ class SessionRepository {
 			.param("id", sessionId).param("value", value).param("ttl", interval(ttl))
 			.query(SessionRepository::map)
 			.single();
+	}
+
+	/** Live sessions whose active project this is, most recently used first. */
+	List<SessionView> activeFor(UUID projectId, int limit) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE active_project_id = :project AND expires_at > now()"
+				+ " ORDER BY last_seen_at DESC, session_id LIMIT :limit")
+			.param("project", projectId).param("limit", limit)
+			.query(SessionRepository::map)
+			.list();
 	}
 
 	/** The live session, its expiry pushed forward (sliding TTL); expired sessions are not found. */

@@ -1,5 +1,6 @@
 package io.codebase.registry.session;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.codebase.registry.project.ProjectService;
@@ -16,6 +17,8 @@ import org.springframework.stereotype.Service;
 public class SessionService {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+	static final int MAX_LISTED = 500;
 
 	private final SessionRepository repository;
 
@@ -68,6 +71,11 @@ public class SessionService {
 	public SessionView clearActiveProject(String sessionId) {
 		return this.repository.clearActiveProject(SessionId.require(sessionId), this.properties.ttl())
 			.orElseThrow(() -> new SessionNotFoundException(sessionId));
+	}
+
+	/** The live sessions that have this project (id or name) active; at most {@value #MAX_LISTED}. */
+	public List<SessionView> activeSessionsOf(String project) {
+		return this.repository.activeFor(this.projects.get(project).id(), MAX_LISTED);
 	}
 
 	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",

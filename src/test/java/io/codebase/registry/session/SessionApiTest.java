@@ -105,12 +105,16 @@ class SessionApiTest {
 		assertProblem(putActive(this.id, "no such project"), 404, "project-not-found");
 		JsonNode session = json(putActive(this.id, name.toUpperCase()));
 		assertThat(session.get("activeProjectId").asString()).isEqualTo(project.get("id").asString());
+		String activeSessions = "/api/v1/projects/" + project.get("id").asString() + "/active-sessions";
+		assertThat(json(this.http.get(activeSessions)).findValuesAsString("sessionId")).containsExactly(this.id);
 
 		JsonNode cleared = json(this.http.send("DELETE", "/api/v1/sessions/" + this.id + "/active-project", null, Map.of()));
 		assertThat(cleared.get("activeProjectId").isNull()).isTrue();
 
+		assertThat(json(this.http.get(activeSessions))).isEmpty();
 		putActive(this.id, name);
 		this.http.send("DELETE", "/api/v1/projects/" + project.get("id").asString(), null, Map.of());
+		assertProblem(this.http.get(activeSessions), 404, "project-not-found");
 		assertThat(json(this.http.get("/api/v1/sessions/" + this.id)).get("activeProjectId").isNull()).isTrue();
 	}
 
