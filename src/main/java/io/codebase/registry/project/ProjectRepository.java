@@ -37,11 +37,12 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 	 */
 	@Modifying
 	@Query(nativeQuery = true, value = """
-			INSERT INTO projects (id, name, description, database_name, state, source_path, metadata)
-			VALUES (:id, :name, :description, :databaseName, 'PROVISIONING', :sourcePath, CAST(:metadata AS jsonb))
+			INSERT INTO projects (id, name, description, database_name, state, source_path, metadata, index_status)
+			VALUES (:id, :name, :description, :databaseName, 'PROVISIONING', :sourcePath, CAST(:metadata AS jsonb),
+			        :indexStatus)
 			ON CONFLICT DO NOTHING""")
 	int insertProvisioning(@Param("id") UUID id, @Param("name") String name, @Param("description") String description,
 			@Param("databaseName") String databaseName, @Param("sourcePath") String sourcePath,
-			@Param("metadata") String metadata);
+			@Param("metadata") String metadata, @Param("indexStatus") String indexStatus);
 
 }

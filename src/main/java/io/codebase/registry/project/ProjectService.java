@@ -292,6 +292,46 @@ public class ProjectService {
 	}
 
 	/**
+	 * Registers a project carried over from another registry, keeping its id (and database name, when it has
+	 * one). Idempotent: a project already registered with this id and name is returned as it is.
+	 */
+	public EnsuredProject register(ImportedProject imported) {
+		requireValid(new CreateProjectRequest(imported.name(), imported.description(), imported.sourcePath(),
+				imported.metadata()));
+		String metadataJson = this.metadata.encode(imported.metadata());
+		Optional<ProjectView> existing = this.repository.findById(imported.id()).map(Project::toView);
+		if (existing.isPresent()) {
+			if (!existing.get().name().equalsIgnoreCase(imported.name())) {
+				throw ProjectConflictException.idTaken(imported.id(), imported.name());
+			}
+			return new EnsuredProject(ensureReady(existing.get()), false);
+		}
+		String databaseName = (imported.databaseName() != null) ? imported.databaseName()
+				: this.provisioner.databaseNameFor(imported.name(), imported.id());
+		boolean inserted = this.writes.commit("create", tx -> {
+			if (insertRow(imported.id(), imported.name(), imported.description(), databaseName, imported.sourcePath(),
+					metadataJson, imported.indexStatus())) {
+				return true;
+			}
+			if (nameTaken(imported.name())) {
+				throw ProjectConflictException.nameTaken(imported.name());
+			}
+			if (this.repository.existsByDatabaseName(databaseName)) {
+				throw ProjectConflictException.databaseTaken(databaseName);
+			}
+			return false;
+		});
+		// Not inserted and no clash: a concurrent import of the same id won; take its result.
+		return inserted ? new EnsuredProject(provision(imported.id()), true) : register(imported);
+	}
+
+	/** A project to hand out must have its database: finishes or waits for its provisioning first. */
+	public ProjectView ensureReady(ProjectView project) {
+		return (project.state() == ProjectState.READY) ? project
+				: getOrCreate(new EnsureProject(project.name(), null, null, null)).project();
+	}
+
+	/**
 	 * Finishes provisioning of a FAILED (or interrupted) project. A READY project is returned as it is, after
 	 * creating its database again (empty) if it has gone missing.
 	 */
@@ -375,7 +415,13 @@ public class ProjectService {
 
 	private boolean insertRow(UUID id, String name, String description, String databaseName, String sourcePath,
 			String metadataJson) {
-		if (this.repository.insertProvisioning(id, name, description, databaseName, sourcePath, metadataJson) == 1) {
+		return insertRow(id, name, description, databaseName, sourcePath, metadataJson, IndexStatus.NOT_INDEXED);
+	}
+
+	private boolean insertRow(UUID id, String name, String description, String databaseName, String sourcePath,
+			String metadataJson, IndexStatus indexStatus) {
+		if (this.repository.insertProvisioning(id, name, description, databaseName, sourcePath, metadataJson,
+				indexStatus.name()) == 1) {
 			this.events.publishEvent(new ProjectChanged(id, null, name));
 			return true;
 		}

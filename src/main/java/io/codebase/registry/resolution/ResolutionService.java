@@ -8,7 +8,6 @@ import io.codebase.registry.project.EnsureProject;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectNotFoundException;
 import io.codebase.registry.project.ProjectService;
-import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionId;
@@ -106,7 +105,7 @@ public class ResolutionService {
 			trace.skipped(Tier.EXPLICIT, "no project named");
 			return Optional.empty();
 		}
-		ProjectView project = ready(this.projects.get(request.project()));
+		ProjectView project = this.projects.ensureReady(this.projects.get(request.project()));
 		trace.hit(Tier.EXPLICIT, "project '" + request.project() + "' named by the caller");
 		return Optional.of(resolution(project, Tier.EXPLICIT, false));
 	}
@@ -155,7 +154,7 @@ public class ResolutionService {
 			Optional<ProjectView> active = this.projects.findById(session.get().activeProjectId());
 			if (active.isPresent()) {
 				trace.hit(Tier.ACTIVE_PROJECT, "session's active project '" + active.get().name() + "'");
-				return Optional.of(resolution(ready(active.get()), Tier.ACTIVE_PROJECT, false));
+				return Optional.of(resolution(this.projects.ensureReady(active.get()), Tier.ACTIVE_PROJECT, false));
 			}
 			trace.miss(Tier.ACTIVE_PROJECT, "session's active project no longer exists");
 		}
@@ -171,7 +170,7 @@ public class ResolutionService {
 		try {
 			ProjectView project = this.projects.get(answer.project());
 			trace.hit(Tier.ACTIVE_PROJECT, answer.reason());
-			return Optional.of(resolution(ready(project), Tier.ACTIVE_PROJECT, false));
+			return Optional.of(resolution(this.projects.ensureReady(project), Tier.ACTIVE_PROJECT, false));
 		}
 		catch (ProjectNotFoundException ex) {
 			trace.miss(Tier.ACTIVE_PROJECT, answer.reason() + ", which is unknown to the registry");
@@ -188,12 +187,6 @@ public class ResolutionService {
 		trace.hit(Tier.DEFAULT, "nothing identified a project; using the default workspace '"
 				+ this.properties.defaultProject() + "'");
 		return resolution(ensured.project(), Tier.DEFAULT, ensured.created());
-	}
-
-	/** A project to hand out must have its database: finish or wait for its provisioning first. */
-	private ProjectView ready(ProjectView project) {
-		return (project.state() == ProjectState.READY) ? project
-				: this.projects.getOrCreate(new EnsureProject(project.name(), null, null, null)).project();
 	}
 
 	private Resolution resolution(ProjectView project, Tier tier, boolean created) {

@@ -26,18 +26,22 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
 	private final long maxBytes;
 
+	private final long maxImportBytes;
+
 	RequestBodyLimitFilter(WebProperties properties) {
 		this.maxBytes = properties.maxRequestBody().toBytes();
+		this.maxImportBytes = properties.maxImportBody().toBytes();
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (request.getContentLengthLong() > this.maxBytes) {
-			response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(), tooLargeMessage(this.maxBytes));
+		long limit = WebProperties.IMPORTS_PATH.equals(request.getRequestURI()) ? this.maxImportBytes : this.maxBytes;
+		if (request.getContentLengthLong() > limit) {
+			response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(), tooLargeMessage(limit));
 			return;
 		}
-		chain.doFilter(new LimitedRequest(request, this.maxBytes), response);
+		chain.doFilter(new LimitedRequest(request, limit), response);
 	}
 
 	static String tooLargeMessage(long maxBytes) {

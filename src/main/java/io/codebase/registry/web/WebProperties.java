@@ -8,7 +8,12 @@ import org.springframework.util.unit.DataSize;
  * Limits of the HTTP layer.
  *
  * @param maxRequestBody largest request body accepted; larger ones get 413 before they are parsed
+ * @param maxImportBody largest import file ({@code POST /api/v1/imports}), which holds a whole registry
  */
 @ConfigurationProperties("registry.web")
-public record WebProperties(@DefaultValue("256KB") DataSize maxRequestBody) {
+public record WebProperties(@DefaultValue("256KB") DataSize maxRequestBody, @DefaultValue("16MB") DataSize maxImportBody) {
+
+	/** The import endpoint, the one place a large body is expected. */
+	static final String IMPORTS_PATH = "/api/v1/imports";
+
 }

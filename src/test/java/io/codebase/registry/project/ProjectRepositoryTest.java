@@ -100,7 +100,7 @@ class ProjectRepositoryTest {
 	}
 
 	private int insert(String name, String databaseName) {
-		return this.repository.insertProvisioning(UUID.randomUUID(), name, null, databaseName, null, "{}");
+		return this.repository.insertProvisioning(UUID.randomUUID(), name, null, databaseName, null, "{}", "NOT_INDEXED");
 	}
 
 	private void insertOutsideTheService(String name, String databaseName) {

@@ -1,0 +1,116 @@
+package io.codebase.registry.transfer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.codebase.registry.project.EnsuredProject;
+import io.codebase.registry.project.ImportedProject;
+import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.project.ProvisioningFailedException;
+import io.codebase.registry.session.SessionId;
+import io.codebase.registry.session.SessionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Imports the old registry file, or this service's export. All-or-nothing up to the first write: the whole file
+ * is read and checked, and clashes with existing projects are found, before any project is registered.
+ */
+@Service
+class ImportService {
+
+	private static final Logger log = LoggerFactory.getLogger(ImportService.class);
+
+	/** What to do with an entry that clashes with an existing project. */
+	enum OnConflict {
+
+		/** Import nothing and answer 409 listing the clashes. */
+		FAIL,
+		/** Import the other entries and report the clashes as skipped. */
+		SKIP
+
+	}
+
+	private final ImportFiles files;
+
+	private final ProjectService projects;
+
+	private final SessionService sessions;
+
+	ImportService(ImportFiles files, ProjectService projects, SessionService sessions) {
+		this.files = files;
+		this.projects = projects;
+		this.sessions = sessions;
+	}
+
+	ImportReport importFile(String text, OnConflict onConflict, boolean normalizeNames, String sessionId) {
+		if (sessionId != null) {
+			SessionId.require(sessionId);
+		}
+		ImportFiles.Parsed parsed = this.files.parse(text, normalizeNames);
+		List<ImportReport.Entry> unchanged = new ArrayList<>();
+		List<ImportProblem> clashes = new ArrayList<>();
+		List<ImportedProject> toImport = new ArrayList<>();
+		for (ImportedProject project : parsed.projects()) {
+			Optional<ProjectView> sameId = this.projects.findById(project.id());
+			Optional<ProjectView> sameName = this.projects.findByName(project.name());
+			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
+				unchanged.add(entry(sameId.get()));
+			}
+			else if (sameId.isPresent()) {
+				clashes.add(new ImportProblem(project.id().toString(), "project_id",
+						"belongs to the existing project '" + sameId.get().name() + "'"));
+			}
+			else if (sameName.isPresent()) {
+				clashes.add(new ImportProblem(project.id().toString(), "name",
+						"'" + project.name() + "' is the name of the existing project " + sameName.get().id()));
+			}
+			else {
+				toImport.add(project);
+			}
+		}
+		if (!clashes.isEmpty() && onConflict == OnConflict.FAIL) {
+			throw new ImportConflictException(clashes);
+		}
+		List<ImportReport.Entry> imported = new ArrayList<>();
+		for (ImportedProject project : toImport) {
+			try {
+				EnsuredProject registered = this.projects.register(project);
+				(registered.created() ? imported : unchanged).add(entry(registered.project()));
+			}
+			catch (ProvisioningFailedException ex) {
+				ex.with("imported", imported);
+				throw ex;
+			}
+		}
+		log.info("Imported {} projects from a {} file ({} unchanged, {} skipped)", imported.size(), parsed.format(),
+				unchanged.size(), clashes.size());
+		return new ImportReport(parsed.format(), imported, unchanged, clashes, parsed.renamed(),
+				activeProject(parsed.activeProject(), sessionId));
+	}
+
+	/** Reports the old registry's active project, and makes it the session's active project when one is named. */
+	private ImportReport.ActiveProject activeProject(UUID activeProject, String sessionId) {
+		if (activeProject == null) {
+			return null;
+		}
+		Optional<ProjectView> project = this.projects.findById(activeProject);
+		if (project.isEmpty()) {
+			return null;
+		}
+		if (sessionId != null) {
+			this.sessions.setActiveProject(sessionId, activeProject.toString());
+		}
+		return new ImportReport.ActiveProject(activeProject, project.get().name(), sessionId);
+	}
+
+	private static ImportReport.Entry entry(ProjectView project) {
+		return new ImportReport.Entry(project.id(), project.name(), project.databaseName());
+	}
+
+}
