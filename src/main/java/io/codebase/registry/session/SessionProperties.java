@@ -12,13 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ttl how long a session lives after it was last used (sliding)
  * @param purgeInterval how often expired sessions are deleted
- * @param allowedRoots working directories must lie under one of these (after resolving symbolic links)
+ * @param allowedRoots working directories must lie under one of these (after resolving symbolic links); default:
+ * the home directory of the user running the service
  */
 @ConfigurationProperties("registry.sessions")
 public record SessionProperties(
 		@DefaultValue("24h") Duration ttl,
 		@DefaultValue("10m") Duration purgeInterval,
-		@DefaultValue("${user.home}") List<Path> allowedRoots) {
+		List<Path> allowedRoots) {
 
 	public SessionProperties {
 		if (ttl.isNegative() || ttl.isZero()) {
@@ -26,6 +27,10 @@ public record SessionProperties(
 		}
 		if (purgeInterval.isNegative() || purgeInterval.isZero()) {
 			throw new IllegalArgumentException("registry.sessions.purge-interval must be positive");
+		}
+		// Not a @DefaultValue: those are taken literally, placeholders such as ${user.home} included.
+		if (allowedRoots == null) {
+			allowedRoots = List.of(Path.of(System.getProperty("user.home")));
 		}
 		if (allowedRoots.isEmpty()) {
 			throw new IllegalArgumentException("registry.sessions.allowed-roots must name at least one directory");
