@@ -1,0 +1,116 @@
+package io.codebase.registry.deployment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import static io.codebase.registry.deployment.Manifests.at;
+import static io.codebase.registry.deployment.Manifests.map;
+import static io.codebase.registry.deployment.Manifests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml, parsed with SnakeYAML and read with Compose's own defaults applied to {@code ${VAR:-default}}:
+ * the registry runs on PostgreSQL 17 only after it is healthy, with the wiring the application reads.
+ */
+class DockerComposeTest {
+
+	private static final Path COMPOSE_FILE = Path.of("docker-compose.yml");
+
+	/** {@code ${NAME:-default}} or {@code ${NAME-default}}, as Compose interpolates it with NAME unset. */
+	private static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("\\$\\{(\\w+):?-([^}]*)}");
+
+	private static Map<String, Object> compose;
+
+	@BeforeAll
+	@SuppressWarnings("unchecked")
+	static void parse() throws IOException {
+		// "$$" is Compose's escape for a literal "$" (a variable read inside the container, not by Compose).
+		String escaped = Files.readString(COMPOSE_FILE).replace("$$", "\u0000");
+		String interpolated = withDefaults(escaped);
+		assertThat(interpolated).as("every variable has a documented default").doesNotContain("${");
+		compose = (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
+			.load(interpolated.replace("\u0000", "$"));
+	}
+
+	@Test
+	void postgresIsVersion17WithANamedVolumeAndAReadinessCheck() {
+		Map<String, Object> postgres = map(compose, "services", "postgres");
+		assertThat(text(postgres, "image")).isEqualTo("postgres:17");
+
+		String volume = String.valueOf(((List<?>) at(postgres, "volumes")).get(0));
+		assertThat(volume).endsWith(":/var/lib/postgresql/data");
+		String volumeName = volume.substring(0, volume.indexOf(':'));
+		assertThat(map(compose, "volumes")).as("named volume").containsKey(volumeName);
+
+		assertThat(String.join(" ", strings(at(postgres, "healthcheck", "test")))).contains("pg_isready");
+	}
+
+	@Test
+	void registryStartsFromTheDockerfileOnlyAfterPostgresIsHealthy() {
+		Map<String, Object> registry = map(compose, "services", "registry");
+		assertThat(map(registry, "build")).containsEntry("context", ".").containsEntry("dockerfile", "Dockerfile");
+		assertThat(text(registry, "depends_on", "postgres", "condition")).isEqualTo("service_healthy");
+	}
+
+	@Test
+	void registryUsesThePostgresServiceThroughTheDatasourceVariables() {
+		Map<String, Object> postgres = map(compose, "services", "postgres", "environment");
+		Map<String, Object> environment = map(compose, "services", "registry", "environment");
+
+		assertThat(text(environment, "SPRING_DATASOURCE_URL"))
+			.isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
+		assertThat(environment.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
+		assertThat(environment.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+
+		for (String variable : environment.keySet()) {
+			assertThat(ApplicationSettings.propertyBoundBy(variable)).as("property set by %s", variable).isNotNull();
+		}
+	}
+
+	@Test
+	void allowedRootIsTheMountedWorkspace() {
+		Map<String, Object> registry = map(compose, "services", "registry");
+		String root = text(registry, "environment", "REGISTRY_SESSIONS_ALLOWED_ROOTS");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SESSIONS_ALLOWED_ROOTS"))
+			.isEqualTo("registry.sessions.allowed-roots");
+		assertThat(strings(at(registry, "volumes"))).anyMatch(volume -> volume.endsWith(":" + root));
+	}
+
+	@Test
+	void apiPortIsServerPortAndTheHealthCheckAsksTheLivenessProbe() {
+		Map<String, Object> registry = map(compose, "services", "registry");
+		int serverPort = ApplicationSettings.serverPort();
+		assertThat(strings(at(registry, "ports"))).singleElement()
+			.satisfies(mapping -> assertThat(mapping).endsWith(":" + serverPort));
+
+		List<String> check = strings(at(registry, "healthcheck", "test"));
+		assertThat(check).contains("http://localhost:" + serverPort + ApplicationSettings.LIVENESS_PATH);
+		assertThat(check).contains(ContainerHealthCheck.class.getName());
+	}
+
+	private static List<String> strings(Object list) {
+		return ((List<?>) list).stream().map(String::valueOf).toList();
+	}
+
+	private static String withDefaults(String text) {
+		Matcher matcher = VARIABLE_WITH_DEFAULT.matcher(text);
+		StringBuilder result = new StringBuilder();
+		while (matcher.find()) {
+			matcher.appendReplacement(result, Matcher.quoteReplacement(matcher.group(2)));
+		}
+		matcher.appendTail(result);
+		return result.toString();
+	}
+
+}

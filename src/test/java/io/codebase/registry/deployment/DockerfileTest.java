@@ -1,0 +1,245 @@
+package io.codebase.registry.deployment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import static io.codebase.registry.deployment.Manifests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Dockerfile read as text (no Docker engine here), its entrypoint script run for real with {@code sh}, and the
+ * {@code .dockerignore} checked against what the Dockerfile copies.
+ */
+class DockerfileTest {
+
+	private static final Path DOCKERFILE = Path.of("Dockerfile");
+
+	private static final Path ENTRYPOINT = Path.of("docker/entrypoint.sh");
+
+	private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+
+	/** Instructions in order, continuation lines joined and comments dropped: {keyword, arguments}. */
+	private static List<String[]> instructions;
+
+	@BeforeAll
+	static void parse() throws IOException {
+		instructions = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		for (String line : Files.readAllLines(DOCKERFILE)) {
+			String trimmed = line.strip();
+			if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.isEmpty())) {
+				continue;
+			}
+			if (trimmed.endsWith("\\")) {
+				current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+				continue;
+			}
+			current.append(trimmed);
+			String instruction = current.toString().strip();
+			current.setLength(0);
+			if (!instruction.isEmpty()) {
+				String[] parts = instruction.split("\\s+", 2);
+				instructions.add(new String[] { parts[0].toUpperCase(), parts.length > 1 ? parts[1] : "" });
+			}
+		}
+	}
+
+	@Test
+	void buildsWithTheMavenWrapperOnATemurin17JdkAndRunsOnATemurin17Jre() {
+		List<String> stages = arguments("FROM");
+		assertThat(stages).hasSize(2);
+		assertThat(stages.get(0)).matches("eclipse-temurin:17-jdk\\S* AS build");
+		assertThat(stages.get(1)).matches("eclipse-temurin:17-jre\\S*");
+
+		List<String> buildRuns = argumentsInStage("RUN", 0);
+		assertThat(buildRuns).anyMatch(run -> run.contains("./mvnw -B -DskipTests package"));
+		assertThat(buildRuns).anyMatch(run -> run.contains("-Djarmode=tools") && run.contains("extract --layers --launcher"));
+	}
+
+	@Test
+	void runtimeCopiesTheBootLayersFromLeastToMostOftenChanged() {
+		List<String> layers = argumentsInStage("COPY", 1).stream()
+			.filter(copy -> copy.startsWith("--from=build /layers/"))
+			.map(copy -> copy.substring("--from=build /layers/".length()).split("/")[0])
+			.toList();
+		assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+	}
+
+	@Test
+	void runsAsTheSameNonRootNumericUserAsTheHelmChart() throws IOException {
+		List<String> users = argumentsInStage("USER", 1);
+		assertThat(users).hasSize(1);
+		String uid = users.get(0).split(":")[0];
+		assertThat(uid).as("numeric UID, so Kubernetes' runAsNonRoot can verify it").matches("[0-9]+");
+		assertThat(Integer.parseInt(uid)).isPositive();
+		assertThat(indexOf("USER")).as("USER comes after every RUN").isGreaterThan(lastIndexOf("RUN"));
+
+		Map<String, Object> values = helmValues();
+		assertThat(text(values, "podSecurityContext", "runAsUser")).isEqualTo(uid);
+		assertThat(text(values, "securityContext", "runAsUser")).isEqualTo(uid);
+	}
+
+	@Test
+	void exposesServerPortAndChecksTheLivenessProbe() {
+		int serverPort = ApplicationSettings.serverPort();
+		assertThat(argumentsInStage("EXPOSE", 1)).containsExactly(String.valueOf(serverPort));
+
+		List<String> healthChecks = arguments("HEALTHCHECK");
+		assertThat(healthChecks).hasSize(1);
+		assertThat(healthChecks.get(0)).contains(ContainerHealthCheck.class.getName())
+			.contains("http://localhost:${SERVER_PORT:-" + serverPort + "}" + ApplicationSettings.LIVENESS_PATH);
+	}
+
+	@Test
+	void jvmIsContainerAwareAndSessionsAreConfinedToTheWorkspace() {
+		String environment = String.join(" ", argumentsInStage("ENV", 1));
+		assertThat(environment).contains("JAVA_TOOL_OPTIONS=").contains("-XX:MaxRAMPercentage=75")
+			.contains("-XX:+ExitOnOutOfMemoryError")
+			.contains("REGISTRY_SESSIONS_ALLOWED_ROOTS=/workspace");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SESSIONS_ALLOWED_ROOTS"))
+			.isEqualTo("registry.sessions.allowed-roots");
+		assertThat(environment).as("the image must not carry a datasource").doesNotContain("SPRING_DATASOURCE");
+	}
+
+	@Test
+	void entrypointIsTheScriptThatRefusesToStartWithoutAnExternalDatabase() {
+		assertThat(arguments("ENTRYPOINT")).containsExactly("[\"/app/entrypoint.sh\"]");
+		assertThat(argumentsInStage("COPY", 1)).contains("--chmod=0755 docker/entrypoint.sh /app/entrypoint.sh");
+	}
+
+	@Test
+	void entrypointFailsFastWithoutADatasourceUrl() throws Exception {
+		Result missing = runEntrypoint(Map.of(), null);
+		assertThat(missing.exitCode()).isEqualTo(64);
+		assertThat(missing.stderr()).contains("SPRING_DATASOURCE_URL is not set");
+
+		Result notPostgres = runEntrypoint(Map.of("SPRING_DATASOURCE_URL", "jdbc:mysql://db/registry"), null);
+		assertThat(notPostgres.exitCode()).isEqualTo(64);
+		assertThat(notPostgres.stderr()).contains("must be a PostgreSQL JDBC URL");
+	}
+
+	@Test
+	void entrypointExecsTheBootLauncherWithTheContainerArguments(@TempDir Path fakeJdk) throws Exception {
+		// A stand-in "java" first on the PATH prints what the script executes.
+		Path java = fakeJdk.resolve("java");
+		Files.writeString(java, "#!/bin/sh\necho \"java $*\"\n");
+		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+		Result started = runEntrypoint(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db:5432/registry"), fakeJdk,
+				"--logging.level.root=WARN");
+		assertThat(started.exitCode()).as(started.stderr()).isZero();
+		assertThat(started.stdout().strip()).isEqualTo("java " + LAUNCHER + " --logging.level.root=WARN");
+	}
+
+	@Test
+	void dockerignoreKeepsWhatTheBuildCopiesAndNothingElse() throws IOException {
+		List<String> patterns = Files.readAllLines(Path.of(".dockerignore")).stream()
+			.map(String::strip)
+			.filter(line -> !line.isEmpty() && !line.startsWith("#"))
+			.toList();
+		for (String needed : List.of("mvnw", "pom.xml", ".mvn/wrapper/maven-wrapper.properties",
+				"src/main/resources/application.yaml",
+				"src/main/java/io/codebase/registry/deployment/ContainerHealthCheck.java", "docker/entrypoint.sh")) {
+			assertThat(Path.of(needed)).exists();
+			assertThat(inBuildContext(patterns, needed)).as("%s in the build context", needed).isTrue();
+		}
+		for (String left : List.of("target/project-registry.jar", "src/test/resources/helm/values-all-on.yaml",
+				".git/config", "helm/project-registry/values.yaml", "README.md", ".env")) {
+			assertThat(inBuildContext(patterns, left)).as("%s in the build context", left).isFalse();
+		}
+	}
+
+	/** Docker's rule: the last pattern that matches a path decides; "!" patterns put it back. */
+	private static boolean inBuildContext(List<String> patterns, String path) {
+		boolean included = true;
+		for (String pattern : patterns) {
+			boolean negated = pattern.startsWith("!");
+			String glob = (negated ? pattern.substring(1) : pattern).replaceAll("/+$", "");
+			if (glob.equals("**") || path.equals(glob) || path.startsWith(glob + "/")) {
+				included = negated;
+			}
+		}
+		return included;
+	}
+
+	private record Result(int exitCode, String stdout, String stderr) {
+	}
+
+	private static Result runEntrypoint(Map<String, String> environment, Path pathFirst, String... arguments)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("sh", ENTRYPOINT.toString()));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().clear();
+		String path = "/usr/local/bin:/usr/bin:/bin";
+		builder.environment().put("PATH", pathFirst == null ? path : pathFirst + ":" + path);
+		builder.environment().putAll(environment);
+		Process process = builder.start();
+		process.getOutputStream().close();
+		if (!process.waitFor(10, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("entrypoint did not finish in 10 s");
+		}
+		return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+				new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+	}
+
+	private static List<String> arguments(String keyword) {
+		return instructions.stream().filter(i -> i[0].equals(keyword)).map(i -> i[1]).toList();
+	}
+
+	/** Arguments of one keyword inside one build stage (0 = first FROM). */
+	private static List<String> argumentsInStage(String keyword, int stage) {
+		List<String> found = new ArrayList<>();
+		int current = -1;
+		for (String[] instruction : instructions) {
+			if (instruction[0].equals("FROM")) {
+				current++;
+			}
+			else if (current == stage && instruction[0].equals(keyword)) {
+				found.add(instruction[1]);
+			}
+		}
+		return found;
+	}
+
+	private static int indexOf(String keyword) {
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i)[0].equals(keyword)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static int lastIndexOf(String keyword) {
+		int last = -1;
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i)[0].equals(keyword)) {
+				last = i;
+			}
+		}
+		return last;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> helmValues() throws IOException {
+		return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
+			.load(Files.readString(HelmRunner.CHART.resolve("values.yaml")));
+	}
+
+}

@@ -1,0 +1,370 @@
+package io.codebase.registry.deployment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import static io.codebase.registry.deployment.HelmRunner.FULLNAME;
+import static io.codebase.registry.deployment.HelmRunner.NAMESPACE;
+import static io.codebase.registry.deployment.HelmRunner.RELEASE;
+import static io.codebase.registry.deployment.Manifests.at;
+import static io.codebase.registry.deployment.Manifests.has;
+import static io.codebase.registry.deployment.Manifests.list;
+import static io.codebase.registry.deployment.Manifests.map;
+import static io.codebase.registry.deployment.Manifests.named;
+import static io.codebase.registry.deployment.Manifests.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code helm lint} and {@code helm template} on helm/project-registry (through helm-java, no helm binary), and the
+ * rendered manifests checked against the application's own configuration.
+ */
+class HelmChartTest {
+
+	private static final Path ALL_ON = Path.of("src/test/resources/helm/values-all-on.yaml");
+
+	private static final Map<String, String> STANDARD_LABELS = Map.of(
+			"app.kubernetes.io/name", "project-registry",
+			"app.kubernetes.io/instance", RELEASE,
+			"app.kubernetes.io/component", "api",
+			"app.kubernetes.io/part-of", "codebase-mcp",
+			"app.kubernetes.io/managed-by", "Helm");
+
+	private static final Map<String, String> SELECTOR_LABELS = Map.of(
+			"app.kubernetes.io/name", "project-registry",
+			"app.kubernetes.io/instance", RELEASE);
+
+	private static final List<String> DATASOURCE_VARIABLES = List.of("SPRING_DATASOURCE_URL",
+			"SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+
+	private static final List<String> PROVISIONING_VARIABLES = List.of("REGISTRY_PROVISIONING_URL",
+			"REGISTRY_PROVISIONING_USERNAME", "REGISTRY_PROVISIONING_PASSWORD");
+
+	@Test
+	void applicationServesTheActuatorPathsTheChartProbes() {
+		// The probe paths below are Spring Boot's fixed paths for the health groups, which exist only when probes
+		// are enabled, under the default base path, on server.port (no separate management port).
+		assertThat(ApplicationSettings.property("management.endpoint.health.probes.enabled")).isEqualTo(true);
+		assertThat(ApplicationSettings.property("management.endpoints.web.base-path")).isNull();
+		assertThat(ApplicationSettings.property("management.server.port")).isNull();
+		assertThat(ApplicationSettings.property("server.servlet.context-path")).isNull();
+		assertThat(ApplicationSettings.serverPort()).isEqualTo(8080);
+		assertThat(ApplicationSettings.listProperty("management.endpoints.web.exposure.include"))
+			.contains("health", "prometheus");
+		// Readiness takes a pod out of the Service when PostgreSQL is gone; liveness must not restart it for that.
+		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.readiness.include"))
+			.contains("readinessState", "db");
+		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.liveness.include"))
+			.contains("livenessState")
+			.doesNotContain("db");
+	}
+
+	@Test
+	void lintPassesInStrictModeWithDefaultValues() {
+		assertLintPasses(HelmRunner.CHART);
+	}
+
+	@Test
+	void lintPassesInStrictModeWithEveryOptionOn(@TempDir Path temp) throws IOException {
+		// helm-java's lint takes no values file, so lint a copy of the chart whose values.yaml is the defaults
+		// overlaid with values-all-on.yaml, which is what `helm lint -f values-all-on.yaml` checks.
+		Path chart = temp.resolve("project-registry");
+		FileSystemUtils.copyRecursively(HelmRunner.CHART, chart);
+		Map<String, Object> values = deepMerge(readYaml(HelmRunner.CHART.resolve("values.yaml")), readYaml(ALL_ON));
+		Files.writeString(chart.resolve("values.yaml"), new Yaml().dump(values));
+		assertLintPasses(chart);
+	}
+
+	@Test
+	void defaultValuesRenderOneSingleReplicaServiceWithItsOwnSecret() {
+		Manifests manifests = HelmRunner.template(null, Map.of());
+
+		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount");
+		assertCommonWiring(manifests, "0.1.0");
+
+		Map<String, Object> deployment = manifests.one("Deployment");
+		assertThat(text(deployment, "spec", "replicas")).isEqualTo("1");
+		assertThat(text(container(deployment), "image")).isEqualTo("project-registry:0.1.0");
+		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
+		assertThat(config).containsEntry("REGISTRY_SESSIONS_ALLOWED_ROOTS", "/workspace")
+			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "10000")
+			.containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+		assertThat(envNames(deployment)).doesNotContainAnyElementsOf(PROVISIONING_VARIABLES);
+		assertThat(text(manifests.one("Secret"), "stringData", "SPRING_DATASOURCE_URL"))
+			.startsWith("jdbc:postgresql://");
+	}
+
+	@Test
+	void everyOptionOnAddsAutoscalerDisruptionBudgetServiceMonitorAndProvisioningSettings() {
+		Manifests manifests = HelmRunner.template(ALL_ON, Map.of());
+
+		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "HorizontalPodAutoscaler",
+				"PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
+		assertCommonWiring(manifests, "0.1.0-test");
+
+		Map<String, Object> deployment = manifests.one("Deployment");
+		// The autoscaler owns the replica count; a fixed one would fight it on every upgrade.
+		assertThat(has(deployment, "spec", "replicas")).isFalse();
+
+		Map<String, Object> hpa = manifests.one("HorizontalPodAutoscaler");
+		assertThat(hpa.get("apiVersion")).isEqualTo("autoscaling/v2");
+		assertThat(at(hpa, "spec", "scaleTargetRef")).isEqualTo(
+				Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", FULLNAME));
+		assertThat(text(hpa, "spec", "minReplicas")).isEqualTo("3");
+		assertThat(text(hpa, "spec", "maxReplicas")).isEqualTo("6");
+		List<Map<String, Object>> metrics = list(hpa, "spec", "metrics");
+		assertThat(metrics).extracting(metric -> at(metric, "resource", "name")).containsExactly("cpu", "memory");
+
+		Map<String, Object> pdb = manifests.one("PodDisruptionBudget");
+		assertThat(pdb.get("apiVersion")).isEqualTo("policy/v1");
+		assertThat(text(pdb, "spec", "minAvailable")).isEqualTo("2");
+		assertThat(at(pdb, "spec", "selector", "matchLabels")).isEqualTo(SELECTOR_LABELS);
+
+		Map<String, Object> monitor = manifests.one("ServiceMonitor");
+		assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+		assertThat(map(monitor, "metadata", "labels")).containsEntry("release", "prometheus");
+		assertThat(at(monitor, "spec", "namespaceSelector", "matchNames")).isEqualTo(List.of(NAMESPACE));
+		Map<String, Object> serviceLabels = map(manifests.one("Service"), "metadata", "labels");
+		Map<String, Object> monitorSelector = map(monitor, "spec", "selector", "matchLabels");
+		assertThat(serviceLabels).containsAllEntriesOf(monitorSelector);
+		Map<String, Object> endpoint = map(monitor, "spec", "endpoints", 0);
+		assertThat(endpoint).containsEntry("port", "http").containsEntry("path", ApplicationSettings.PROMETHEUS_PATH);
+
+		// Project databases on another server: the three settings come from the chart's Secret.
+		assertSecretWired(manifests, deployment, FULLNAME, PROVISIONING_VARIABLES);
+		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
+		assertThat(config).containsEntry("REGISTRY_WORKFLOW_URL", "http://workflow.tools.svc:8080")
+			.containsEntry("REGISTRY_WORKFLOW_TIMEOUT", "2s")
+			.containsEntry("REGISTRY_PROJECTS_MAX_PAGE_SIZE", "500")
+			// Several replicas and no cross-replica invalidation yet: the cache is off.
+			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "0");
+		assertThat(bindFromEnvironment(config, "registry.sessions.allowed-roots"))
+			.containsExactly("/workspace", "/srv/code");
+
+		List<Map<String, Object>> mounts = list(container(deployment), "volumeMounts");
+		assertThat(named(mounts, "workspace")).containsEntry("mountPath", "/workspace");
+		assertThat(map(deployment, "spec", "template", "metadata", "labels"))
+			.containsEntry("example.test/team", "platform");
+	}
+
+	@Test
+	void existingSecretIsReferencedInsteadOfRenderingOne() {
+		Manifests manifests = HelmRunner.template(null,
+				Map.of("database.existingSecret", "registry-db-credentials", "provisioning.enabled", true));
+
+		assertThat(manifests.kinds()).doesNotContain("Secret");
+		Map<String, Object> deployment = manifests.one("Deployment");
+		for (String variable : concat(DATASOURCE_VARIABLES, PROVISIONING_VARIABLES)) {
+			Map<String, Object> ref = map(named(env(deployment), variable), "valueFrom", "secretKeyRef");
+			assertThat(ref).containsEntry("name", "registry-db-credentials").containsEntry("key", variable);
+		}
+		assertThat(podAnnotations(deployment)).containsKey("checksum/secret");
+	}
+
+	@Test
+	void severalReplicasWithoutAutoscalingGetADisruptionBudgetAndNoCache() {
+		Manifests manifests = HelmRunner.template(null, Map.of("replicaCount", 3));
+
+		assertThat(manifests.kinds()).contains("PodDisruptionBudget").doesNotContain("HorizontalPodAutoscaler");
+		assertThat(text(manifests.one("Deployment"), "spec", "replicas")).isEqualTo("3");
+		assertThat(text(manifests.one("PodDisruptionBudget"), "spec", "minAvailable")).isEqualTo("1");
+		assertThat(text(manifests.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("0");
+
+		Manifests explicit = HelmRunner.template(null, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
+		assertThat(text(explicit.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("500");
+	}
+
+	@Test
+	void changingASettingChangesOnlyTheMatchingChecksum() {
+		Map<String, Object> before = podAnnotations(HelmRunner.template(null, Map.of()).one("Deployment"));
+		Map<String, Object> config = podAnnotations(
+				HelmRunner.template(null, Map.of("registry.sessions.allowedRoots", "/srv")).one("Deployment"));
+		Map<String, Object> secret = podAnnotations(
+				HelmRunner.template(null, Map.of("database.password", "rotated")).one("Deployment"));
+
+		assertThat(config.get("checksum/config")).isNotEqualTo(before.get("checksum/config"));
+		assertThat(config.get("checksum/secret")).isEqualTo(before.get("checksum/secret"));
+		assertThat(secret.get("checksum/secret")).isNotEqualTo(before.get("checksum/secret"));
+		assertThat(secret.get("checksum/config")).isEqualTo(before.get("checksum/config"));
+	}
+
+	@Test
+	void renderingFailsWithoutADatabaseUrlOrSecret() {
+		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("database.url", "")))
+			.hasMessageContaining("database.url is required");
+		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("provisioning.enabled", true)))
+			.hasMessageContaining("provisioning.url is required");
+	}
+
+	/** What every rendering must satisfy, whatever the values. */
+	private static void assertCommonWiring(Manifests manifests, String appVersion) {
+		for (Map<String, Object> resource : manifests.documents()) {
+			assertThat(text(resource, "metadata", "name")).as("name of %s", resource.get("kind"))
+				.isEqualTo(FULLNAME);
+			assertStandardLabels(map(resource, "metadata", "labels"), appVersion);
+		}
+
+		Map<String, Object> deployment = manifests.one("Deployment");
+		Map<String, Object> pod = map(deployment, "spec", "template");
+		assertStandardLabels(map(pod, "metadata", "labels"), appVersion);
+		assertThat(at(deployment, "spec", "selector", "matchLabels")).isEqualTo(SELECTOR_LABELS);
+
+		// Container port = server.port of application.yaml, and the Service forwards to it by name.
+		Map<String, Object> container = container(deployment);
+		Map<String, Object> http = named(list(container, "ports"), "http");
+		assertThat(text(http, "containerPort")).isEqualTo(String.valueOf(ApplicationSettings.serverPort()));
+		Map<String, Object> service = manifests.one("Service");
+		assertThat(text(service, "spec", "type")).isEqualTo("ClusterIP");
+		assertThat(at(service, "spec", "selector")).isEqualTo(SELECTOR_LABELS);
+		Map<String, Object> servicePort = named(list(service, "spec", "ports"), "http");
+		assertThat(servicePort).containsEntry("port", 80).containsEntry("targetPort", "http");
+
+		// Probes on the Actuator health groups of application.yaml.
+		assertProbe(container, "startupProbe", ApplicationSettings.LIVENESS_PATH);
+		assertProbe(container, "livenessProbe", ApplicationSettings.LIVENESS_PATH);
+		assertProbe(container, "readinessProbe", ApplicationSettings.READINESS_PATH);
+
+		// Non-root, read-only root filesystem with a writable /tmp, no privilege escalation, no capabilities.
+		Map<String, Object> podSecurity = map(pod, "spec", "securityContext");
+		assertThat(podSecurity).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 10001);
+		assertThat(text(podSecurity, "seccompProfile", "type")).isEqualTo("RuntimeDefault");
+		Map<String, Object> security = map(container, "securityContext");
+		assertThat(security).containsEntry("runAsNonRoot", true)
+			.containsEntry("runAsUser", 10001)
+			.containsEntry("readOnlyRootFilesystem", true)
+			.containsEntry("allowPrivilegeEscalation", false);
+		assertThat(at(security, "capabilities", "drop")).isEqualTo(List.of("ALL"));
+		assertThat(text(security, "seccompProfile", "type")).isEqualTo("RuntimeDefault");
+		assertThat(named(list(container, "volumeMounts"), "tmp")).containsEntry("mountPath", "/tmp");
+		assertThat(has(named(list(pod, "spec", "volumes"), "tmp"), "emptyDir")).isTrue();
+		assertThat(at(pod, "spec", "enableServiceLinks")).isEqualTo(false);
+
+		// Prefer spreading pods over nodes.
+		Map<String, Object> term = map(pod, "spec", "affinity", "podAntiAffinity",
+				"preferredDuringSchedulingIgnoredDuringExecution", 0, "podAffinityTerm");
+		assertThat(term).containsEntry("topologyKey", "kubernetes.io/hostname");
+		assertThat(at(term, "labelSelector", "matchLabels")).isEqualTo(SELECTOR_LABELS);
+
+		// A changed ConfigMap or Secret rolls the pods.
+		assertThat(podAnnotations(deployment)).hasEntrySatisfying("checksum/config",
+				value -> assertThat(value.toString()).matches("[0-9a-f]{64}"));
+		assertThat(podAnnotations(deployment)).hasEntrySatisfying("checksum/secret",
+				value -> assertThat(value.toString()).matches("[0-9a-f]{64}"));
+
+		// Settings: the ConfigMap as environment, the connection settings from the Secret.
+		assertThat(text(container, "envFrom", 0, "configMapRef", "name")).isEqualTo(FULLNAME);
+		assertSecretWired(manifests, deployment, FULLNAME, DATASOURCE_VARIABLES);
+
+		// Every Spring or registry variable the chart sets is one that relaxed binding maps to a real property.
+		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
+		List<String> variables = concat(new ArrayList<>(config.keySet()), envNames(deployment));
+		for (String variable : variables) {
+			if (variable.startsWith("REGISTRY_") || variable.startsWith("SPRING_")) {
+				assertThat(ApplicationSettings.propertyBoundBy(variable)).as("property set by %s", variable)
+					.isNotNull();
+			}
+		}
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SESSIONS_ALLOWED_ROOTS"))
+			.isEqualTo("registry.sessions.allowed-roots");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_CACHE_MAXIMUM_SIZE"))
+			.isEqualTo("registry.cache.maximum-size");
+	}
+
+	/** Each variable is read from the Secret, and a chart-rendered Secret has the key. */
+	private static void assertSecretWired(Manifests manifests, Map<String, Object> deployment, String secretName,
+			List<String> variables) {
+		for (String variable : variables) {
+			Map<String, Object> ref = map(named(env(deployment), variable), "valueFrom", "secretKeyRef");
+			assertThat(ref).as("secretKeyRef of %s", variable).containsEntry("name", secretName);
+			if (!manifests.ofKind("Secret").isEmpty()) {
+				Map<String, Object> secret = manifests.one("Secret");
+				assertThat(text(secret, "metadata", "name")).isEqualTo(secretName);
+				assertThat(map(secret, "stringData")).containsKey(String.valueOf(ref.get("key")));
+			}
+		}
+	}
+
+	private static void assertStandardLabels(Map<String, Object> labels, String appVersion) {
+		assertThat(labels).containsAllEntriesOf(STANDARD_LABELS).containsEntry("app.kubernetes.io/version", appVersion);
+	}
+
+	private static void assertProbe(Map<String, Object> container, String probe, String path) {
+		assertThat(at(container, probe, "httpGet")).as(probe).isEqualTo(Map.of("path", path, "port", "http"));
+	}
+
+	private static void assertLintPasses(Path chart) {
+		LintResult result = HelmRunner.lint(chart);
+		assertThat(result.isFailed()).as("helm lint --strict %s: %s", chart, result.getMessages()).isFalse();
+		assertThat(result.getMessages()).as("helm lint --strict %s", chart)
+			.noneMatch(message -> message.startsWith("[ERROR]") || message.startsWith("[WARNING]"));
+	}
+
+	private static Map<String, Object> container(Map<String, Object> deployment) {
+		List<Map<String, Object>> containers = list(deployment, "spec", "template", "spec", "containers");
+		assertThat(containers).hasSize(1);
+		return containers.get(0);
+	}
+
+	private static List<Map<String, Object>> env(Map<String, Object> deployment) {
+		return list(container(deployment), "env");
+	}
+
+	private static List<String> envNames(Map<String, Object> deployment) {
+		return env(deployment).stream().map(entry -> entry.get("name").toString()).toList();
+	}
+
+	private static Map<String, Object> podAnnotations(Map<String, Object> deployment) {
+		return map(deployment, "spec", "template", "metadata", "annotations");
+	}
+
+	/** Binds a property the way the application does, from the ConfigMap's entries used as environment variables. */
+	private static List<String> bindFromEnvironment(Map<String, Object> variables, String property) {
+		Map<String, Object> environment = new LinkedHashMap<>(variables);
+		Binder binder = new Binder(ConfigurationPropertySource.from(new SystemEnvironmentPropertySource("env", environment)));
+		return binder.bind(property, Bindable.listOf(String.class)).orElseThrow(
+				() -> new AssertionError(property + " is not bound from " + variables.keySet()));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> readYaml(Path file) throws IOException {
+		return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> overlay) {
+		Map<String, Object> merged = new LinkedHashMap<>(base);
+		overlay.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> overlayMap && merged.get(key) instanceof Map<?, ?> baseMap) {
+				merged.put(key, deepMerge((Map<String, Object>) baseMap, (Map<String, Object>) overlayMap));
+			}
+			else {
+				merged.put(key, value);
+			}
+		});
+		return merged;
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		return Stream.concat(first.stream(), second.stream()).toList();
+	}
+
+}
