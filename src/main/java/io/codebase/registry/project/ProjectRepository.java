@@ -19,6 +19,8 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 
 	boolean existsByDatabaseName(String databaseName);
 
+	Optional<Project> findByDatabaseName(String databaseName);
+
 	/**
 	 * Moves a project between provisioning states only if it is still in one of {@code from}; concurrent
 	 * callers race on the row lock and exactly one sees 1. Bumps the version like any other write.

@@ -44,7 +44,7 @@ public class ProjectService {
 	private static final Set<String> PATCHABLE = Set.of("description", "sourcePath", "metadata");
 
 	private static final Set<String> READ_ONLY = Set.of("id", "name", "databaseName", "state", "indexStatus",
-			"lastError", "version", "createdAt", "updatedAt");
+			"indexMessage", "indexReportedAt", "indexUpdatedAt", "lastError", "version", "createdAt", "updatedAt");
 
 	/** Attempts at a database name that no other project holds; a clash needs two 1-in-4-billion coincidences. */
 	private static final int NAME_ATTEMPTS = 3;
@@ -114,7 +114,11 @@ public class ProjectService {
 			.orElseThrow(() -> new ProjectNotFoundException(idOrName));
 	}
 
-	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
+	/** Like {@link #findById(UUID)}, but read from PostgreSQL, not the cache: for decisions that must see the truth. */
+	public Optional<ProjectView> findByIdUncached(UUID id) {
+		return this.repository.findById(id).map(Project::toView);
+	}
+
 	/** Like {@link #get(String)}, but read from PostgreSQL, not the cache: for reports that must show the truth. */
 	public ProjectView getUncached(String idOrName) {
 		return parseUuid(idOrName).flatMap(this.repository::findById)
@@ -124,6 +128,7 @@ public class ProjectService {
 			.orElseThrow(() -> new ProjectNotFoundException(idOrName));
 	}
 
+	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
 	public Page<ProjectView> list(ProjectFilter filter, int page, int size, String sort) {
 		List<FieldProblem> errors = new ArrayList<>();
 		if (page < 0) {
@@ -325,10 +330,38 @@ public class ProjectService {
 		return inserted ? new EnsuredProject(provision(imported.id()), true) : register(imported);
 	}
 
+	/**
+	 * What would make {@link #register(ImportedProject)} refuse this project, checked without writing anything:
+	 * the rules of a new project, and a database name that another project holds.
+	 */
+	public List<FieldProblem> problemsOf(ImportedProject imported) {
+		List<FieldProblem> problems = new ArrayList<>();
+		this.validator.validate(new CreateProjectRequest(imported.name(), imported.description(), imported.sourcePath(),
+				imported.metadata()))
+			.forEach(violation -> problems.add(new FieldProblem(violation.getPropertyPath().toString(), violation.getMessage())));
+		try {
+			this.metadata.encode(imported.metadata());
+		}
+		catch (InvalidRequestException ex) {
+			problems.add(new FieldProblem("metadata", ex.getBody().getDetail()));
+		}
+		if (imported.databaseName() != null) {
+			this.repository.findByDatabaseName(imported.databaseName())
+				.filter(owner -> !owner.getId().equals(imported.id()))
+				.ifPresent(owner -> problems.add(new FieldProblem("databaseName",
+						imported.databaseName() + " belongs to the existing project '" + owner.getName() + "'")));
+		}
+		return problems;
+	}
+
 	/** A project to hand out must have its database: finishes or waits for its provisioning first. */
 	public ProjectView ensureReady(ProjectView project) {
-		return (project.state() == ProjectState.READY) ? project
-				: getOrCreate(new EnsureProject(project.name(), null, null, null)).project();
+		return switch (project.state()) {
+			case READY -> project;
+			case FAILED -> retryProvisioning(project.id());
+			// PROVISIONING: wait for it, or finish it when abandoned; DELETING: refused.
+			case PROVISIONING, DELETING -> getOrCreate(new EnsureProject(project.name(), null, null, null)).project();
+		};
 	}
 
 	/**

@@ -11,8 +11,9 @@ class ImportConflictException extends ApiException {
 
 	ImportConflictException(List<ImportProblem> conflicts) {
 		super(HttpStatus.CONFLICT, "import-conflict", "Import clashes with existing projects",
-				conflicts.size() + " entries clash with existing projects; nothing was imported. Fix them, or import "
-						+ "with onConflict=SKIP to import the rest");
+				conflicts.size() + (conflicts.size() == 1 ? " entry clashes" : " entries clash")
+						+ " with existing projects; nothing was imported. Fix them, or import with onConflict=SKIP to "
+						+ "import the rest");
 		with("conflicts", conflicts);
 	}
 

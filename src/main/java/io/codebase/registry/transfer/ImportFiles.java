@@ -146,7 +146,8 @@ class ImportFiles {
 			JsonNode active = root.get("active_project");
 			if (active != null && !active.isNull()) {
 				this.activeProject = uuid("active_project", "active_project", active.asString(""));
-				if (this.activeProject != null && !root.get("projects").has(this.activeProject.toString())) {
+				if (this.activeProject != null
+						&& this.projects.stream().noneMatch(project -> project.id().equals(this.activeProject))) {
 					error("active_project", "active_project", "is not one of the projects in the file");
 				}
 			}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ImportedProject;
@@ -56,11 +57,20 @@ class ImportService {
 		List<ImportReport.Entry> unchanged = new ArrayList<>();
 		List<ImportProblem> clashes = new ArrayList<>();
 		List<ImportedProject> toImport = new ArrayList<>();
+		List<ImportProblem> invalid = new ArrayList<>();
 		for (ImportedProject project : parsed.projects()) {
-			Optional<ProjectView> sameId = this.projects.findById(project.id());
+			this.projects.problemsOf(project).forEach(problem ->
+				invalid.add(new ImportProblem(project.id().toString(), problem.field(), problem.message())));
+		}
+		if (!invalid.isEmpty()) {
+			throw new InvalidImportException(invalid.size() + " problems in the file; nothing was imported", invalid);
+		}
+		for (ImportedProject project : parsed.projects()) {
+			Optional<ProjectView> sameId = this.projects.findByIdUncached(project.id());
 			Optional<ProjectView> sameName = this.projects.findByName(project.name());
 			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
-				unchanged.add(entry(sameId.get()));
+				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning).
+				unchanged.add(entry(this.projects.ensureReady(sameId.get())));
 			}
 			else if (sameId.isPresent()) {
 				clashes.add(new ImportProblem(project.id().toString(), "project_id",
@@ -90,23 +100,19 @@ class ImportService {
 		}
 		log.info("Imported {} projects from a {} file ({} unchanged, {} skipped)", imported.size(), parsed.format(),
 				unchanged.size(), clashes.size());
+		boolean activeWasImported = Stream.concat(imported.stream(), unchanged.stream())
+			.anyMatch(entry -> entry.id().equals(parsed.activeProject()));
 		return new ImportReport(parsed.format(), imported, unchanged, clashes, parsed.renamed(),
-				activeProject(parsed.activeProject(), sessionId));
+				activeWasImported ? activeProject(parsed.activeProject(), sessionId) : null);
 	}
 
 	/** Reports the old registry's active project, and makes it the session's active project when one is named. */
 	private ImportReport.ActiveProject activeProject(UUID activeProject, String sessionId) {
-		if (activeProject == null) {
-			return null;
-		}
-		Optional<ProjectView> project = this.projects.findById(activeProject);
-		if (project.isEmpty()) {
-			return null;
-		}
+		ProjectView project = this.projects.get(activeProject.toString());
 		if (sessionId != null) {
 			this.sessions.setActiveProject(sessionId, activeProject.toString());
 		}
-		return new ImportReport.ActiveProject(activeProject, project.get().name(), sessionId);
+		return new ImportReport.ActiveProject(activeProject, project.name(), sessionId);
 	}
 
 	private static ImportReport.Entry entry(ProjectView project) {

@@ -36,7 +36,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		long limit = WebProperties.IMPORTS_PATH.equals(request.getRequestURI()) ? this.maxImportBytes : this.maxBytes;
+		long limit = WebProperties.IMPORTS_PATH.equals(request.getServletPath()) ? this.maxImportBytes : this.maxBytes;
 		if (request.getContentLengthLong() > limit) {
 			response.sendError(HttpStatus.CONTENT_TOO_LARGE.value(), tooLargeMessage(limit));
 			return;

@@ -177,6 +177,33 @@ class ImportExportTest {
 	}
 
 	@Test
+	void aReimportFinishesAProjectWhoseProvisioningFailed() {
+		importFile(TestWorkspace.fixture("gardener-registry.json"), "");
+		JsonNode scratch = json(this.http.get("/api/v1/projects/scratch"));
+		db.execute("DROP DATABASE " + scratch.get("databaseName").asString());
+		db.execute("UPDATE projects SET state = 'FAILED', last_error = 'disk full' WHERE name = 'scratch'");
+
+		JsonNode report = json(importFile(TestWorkspace.fixture("gardener-registry.json"), ""));
+
+		assertThat(report.get("unchanged")).hasSize(4);
+		assertThat(db.count("SELECT count(*) FROM projects WHERE name = 'scratch' AND state = 'READY'")).isEqualTo(1);
+		assertThat(db.databaseExists(scratch.get("databaseName").asString())).isTrue();
+	}
+
+	@Test
+	void entriesBreakingProjectRulesAreRefusedBeforeAnyWrite() {
+		long rows = db.count("SELECT count(*) FROM projects");
+		String export = "{\"format\": \"project-registry-export\", \"version\": 1, \"projects\": ["
+				+ "{\"id\": \"" + UUID.randomUUID() + "\", \"name\": \"fine " + UUID.randomUUID().toString().substring(0, 8) + "\"},"
+				+ "{\"id\": \"" + UUID.randomUUID() + "\", \"name\": \"wordy\", \"description\": \"" + "d".repeat(10_001) + "\"}]}";
+
+		JsonNode problem = assertProblem(importFile(export, ""), 422, "invalid-import");
+
+		assertThat(problem.get("errors").findValuesAsString("field")).containsExactly("description");
+		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
+	}
+
+	@Test
 	void otherDocumentsAreRefused() {
 		assertProblem(importFile("[1, 2, 3]", ""), 422, "invalid-import");
 		assertProblem(importFile("{\"projects\": []}", ""), 422, "invalid-import");
