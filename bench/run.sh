@@ -11,7 +11,7 @@
 #
 # Settings (environment):
 #   DURATION=10s      length of each measured wrk / pgbench run
-#   WARMUP=5s         wrk warm-up per HTTP target before measuring (not recorded)
+#   WARMUP=10s        wrk warm-up per HTTP target before measuring (not recorded)
 #   ROUNDS=3          measured rounds of scenarios 1 and 2; the targets alternate within a round
 #   CONNECTIONS=64    wrk connections and pgbench clients
 #   THREADS=2         wrk threads and pgbench jobs
@@ -30,7 +30,7 @@ BENCH=$ROOT/bench
 RESULTS=$BENCH/results
 
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -39,7 +39,7 @@ CONCURRENT=${CONCURRENT:-50}
 SEED_ROWS=${SEED_ROWS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-1}
 JMH=${JMH:-1}
-JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s}
+JMH_OPTS=${JMH_OPTS:--f 1 -wi 4 -w 1s -i 8 -r 1s}
 SKIP_BUILD=${SKIP_BUILD:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
 KEEP_WORK=${KEEP_WORK:-0}
@@ -134,6 +134,12 @@ wait_ready() {
 		(($(now_ms) < deadline)) || fail "$name not ready after ${READY_TIMEOUT}s; log: $WORK/$name.log"
 		sleep 0.05
 	done
+}
+
+# The JVM's own view of a start-up: "process running for" in the log's "Started ..." line (seconds).
+jvm_started_s() {
+	sed -n 's/.*Started ProjectRegistryApplication in [0-9.]* seconds (process running for \([0-9.]*\)).*/\1/p' \
+		"$WORK/$1.log" | head -n 1
 }
 
 # Stops one service instance we started: SIGTERM (graceful, up to 20 s in flight), SIGKILL after 45 s.
@@ -239,14 +245,27 @@ run_pgbench() {
 
 psql_registry() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d registry "$@"; }
 
+# Load averages and the three busiest processes (CPU over half a second) as each step starts: other builds may
+# share the machine. Kept in summary.json.
+LOAD_LOG=
+mark_load() {
+	local busiest
+	busiest=$(top -b -c -n 2 -d 0.5 -o %CPU -w 250 2>/dev/null | awk '/^top -/ { frame++ }
+		frame == 2 && /^ *[0-9]+ / { cmd = ""; for (i = 12; i <= NF; i++) cmd = cmd " " $i
+			printf "%s%s%%%s", (n ? " |" : ""), $9, substr(cmd, 1, 100); if (++n == 3) exit }' || true)
+	LOAD_LOG+="$1"$'\t'"$(cut -d' ' -f1-3 /proc/loadavg)"$'\t'"$busiest"$'\n'
+}
+
 machine_json() {
 	jq -n --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg cores "$(nproc)" \
 		--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
 		--arg mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" \
 		--arg java "$(java -version 2>&1 | head -n 1)" --arg wrk "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)" \
 		--arg pgbench "$(pgbench --version)" --arg before "$LOAD_BEFORE" --arg after "${LOAD_AFTER:-}" \
+		--arg steps "$LOAD_LOG" \
 		'{when: $when, cores: ($cores | tonumber), cpu: $cpu, memory: $mem, java: $java, wrk: $wrk, pgbench: $pgbench,
-		  uptime_before: $before, uptime_after: $after}'
+		  uptime_before: $before, uptime_after: $after,
+		  loadavg_at_step: ($steps | split("\n") | map(select(length > 0) | split("\t") | {step: .[0], loadavg: .[1], busiest: .[2]}))}'
 }
 
 # print_table SUMMARY_JSON: one table of every figure (scenario, measure, value, compared with, ratio, goal).
@@ -303,6 +322,7 @@ log "work directory: $WORK"
 
 cd "$ROOT"
 if [[ $SKIP_BUILD != 1 ]]; then
+	mark_load build
 	log "building the jar (./mvnw -B -q -DskipTests package)"
 	./mvnw -B -q -DskipTests package
 	if [[ $JMH != 0 ]]; then
@@ -320,6 +340,7 @@ free_port PG_PORT
 free_port P1
 PG_DIR=$WORK/pg-main
 DATA_DIRS+=("$PG_DIR")
+mark_load start-instances
 log "starting instance 1 (embedded PostgreSQL on $PG_PORT, HTTP on $P1)"
 t0=$(now_ms)
 start_app app1 "$P1" "" --registry.embedded.data-directory="$PG_DIR" --registry.embedded.port="$PG_PORT"
@@ -367,6 +388,7 @@ hits_before=$(metric "$P1" cache.gets cache:projects result:hit)
 misses_before=$(metric "$P1" cache.gets cache:projects result:miss)
 misses2_before=$(metric "$P2" cache.gets cache:projects result:miss)
 for round in $(seq 1 "$ROUNDS"); do
+	mark_load "s1+s2-round-$round"
 	log "scenarios 1+2: round $round/$ROUNDS (liveness, cached resolution, uncached resolution, pgbench; $DURATION each)"
 	run_wrk "$WORK/r$round-liveness.json" "$BASE1$BASELINE_PATH"
 	run_wrk "$WORK/r$round-cached.json" "$BASE1$RESOLVE_PATH"
@@ -405,6 +427,7 @@ rounds_json liveness cached | jq --arg baseline "GET $BASELINE_PATH" --arg targe
 	   resolution_p99_ms: (map(.cached.latency_us.p99) | median / 1000 | r(3))},
 	 cache_during_rounds: {hits: $hits, misses: $misses}} as $s
 	| $s + {throughput_ratio: ($s.median.resolution_rps / $s.median.baseline_rps | r(3)),
+	        throughput_ratio_per_round: ($s.rounds | map(.cached.rps / .liveness.rps | r(3))),
 	        p99_ratio: ($s.median.resolution_p99_ms / $s.median.baseline_p99_ms | r(3)),
 	        goal: "throughput_ratio >= 0.9", met: ($s.median.resolution_rps / $s.median.baseline_rps >= 0.9)}' \
 	>"$RESULTS/s1-resolution-vs-liveness.json"
@@ -426,6 +449,7 @@ rounds_json cached uncached pgbench | jq --arg target "GET $RESOLVE_PATH" --argj
 	   pgbench_mean_ms: (map(.pgbench.latency_us.mean) | median / 1000 | r(3))},
 	 uncached_instance_cache_misses: $misses2} as $s
 	| $s + {uncached_vs_cached_throughput: ($s.median.uncached_rps / $s.median.cached_rps | r(3)),
+	        uncached_vs_cached_throughput_per_round: ($s.rounds | map(.uncached.rps / .cached.rps | r(3))),
 	        uncached_vs_pgbench_throughput: ($s.median.uncached_rps / $s.median.pgbench_tps | r(3)),
 	        uncached_vs_cached_p99: ($s.median.uncached_p99_ms / $s.median.cached_p99_ms | r(3))}' \
 	>"$RESULTS/s2-cache-disabled.json"
@@ -435,6 +459,7 @@ stop_app "$PID2"
 
 # ---------------------------------------------------------------------------------------------- scenario 3
 
+mark_load s3
 log "scenario 3: $CREATES auto-creates through resolution, interleaved with raw CREATE DATABASE"
 mkdir -p "$WORK/s3"
 : >"$WORK/s3/api_ms"
@@ -452,18 +477,32 @@ raw_create() { # raw_create DATABASE: CREATE DATABASE on an open psql session; p
 read -r code _ <<<"$(auto_create "s3-warm-$RUN_TAG" "$WORK/s3/warm.json")"
 [[ $code == 200 ]] || fail "auto-create warm-up answered $code: $(cat "$WORK/s3/warm.json")"
 raw_create "bench_raw_warm" >/dev/null
-for i in $(seq 1 "$CREATES"); do
-	read -r code seconds <<<"$(auto_create "s3-create-$RUN_TAG-$i" "$WORK/s3/$i.json")"
-	[[ $code == 200 && $(jq -r '.created' "$WORK/s3/$i.json") == true ]] ||
-		fail "auto-create $i answered $code: $(cat "$WORK/s3/$i.json")"
+timed_auto_create() {
+	local code seconds
+	read -r code seconds <<<"$(auto_create "s3-create-$RUN_TAG-$1" "$WORK/s3/$1.json")"
+	[[ $code == 200 && $(jq -r '.created' "$WORK/s3/$1.json") == true ]] ||
+		fail "auto-create $1 answered $code: $(cat "$WORK/s3/$1.json")"
 	awk -v s="$seconds" 'BEGIN { printf "%.3f\n", s * 1000 }' >>"$WORK/s3/api_ms"
-	ms=$(raw_create "bench_raw_$i")
-	[[ -n $ms ]] || fail "raw CREATE DATABASE $i gave no timing"
+}
+timed_raw_create() {
+	local ms
+	ms=$(raw_create "bench_raw_$1")
+	[[ -n $ms ]] || fail "raw CREATE DATABASE $1 gave no timing"
 	echo "$ms" >>"$WORK/s3/raw_ms"
+}
+# Pairs in alternating order, so neither side always follows the other's CREATE DATABASE.
+for i in $(seq 1 "$CREATES"); do
+	if ((i % 2)); then
+		timed_auto_create "$i"
+		timed_raw_create "$i"
+	else
+		timed_raw_create "$i"
+		timed_auto_create "$i"
+	fi
 done
 jq -n --argjson api "$(stats_json "$WORK/s3/api_ms")" --argjson raw "$(stats_json "$WORK/s3/raw_ms")" \
 	--arg n "$CREATES" "$JQ_LIB"'
-	{scenario: 3, title: "Auto-create through resolution vs raw CREATE DATABASE, same server, interleaved",
+	{scenario: 3, title: "Auto-create through resolution vs raw CREATE DATABASE, same server, interleaved in alternating order",
 	 request: "POST /api/v1/resolutions {\"config\": {\"version\": \"1.0\", \"project\": {\"name\": <unique>}}} (curl time_total)",
 	 baseline: "CREATE DATABASE on the same server (psql \\timing, connection already open)",
 	 creates: ($n | tonumber), auto_create_ms: $api, raw_create_database_ms: $raw,
@@ -473,6 +512,7 @@ jq -n --argjson api "$(stats_json "$WORK/s3/api_ms")" --argjson raw "$(stats_jso
 # ---------------------------------------------------------------------------------------------- scenario 4
 
 RACE=s4-race-$RUN_TAG
+mark_load s4
 log "scenario 4: $CONCURRENT concurrent get-or-create of '$RACE'"
 mkdir -p "$WORK/s4"
 # A small Java client (bench/client) releases all callers at once from one latch; curl processes would spend
@@ -507,6 +547,7 @@ jq -n --argjson wall "$RACE_WALL_MS" --slurpfile s3 "$RESULTS/s3-auto-create.jso
 
 # ---------------------------------------------------------------------------------------------- scenario 5
 
+mark_load s5
 log "scenario 5: seeding $SEED_ROWS projects with SQL"
 t0=$(now_ms)
 psql_registry >/dev/null <<SQL
@@ -571,10 +612,13 @@ jq -n --slurpfile list "$WORK/s5-list.json" --slurpfile lookup "$WORK/s5-lookup.
 
 # ---------------------------------------------------------------------------------------------- scenario 6
 
+mark_load s6
 log "scenario 6: start-up to readiness, $STARTUP_RUNS more run(s) each with a fresh embedded and with the external PostgreSQL"
 # Instances 1 and 2 were started the same way (fresh embedded; external), so their start-ups are samples too.
 echo "$APP1_STARTUP_MS" >"$WORK/startup_embedded_ms"
 echo "$APP2_STARTUP_MS" >"$WORK/startup_external_ms"
+jvm_started_s app1 >"$WORK/startup_embedded_jvm_s"
+jvm_started_s app2 >"$WORK/startup_external_jvm_s"
 for run in $(seq 1 "$STARTUP_RUNS"); do
 	dir=$WORK/pg-startup-$run
 	DATA_DIRS+=("$dir")
@@ -585,6 +629,7 @@ for run in $(seq 1 "$STARTUP_RUNS"); do
 		--registry.embedded.port="$pg_port"
 	wait_ready "$port" "$LAST_PID" "startup-embedded-$run"
 	echo $(($(now_ms) - t0)) >>"$WORK/startup_embedded_ms"
+	jvm_started_s "startup-embedded-$run" >>"$WORK/startup_embedded_jvm_s"
 	stop_app "$LAST_PID"
 	rm -rf "$dir"
 
@@ -593,13 +638,18 @@ for run in $(seq 1 "$STARTUP_RUNS"); do
 	start_app "startup-external-$run" "$port" "$EXTERNAL_URL"
 	wait_ready "$port" "$LAST_PID" "startup-external-$run"
 	echo $(($(now_ms) - t0)) >>"$WORK/startup_external_ms"
+	jvm_started_s "startup-external-$run" >>"$WORK/startup_external_jvm_s"
 	stop_app "$LAST_PID"
 done
 jq -n --argjson embedded "$(stats_json "$WORK/startup_embedded_ms")" \
-	--argjson external "$(stats_json "$WORK/startup_external_ms")" "$JQ_LIB"'
+	--argjson external "$(stats_json "$WORK/startup_external_ms")" \
+	--argjson embedded_jvm "$(stats_json "$WORK/startup_embedded_jvm_s")" \
+	--argjson external_jvm "$(stats_json "$WORK/startup_external_jvm_s")" "$JQ_LIB"'
 	{scenario: 6, title: "Start-up to readiness 200 (process start to first 200 of /actuator/health/readiness)",
 	 samples: "instance 1 (embedded) and instance 2 (external, cache off) of this run, then STARTUP_RUNS more of each",
 	 embedded_fresh_ms: $embedded, external_ms: $external,
+	 jvm_reported_started_s: {embedded_fresh: $embedded_jvm, external: $external_jvm,
+	                          note: "process running for, from the Started line of each log (before the ApplicationRunner and the first readiness poll)"},
 	 embedded_vs_external_median: ($embedded.p50 / $external.p50 | r(2)),
 	 external: "SPRING_DATASOURCE_URL = the running embedded server of instance 1 (already migrated)"}' \
 	>"$RESULTS/s6-startup.json"
@@ -611,6 +661,7 @@ stop_app "$PID1"
 
 if [[ $JMH != 0 ]]; then
 	[[ -f $ROOT/target/bench/jmh.classpath ]] || fail "no JMH build in target/bench; run without SKIP_BUILD=1"
+	mark_load jmh
 	log "JMH: in-process lookup path ($JMH_OPTS)"
 	read -ra jmh_opts <<<"$JMH_OPTS"
 	java -cp "$ROOT/target/bench/test-classes:$ROOT/target/bench/classes:$(cat "$ROOT/target/bench/jmh.classpath")" \
@@ -620,6 +671,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------- summary
 
+mark_load end
 LOAD_AFTER=$(uptime)
 log "load after: $LOAD_AFTER"
 jmh_file=$RESULTS/jmh.json
