@@ -18,6 +18,8 @@
 #   CONNECTIONS=64    wrk connections and pgbench clients
 #   THREADS=2         wrk threads and pgbench jobs
 #   CREATES=30        sequential auto-creates (and raw CREATE DATABASE) in scenario 3
+#   CREATE_WARMUPS=1  untimed pairs before them (the create path is rare, so its code stays cold in the JIT;
+#                     more warm-up pairs measure a warmer service than production usually has)
 #   CONCURRENT=50     parallel get-or-create callers in scenario 4
 #   SEED_ROWS=100000  rows seeded for scenario 5 (at most 999999)
 #   STARTUP_RUNS=1    extra start-ups per variant in scenario 6 (instances 1 and 2 are samples too)
@@ -38,6 +40,7 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 CREATES=${CREATES:-30}
+CREATE_WARMUPS=${CREATE_WARMUPS:-1}
 CONCURRENT=${CONCURRENT:-50}
 SEED_ROWS=${SEED_ROWS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-1}
@@ -183,6 +186,7 @@ cleanup() {
 	local rc=$?
 	set +e
 	trap - EXIT INT TERM
+	[[ -n ${RAW_PSQL_PID:-} ]] && kill -TERM "$RAW_PSQL_PID" 2>/dev/null
 	local -a apps=("${APP_PIDS[@]+"${APP_PIDS[@]}"}")
 	for ((i = ${#apps[@]} - 1; i >= 0; i--)); do
 		[[ -n ${apps[i]} ]] && stop_app "${apps[i]}"
@@ -206,6 +210,16 @@ metric() { # metric PORT NAME [TAG...]: the first measurement of an actuator met
 	shift 2
 	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
 	http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" | jq -r '.measurements[0].value // 0' 2>/dev/null || echo 0
+}
+
+# timer_sum PORT NAME [TAG...]: "count total_seconds" of an actuator timer (0 0 if absent).
+timer_sum() {
+	local port=$1 name=$2 query="" tag
+	shift 2
+	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
+	http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
+		jq -r '[(.measurements[] | select(.statistic == "COUNT") | .value), (.measurements[] | select(.statistic == "TOTAL_TIME") | .value)] | "\(.[0] // 0) \(.[1] // 0)"' \
+		2>/dev/null || echo "0 0"
 }
 
 # run_wrk REPORT URL [SCRIPT] [DURATION]: wrk with the shared connection settings; REPORT gets report.lua's JSON.
@@ -284,7 +298,7 @@ print_table() {
 		["2", "Resolution, cache size 0 (p99)", (.s2.median.uncached_p99_ms | ms), "cached \(.s2.median.cached_p99_ms | ms)", (.s2.uncached_vs_cached_p99 | f(2)), "-"],
 		["2", "Lookup query in pgbench (tps)", (.s2.median.pgbench_tps | f(0)), "size 0 \(.s2.median.uncached_rps | f(0)) req/s", (.s2.uncached_vs_pgbench_throughput | f(2)), "-"],
 		["2", "Lookup query in pgbench (mean; p99~)", "\(.s2.median.pgbench_mean_ms | ms); \(.s2.median.pgbench_p99_ms_approx | ms)", "size 0 \(.s2.median.uncached_mean_ms | ms); \(.s2.median.uncached_p99_ms | ms)", "-", "-"],
-		["3", "Auto-create via resolution p50 / p99", "\(.s3.auto_create_ms.p50 | ms) / \(.s3.auto_create_ms.p99 | ms)", "CREATE DATABASE \(.s3.raw_create_database_ms.p50 | ms) / \(.s3.raw_create_database_ms.p99 | ms)", (.s3.median_ratio | f(2)), "<= 1.5 \(yes(.s3.met))"],
+		["3", "Auto-create via resolution p50 / p99", "\(.s3.auto_create_ms.p50 | ms) / \(.s3.auto_create_ms.p99 | ms)", "CREATE DATABASE \(.s3.raw_create_database_ms.p50 | ms) / \(.s3.raw_create_database_ms.p99 | ms); in service: resolve \(.s3.service_timers_mean_ms.resolution | ms), its CREATE DATABASE \(.s3.service_timers_mean_ms.create_database | ms) (means)", (.s3.median_ratio | f(2)), "<= 1.5 \(yes(.s3.met))"],
 		["4", "\(.s4.callers) concurrent get-or-create (wall)", (.s4.wall_ms | f(0) + " ms"), "one create \(.s4.one_create_p50_ms | ms); slowest answer \(.s4.answer_ms.max | ms)", (.s4.wall_vs_one_create | f(2)), "invariant \(yes(.s4.met))"],
 		["5", "List page of \(.s5.seeded_rows) (p99)", (.s5.list.p99_ms | ms), "p50 \(.s5.list.p50_ms | ms), \(.s5.list.rps | f(0)) req/s; SQL page \(.s5.list.sql_alone_ms.page_query | ms) + count \(.s5.list.sql_alone_ms.count_query | ms)", "-", "-"],
 		["5", "Lookup by name, random (p99)", (.s5.lookup.p99_ms | ms), "p50 \(.s5.lookup.p50_ms | ms), \(.s5.lookup.rps | f(0)) req/s, hits \(.s5.lookup.cache_hit_ratio)", "-", "-"],
@@ -484,14 +498,32 @@ auto_create() { # auto_create NAME OUTPUT: POST an inline config; prints "code s
 	http -o "$2" -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json' \
 		-d "{\"config\": {\"version\": \"1.0\", \"project\": {\"name\": \"$1\"}}}" "$BASE1/api/v1/resolutions"
 }
-raw_create() { # raw_create DATABASE: CREATE DATABASE on an open psql session; prints psql's client-side ms
-	psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-		-c '\timing on' -c "CREATE DATABASE $1" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+# The raw side runs on one psql session that stays open, as the service's pooled connections do: the first
+# statements of a new backend are much slower (about 75 ms against 45 ms for CREATE DATABASE here).
+coproc RAW_PSQL { exec stdbuf -oL psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres 2>&1; }
+echo '\timing on' >&"${RAW_PSQL[1]}"
+RAW_MS=
+raw_create() { # raw_create DATABASE: CREATE DATABASE on the open session; sets RAW_MS to psql's \timing
+	local line
+	RAW_MS=
+	echo "CREATE DATABASE $1;" >&"${RAW_PSQL[1]}"
+	while IFS= read -r -t 120 line <&"${RAW_PSQL[0]}"; do
+		case $line in
+		"Time: "*)
+			RAW_MS=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$line")
+			return 0
+			;;
+		*ERROR*) fail "raw CREATE DATABASE $1: $line" ;;
+		esac
+	done
+	fail "no answer from psql to CREATE DATABASE $1"
 }
-# One untimed create of each kind first, so neither side pays for a cold path.
-read -r code _ <<<"$(auto_create "s3-warm-$RUN_TAG" "$WORK/s3/warm.json")"
-[[ $code == 200 ]] || fail "auto-create warm-up answered $code: $(cat "$WORK/s3/warm.json")"
-raw_create "bench_raw_warm" >/dev/null
+# Untimed creates of each kind first, so neither side pays for its very first (cold) statement.
+for i in $(seq 1 "$CREATE_WARMUPS"); do
+	read -r code _ <<<"$(auto_create "s3-warm-$RUN_TAG-$i" "$WORK/s3/warm.json")"
+	[[ $code == 200 ]] || fail "auto-create warm-up answered $code: $(cat "$WORK/s3/warm.json")"
+	raw_create "bench_raw_warm_$i"
+done
 timed_auto_create() {
 	local code seconds
 	read -r code seconds <<<"$(auto_create "s3-create-$RUN_TAG-$1" "$WORK/s3/$1.json")"
@@ -500,11 +532,13 @@ timed_auto_create() {
 	awk -v s="$seconds" 'BEGIN { printf "%.3f\n", s * 1000 }' >>"$WORK/s3/api_ms"
 }
 timed_raw_create() {
-	local ms
-	ms=$(raw_create "bench_raw_$1")
-	[[ -n $ms ]] || fail "raw CREATE DATABASE $1 gave no timing"
-	echo "$ms" >>"$WORK/s3/raw_ms"
+	raw_create "bench_raw_$1"
+	[[ -n $RAW_MS ]] || fail "raw CREATE DATABASE $1 gave no timing"
+	echo "$RAW_MS" >>"$WORK/s3/raw_ms"
 }
+# The service's own timers split an auto-create: the whole resolution, and its CREATE DATABASE alone.
+read -r resolve_n0 resolve_s0 <<<"$(timer_sum "$P1" registry.resolution.duration tier:SESSION_CONFIG)"
+read -r createdb_n0 createdb_s0 <<<"$(timer_sum "$P1" registry.provisioning.duration operation:create result:success)"
 # Pairs in alternating order, so neither side always follows the other's CREATE DATABASE.
 for i in $(seq 1 "$CREATES"); do
 	if ((i % 2)); then
@@ -515,13 +549,23 @@ for i in $(seq 1 "$CREATES"); do
 		timed_auto_create "$i"
 	fi
 done
+read -r resolve_n1 resolve_s1 <<<"$(timer_sum "$P1" registry.resolution.duration tier:SESSION_CONFIG)"
+read -r createdb_n1 createdb_s1 <<<"$(timer_sum "$P1" registry.provisioning.duration operation:create result:success)"
+service_resolve_ms=$(jq -n "($resolve_s1 - $resolve_s0) / ([($resolve_n1 - $resolve_n0), 1] | max) * 1000")
+service_createdb_ms=$(jq -n "($createdb_s1 - $createdb_s0) / ([($createdb_n1 - $createdb_n0), 1] | max) * 1000")
+echo '\q' >&"${RAW_PSQL[1]}"
+wait "$RAW_PSQL_PID" 2>/dev/null || true
+RAW_PSQL_PID=
 jq -n --argjson api "$(stats_json "$WORK/s3/api_ms")" --argjson raw "$(stats_json "$WORK/s3/raw_ms")" \
-	--arg n "$CREATES" "$JQ_LIB"'
+	--argjson resolve_ms "$service_resolve_ms" --argjson createdb_ms "$service_createdb_ms" \
+	--arg n "$CREATES" --arg w "$CREATE_WARMUPS" "$JQ_LIB"'
 	{scenario: 3, title: "Auto-create through resolution vs raw CREATE DATABASE, same server, interleaved in alternating order",
 	 request: "POST /api/v1/resolutions {\"config\": {\"version\": \"1.0\", \"project\": {\"name\": <unique>}}} (curl time_total)",
-	 baseline: "CREATE DATABASE on the same server (psql \\timing, connection already open)",
-	 creates: ($n | tonumber), auto_create_ms: $api, raw_create_database_ms: $raw,
+	 baseline: "CREATE DATABASE on the same server (psql \\timing on one session kept open for all creates)",
+	 creates: ($n | tonumber), untimed_warmup_pairs: ($w | tonumber), auto_create_ms: $api, raw_create_database_ms: $raw,
 	 median_ratio: ($api.p50 / $raw.p50 | r(3)), p99_ratio: ($api.p99 / $raw.p99 | r(3)),
+	 service_timers_mean_ms: {resolution: ($resolve_ms | r(3)), create_database: ($createdb_ms | r(3)),
+	   note: "means of registry.resolution.duration{tier=SESSION_CONFIG} and registry.provisioning.duration{operation=create} over the timed creates"},
 	 goal: "median_ratio <= 1.5", met: ($api.p50 / $raw.p50 <= 1.5)}' >"$RESULTS/s3-auto-create.json"
 
 # ---------------------------------------------------------------------------------------------- scenario 4
@@ -696,7 +740,7 @@ jq -n --argjson machine "$(machine_json)" --argjson elapsed "$(($(now_ms) - RUN_
 	--slurpfile s3 "$RESULTS/s3-auto-create.json" --slurpfile s4 "$RESULTS/s4-concurrent-get-or-create.json" \
 	--slurpfile s5 "$RESULTS/s5-100k-projects.json" --slurpfile s6 "$RESULTS/s6-startup.json" \
 	--slurpfile jmh "$([[ -f $jmh_file ]] && echo "$jmh_file" || echo "$WORK/jmh-empty.json")" \
-	--arg settings "DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS CREATES=$CREATES CONCURRENT=$CONCURRENT SEED_ROWS=$SEED_ROWS STARTUP_RUNS=$STARTUP_RUNS JMH_OPTS=\"$JMH_OPTS\"" \
+	--arg settings "DURATION=$DURATION WARMUP=$WARMUP WARMUP_PASSES=$WARMUP_PASSES ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS CREATES=$CREATES CREATE_WARMUPS=$CREATE_WARMUPS CONCURRENT=$CONCURRENT SEED_ROWS=$SEED_ROWS STARTUP_RUNS=$STARTUP_RUNS JMH_OPTS=\"$JMH_OPTS\"" \
 	'{machine: $machine, settings: $settings, elapsed_s: ($elapsed / 1000 | floor),
 	  s1: $s1[0], s2: $s2[0], s3: $s3[0], s4: $s4[0], s5: $s5[0], s6: $s6[0],
 	  jmh: ($jmh[0] | map({benchmark: (.benchmark | split(".") | last), mode: .mode,
