@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ImportedProject;
 import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.project.ProvisioningFailedException;
 import io.codebase.registry.session.SessionId;
@@ -69,8 +70,11 @@ class ImportService {
 			Optional<ProjectView> sameId = this.projects.findByIdUncached(project.id());
 			Optional<ProjectView> sameName = this.projects.findByName(project.name());
 			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
-				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning).
-				unchanged.add(entry(this.projects.ensureReady(sameId.get())));
+				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning);
+				// projects being provisioned or deleted by someone else are left to them.
+				ProjectView existing = sameId.get();
+				unchanged.add(entry((existing.state() == ProjectState.FAILED)
+						? this.projects.retryProvisioning(existing.id()) : existing));
 			}
 			else if (sameId.isPresent()) {
 				clashes.add(new ImportProblem(project.id().toString(), "project_id",

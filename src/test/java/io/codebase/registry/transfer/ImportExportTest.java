@@ -153,7 +153,9 @@ class ImportExportTest {
 		assertThat(json(this.http.get("/api/v1/exports")).get("projects")).isEqualTo(document.get("projects"));
 
 		// Its own export imports back: everything is already there.
-		JsonNode report = json(importFile(export.body(), ""));
+		HttpResponse<String> reimported = importFile(export.body(), "");
+		assertThat(reimported.statusCode()).as(reimported.body()).isEqualTo(200);
+		JsonNode report = json(reimported);
 		assertThat(report.get("format").asString()).isEqualTo("project-registry-export");
 		assertThat(report.get("imported")).isEmpty();
 		assertThat(report.get("unchanged").size()).isEqualTo(document.get("projects").size());
