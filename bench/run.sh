@@ -263,13 +263,18 @@ run_pgbench() {
 psql_registry() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d registry "$@"; }
 
 # Load averages and the three busiest processes (CPU over half a second) as each step starts: other builds may
-# share the machine. Kept in summary.json.
+# share the machine. A busy process (over 25% of a core) that this script did not start, directly or through
+# its children, is marked "foreign"; summary.json keeps everything and the table ends with a warning.
 LOAD_LOG=
 mark_load() {
-	local busiest
-	busiest=$(top -b -c -n 2 -d 0.5 -o %CPU -w 250 2>/dev/null | awk '/^top -/ { frame++ }
+	local busiest ours
+	# This script's process tree: the service JVMs, their embedded PostgreSQL and its backends, wrk, pgbench, psql.
+	ours=" $(ps -eo pid=,ppid= | awk -v root=$$ '{ parent[$1] = $2 } END {
+		for (p in parent) { q = p; while (q in parent && q != root && q > 1) q = parent[q]; if (q == root) printf "%s ", p } }')"
+	busiest=$(top -b -c -n 2 -d 0.5 -o %CPU -w 250 2>/dev/null | awk -v ours="$ours" '/^top -/ { frame++ }
 		frame == 2 && /^ *[0-9]+ / { cmd = ""; for (i = 12; i <= NF; i++) cmd = cmd " " $i
-			printf "%s%s%%%s", (n ? " |" : ""), $9, substr(cmd, 1, 100); if (++n == 3) exit }' || true)
+			tag = (index(ours, " " $1 " ") == 0 && $9 + 0 > 25) ? "FOREIGN " : ""
+			printf "%s%s%s%%%s", (n ? " |" : ""), tag, $9, substr(cmd, 1, 100); if (++n == 3) exit }' || true)
 	LOAD_LOG+="$1"$'\t'"$(cut -d' ' -f1-3 /proc/loadavg)"$'\t'"$busiest"$'\n'
 }
 
@@ -749,6 +754,9 @@ jq -n --argjson machine "$(machine_json)" --argjson elapsed "$(($(now_ms) - RUN_
 	        unit: .primaryMetric.scoreUnit}))}' >"$RESULTS/summary.json"
 
 print_table "$RESULTS/summary.json"
+jq -r '.machine.loadavg_at_step[] | select(.busiest | test("FOREIGN")) |
+	"WARNING: a process this run did not start was busy at step \(.step): \(.busiest | split(" |") | map(select(test("FOREIGN"))) | join(";"))"' \
+	"$RESULTS/summary.json"
 echo
 echo "load before: $LOAD_BEFORE"
 echo "load after:  $LOAD_AFTER"
