@@ -45,7 +45,14 @@ class ProjectCache {
 
 	private final Cache<Key, ProjectView> cache;
 
+	/**
+	 * {@code maximum-size: 0} must mean every read goes to PostgreSQL: Caffeine evicts asynchronously, so a
+	 * size-0 cache still answers most reads under load.
+	 */
+	private final boolean enabled;
+
 	ProjectCache(CacheProperties properties, MeterRegistry meters) {
+		this.enabled = properties.maximumSize() > 0;
 		this.cache = Caffeine.newBuilder()
 			.maximumSize(properties.maximumSize())
 			.expireAfterWrite(properties.expireAfterWrite())
@@ -55,7 +62,7 @@ class ProjectCache {
 	}
 
 	Optional<ProjectView> get(Key key, Supplier<Optional<ProjectView>> committedLoad) {
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (!this.enabled || TransactionSynchronizationManager.isActualTransactionActive()) {
 			return committedLoad.get();
 		}
 		return Optional.ofNullable(this.cache.get(key, k -> committedLoad.get().orElse(null)));
