@@ -262,9 +262,12 @@ public class ProjectService {
 		requireValid(new CreateProjectRequest(wanted.name(), wanted.description(), null, null));
 		long deadline = System.nanoTime() + this.properties.provisioningWait().toNanos();
 		while (true) {
-			Optional<ProjectView> existing = findByName(wanted.name())
-				.filter(project -> project.state() == ProjectState.READY)
-				.or(() -> this.repository.findByNameKey(wanted.name().toLowerCase(Locale.ROOT)).map(Project::toView));
+			// An empty answer was just read from PostgreSQL (absent names are never cached); a cached project
+			// that is not READY may be out of date, so it is read again.
+			Optional<ProjectView> existing = findByName(wanted.name());
+			if (existing.isPresent() && existing.get().state() != ProjectState.READY) {
+				existing = this.repository.findByNameKey(wanted.name().toLowerCase(Locale.ROOT)).map(Project::toView);
+			}
 			if (existing.isEmpty()) {
 				Optional<UUID> inserted = tryInsert(wanted);
 				if (inserted.isPresent()) {
