@@ -2,9 +2,11 @@ package io.codebase.registry.project;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 import org.springframework.data.jpa.repository.Modifying;
@@ -20,6 +22,10 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 	boolean existsByDatabaseName(String databaseName);
 
 	Optional<Project> findByDatabaseName(String databaseName);
+
+	/** Keyset pages over every project, in id order: a full scan that never reads a row twice or skips ahead. */
+	@Query("SELECT p FROM Project p WHERE p.id > :after ORDER BY p.id")
+	List<Project> findPageAfter(@Param("after") UUID after, Limit limit);
 
 	/**
 	 * Moves a project between provisioning states only if it is still in one of {@code from}; concurrent

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
@@ -126,6 +127,20 @@ public class ProjectService {
 					? this.repository.findByNameKey(idOrName.toLowerCase(Locale.ROOT)) : Optional.empty())
 			.map(Project::toView)
 			.orElseThrow(() -> new ProjectNotFoundException(idOrName));
+	}
+
+	/**
+	 * Up to {@code limit} projects with an id greater than {@code after} (null: from the start), in id order and
+	 * read from PostgreSQL: pass the last id of one page to get the next, for a scan of every project.
+	 */
+	public List<ProjectView> scan(UUID after, int limit) {
+		UUID from = (after != null) ? after : new UUID(0, 0);
+		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(Project::toView).toList();
+	}
+
+	/** Whether any project, in any state, owns this database name. */
+	public boolean isDatabaseRegistered(String databaseName) {
+		return this.repository.existsByDatabaseName(databaseName);
 	}
 
 	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
@@ -396,6 +411,20 @@ public class ProjectService {
 				yield provision(id);
 			}
 		};
+	}
+
+	/**
+	 * Takes a READY project whose database has gone out of READY: FAILED, with the reason in lastError, so it is
+	 * no longer handed out as usable and {@code POST /provision} (or a get-or-create) creates the database again.
+	 * False when the project is no longer READY or its database is back.
+	 */
+	public boolean markDatabaseMissing(UUID id, String reason) {
+		ProjectView current = findCommitted(id);
+		if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
+			return false;
+		}
+		return this.writes.commit("provision", tx -> this.repository.transition(id, Set.of(ProjectState.READY),
+				ProjectState.FAILED, reason, Project.now()) == 1 ? publish(current) : null) != null;
 	}
 
 	private UUID insertProvisioningRow(CreateProjectRequest request, String metadataJson) {

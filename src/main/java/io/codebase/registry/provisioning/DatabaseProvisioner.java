@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -132,6 +134,22 @@ public class DatabaseProvisioner implements DisposableBean {
 		}
 		catch (SQLException ex) {
 			throw failure("looking up database " + databaseName, ex);
+		}
+	}
+
+	/** Every database on the server that holds project databases, managed or not, in one query. */
+	public Set<String> databaseNames() {
+		try (Connection connection = this.admin.getConnection();
+				Statement query = connection.createStatement();
+				ResultSet result = query.executeQuery("SELECT datname FROM pg_database")) {
+			Set<String> names = new HashSet<>();
+			while (result.next()) {
+				names.add(result.getString(1));
+			}
+			return names;
+		}
+		catch (SQLException ex) {
+			throw failure("listing databases", ex);
 		}
 	}
 

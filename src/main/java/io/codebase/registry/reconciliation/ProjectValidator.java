@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.codebase.registry.project.ProjectProperties;
 import io.codebase.registry.project.ProjectView;
@@ -39,9 +40,17 @@ public class ProjectValidator {
 	}
 
 	public ValidationReport validate(ProjectView project) {
+		return validate(project, this.provisioner::databaseExists);
+	}
+
+	/**
+	 * The same checks, with the database lookup supplied: the reconciler checks every project against one
+	 * listing of the server's databases instead of asking once per project.
+	 */
+	ValidationReport validate(ProjectView project, Predicate<String> databaseExists) {
 		List<Issue> issues = new ArrayList<>();
 		checkSourcePath(project, issues);
-		checkLifecycle(project, issues);
+		checkLifecycle(project, databaseExists, issues);
 		return new ValidationReport(project.id(), project.name(), project.state(), issues.isEmpty(), Instant.now(),
 				List.copyOf(issues));
 	}
@@ -87,12 +96,12 @@ public class ProjectValidator {
 				"Check it on the client, or add its root to registry.sessions.allowed-roots");
 	}
 
-	private void checkLifecycle(ProjectView project, List<Issue> issues) {
+	private void checkLifecycle(ProjectView project, Predicate<String> databaseExists, List<Issue> issues) {
 		boolean stuck = project.updatedAt().isBefore(Instant.now().minus(this.stuckAfter));
 		String provision = "POST /api/v1/projects/" + project.id() + "/provision";
 		switch (project.state()) {
 			case READY -> {
-				if (!this.provisioner.databaseExists(project.databaseName())) {
+				if (!databaseExists.test(project.databaseName())) {
 					issues.add(new Issue(Kind.DATABASE_MISSING, "database " + project.databaseName() + " does not exist",
 							"Restore it from a backup, or " + provision + " to create it again (empty)"));
 				}

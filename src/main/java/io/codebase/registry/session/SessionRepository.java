@@ -94,6 +94,10 @@ class SessionRepository {
 			.orElse(false);
 	}
 
+	long countExpired() {
+		return this.jdbc.sql("SELECT count(*) FROM sessions WHERE expires_at <= now()").query(Long.class).single();
+	}
+
 	int deleteExpired() {
 		return this.jdbc.sql("DELETE FROM sessions WHERE expires_at <= now()").update();
 	}

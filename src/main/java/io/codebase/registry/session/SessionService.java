@@ -80,11 +80,22 @@ public class SessionService {
 
 	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",
 			initialDelayString = "${registry.sessions.purge-interval:10m}")
-	void purgeExpired() {
+	void purgeOnSchedule() {
+		purgeExpired();
+	}
+
+	/** Deletes the expired sessions; returns how many. */
+	public int purgeExpired() {
 		int purged = this.repository.deleteExpired();
 		if (purged > 0) {
 			log.info("Purged {} expired sessions", purged);
 		}
+		return purged;
+	}
+
+	/** Sessions past their expiry that are not purged yet. */
+	public long countExpired() {
+		return this.repository.countExpired();
 	}
 
 }

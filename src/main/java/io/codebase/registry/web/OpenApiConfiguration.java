@@ -38,7 +38,7 @@ class OpenApiConfiguration {
 	private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.of(
 			400, "Invalid request: malformed JSON, an unknown field, a wrong type or a broken rule; `errors` lists each field.",
 			404, "Not found: no project has this id or name, or no live session has this id.",
-			409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch or project-id-taken (see `type`).",
+			409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, or reconciliation-running with Retry-After (see `type`).",
 			412, "If-Match does not hold the current ETag: the project changed since it was read.",
 			413, "The request body is larger than registry.web.max-request-body.",
 			422, "The request is well-formed but names something the service refuses: a working directory outside the allowed roots, or a malformed project config file.",

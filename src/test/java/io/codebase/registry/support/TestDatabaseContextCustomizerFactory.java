@@ -11,7 +11,7 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Points every Spring test context at {@link TestDatabase}, with {@link TestWorkspace} as the only allowed root
- * for working directories (registered in META-INF/spring.factories).
+ * for working directories and no scheduled reconciliation (registered in META-INF/spring.factories).
  */
 class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
 
@@ -29,6 +29,9 @@ class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
 			TestPropertyValues.of(TestDatabase.get().properties().entrySet().stream()
 				.map(entry -> entry.getKey() + "=" + entry.getValue()))
 				.and("registry.sessions.allowed-roots=" + TestWorkspace.ROOT)
+				// Cached contexts outlive their test class: a scheduled reconciler would repair the drift other
+				// test classes create on purpose. Tests of the reconciler run it themselves.
+				.and("registry.reconciliation.enabled=false")
 				.applyTo(context);
 		}
 

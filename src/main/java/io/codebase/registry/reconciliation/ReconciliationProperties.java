@@ -1,0 +1,49 @@
+package io.codebase.registry.reconciliation;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The reconciler: what it repairs on its own, and how often it runs. Whatever the settings, only one replica
+ * reconciles at a time (a PostgreSQL advisory lock), and {@code POST /api/v1/reconciliation} runs it on demand.
+ *
+ * @param enabled run on a schedule; false leaves only the API
+ * @param interval pause between the end of one scheduled run and the start of the next (also the delay of the
+ * first run after start-up)
+ * @param missingDatabase what to do with a READY project whose database is gone
+ * @param retryFailed provision FAILED projects again; false: only report them
+ * @param dropOrphans drop managed databases that no project owns, once they have been orphans for
+ * {@code orphanGracePeriod}; false: only report them
+ * @param orphanGracePeriod how long a database must have been seen as an orphan before it may be dropped
+ */
+@ConfigurationProperties("registry.reconciliation")
+public record ReconciliationProperties(
+		@DefaultValue("true") boolean enabled,
+		@DefaultValue("60s") Duration interval,
+		@DefaultValue("MARK_FAILED") MissingDatabasePolicy missingDatabase,
+		@DefaultValue("false") boolean retryFailed,
+		@DefaultValue("false") boolean dropOrphans,
+		@DefaultValue("24h") Duration orphanGracePeriod) {
+
+	public ReconciliationProperties {
+		if (interval.isNegative() || interval.isZero()) {
+			throw new IllegalArgumentException("registry.reconciliation.interval must be positive");
+		}
+		if (orphanGracePeriod.isNegative()) {
+			throw new IllegalArgumentException("registry.reconciliation.orphan-grace-period must not be negative");
+		}
+	}
+
+	/** What the reconciler does with a READY project whose database has disappeared. */
+	public enum MissingDatabasePolicy {
+
+		/** Create the database again, empty: the project stays READY, its indexed data must be rebuilt. */
+		REPROVISION,
+		/** Set the project FAILED with the reason, so nobody mistakes it for usable; an operator decides. */
+		MARK_FAILED
+
+	}
+
+}

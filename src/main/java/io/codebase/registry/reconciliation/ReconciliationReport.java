@@ -1,0 +1,38 @@
+package io.codebase.registry.reconciliation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** The drift found by one reconciliation run, and the repairs made if it was allowed to repair. */
+@Schema(description = "The drift between the registry and the world, found by one run, and the repairs made.",
+		example = """
+				{"startedAt": "2026-11-23T20:00:00Z", "finishedAt": "2026-11-23T20:00:01.250Z", "repairing": true,
+				 "found": {"ORPHAN_DATABASE": 0, "MISSING_DATABASE": 0, "STUCK_PROVISIONING": 1, "LEFTOVER_DELETING": 0,
+				   "FAILED": 0, "EXPIRED_SESSIONS": 3, "MISSING_SOURCE_PATH": 0},
+				 "remaining": {"ORPHAN_DATABASE": 0, "MISSING_DATABASE": 0, "STUCK_PROVISIONING": 0, "LEFTOVER_DELETING": 0,
+				   "FAILED": 0, "EXPIRED_SESSIONS": 0, "MISSING_SOURCE_PATH": 0},
+				 "drifts": [{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",
+				   "projectName": "Payments Service", "databaseName": "cb_proj_payments_service_3f6c1a52",
+				   "detail": "provisioning since 2026-11-23T19:20:14Z", "since": "2026-11-23T19:20:14Z",
+				   "action": "finish provisioning: CREATE DATABASE, then READY (FAILED if that fails)"}],
+				 "repairs": [{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",
+				   "databaseName": "cb_proj_payments_service_3f6c1a52", "outcome": "REPAIRED",
+				   "detail": "provisioned: the project is READY"}],
+				 "truncated": false}""")
+public record ReconciliationReport(
+		@Schema(description = "When the run started.", example = "2026-11-23T20:00:00Z") Instant startedAt,
+		@Schema(description = "When it finished.", example = "2026-11-23T20:00:01.250Z") Instant finishedAt,
+		@Schema(description = "False for a report (GET), true for a run that repaired (POST, or the schedule).",
+				example = "true") boolean repairing,
+		@Schema(description = "Drift found, per kind (sessions for EXPIRED_SESSIONS, otherwise projects or databases).",
+				example = "{\"STUCK_PROVISIONING\": 1, \"EXPIRED_SESSIONS\": 3}") Map<DriftKind, Long> found,
+		@Schema(description = "Drift left after the repairs, per kind; equal to found for a report.",
+				example = "{\"STUCK_PROVISIONING\": 0, \"EXPIRED_SESSIONS\": 0}") Map<DriftKind, Long> remaining,
+		@Schema(description = "The drift found, at most " + Reconciler.MAX_LISTED + " per kind.") List<Drift> drifts,
+		@Schema(description = "The repairs attempted, at most " + Reconciler.MAX_LISTED + " per kind.") List<Repair> repairs,
+		@Schema(description = "True when drifts or repairs were left out of the lists; found and remaining still count them all.",
+				example = "false") boolean truncated) {
+}
