@@ -30,6 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -250,6 +252,12 @@ class RolloutRunner implements DisposableBean {
 			thread.setDaemon(true);
 			return thread;
 		};
+	}
+
+	/** At the very start of a shutdown, before the web server drains: no new item is started from now on. */
+	@EventListener(ContextClosedEvent.class)
+	void stopStartingItems() {
+		this.stopping = true;
 	}
 
 	/** Lets the migrations under way finish and leaves the rest PENDING, for this or another replica to resume. */
