@@ -24,7 +24,8 @@ public record Rollout(
 		@Schema(description = "A page of items: FAILED first, then by project name.") Items items) {
 
 	/** Items by state. */
-	@Schema(name = "SchemaRolloutCounts", description = "How many project databases are in each state.")
+	@Schema(name = "SchemaRolloutCounts", description = "How many project databases are in each state.",
+			example = "{\"total\": 50, \"pending\": 20, \"succeeded\": 29, \"failed\": 1, \"skipped\": 0}")
 	public record Counts(
 			@Schema(description = "Project databases in the rollout.", example = "50") long total,
 			@Schema(description = "Not migrated yet.", example = "20") long pending,
@@ -34,7 +35,8 @@ public record Rollout(
 	}
 
 	/** One page of items. */
-	@Schema(name = "SchemaRolloutItems", description = "A page of rollout items with totals.")
+	@Schema(name = "SchemaRolloutItems", description = "A page of rollout items with totals.",
+			example = "{\"content\": [], \"page\": 0, \"size\": 20, \"totalElements\": 50, \"totalPages\": 3}")
 	public record Items(
 			@Schema(description = "The items on this page.") List<RolloutItem> content,
 			@Schema(description = "Zero-based page number.", example = "0") int page,

@@ -6,7 +6,10 @@ import java.util.UUID;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The outcome of one project database in a rollout. */
-@Schema(name = "SchemaRolloutItem", description = "One project database of a rollout and its outcome.")
+@Schema(name = "SchemaRolloutItem", description = "One project database of a rollout and its outcome.", example = """
+		{"projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "projectName": "Payments Service",
+		 "databaseName": "cb_proj_payments_service_3f6c1a52", "state": "SUCCEEDED", "fromVersion": "1", "toVersion": "2",
+		 "error": null, "finishedAt": "2026-11-23T19:22:03.120Z"}""")
 public record RolloutItem(
 		@Schema(description = "Project id.", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") UUID projectId,
 		@Schema(description = "Project name when the rollout started.", example = "Payments Service") String projectName,

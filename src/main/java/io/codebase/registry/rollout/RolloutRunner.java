@@ -110,7 +110,7 @@ class RolloutRunner implements DisposableBean {
 	/** Resumes a RUNNING rollout that no replica runs, e.g. after the one that ran it restarted or died. */
 	@Scheduled(fixedDelayString = "${registry.schema-rollouts.resume-interval:30s}")
 	void resumeUnfinished() {
-		if (this.stopping) {
+		if (this.stopping || !this.schemas.enabled()) {
 			return;
 		}
 		try {
