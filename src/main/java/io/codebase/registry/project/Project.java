@@ -53,6 +53,9 @@ class Project {
 
 	private String lastError;
 
+	/** The project-schema version its database was last migrated to; null when never migrated by the registry. */
+	private String schemaVersion;
+
 	@Version
 	private long version;
 
@@ -64,7 +67,8 @@ class Project {
 	}
 
 	ProjectView toView() {
-		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.indexStatus,
+		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.schemaVersion,
+				this.indexStatus,
 				this.indexMessage, this.indexReportedAt, this.indexUpdatedAt, this.sourcePath, this.metadata,
 				this.lastError, this.version, this.createdAt, this.updatedAt);
 	}

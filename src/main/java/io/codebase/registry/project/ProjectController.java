@@ -43,8 +43,9 @@ class ProjectController {
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "createProject", summary = "Register a project and create its database",
-			description = "Commits the project in PROVISIONING, creates its database, then commits READY; the database "
-					+ "exists when the 201 is sent. Names are unique regardless of case.")
+			description = "Commits the project in PROVISIONING, creates its database, applies the project schema, then "
+					+ "commits READY; the database exists, at schemaVersion, when the 201 is sent. Names are unique "
+					+ "regardless of case.")
 	@ApiResponse(responseCode = "201", description = "Created; Location and ETag headers are set.",
 			headers = { @Header(name = "Location", description = "URL of the new project", schema = @Schema(type = "string")),
 					@Header(name = "ETag", description = "Version of the project", schema = @Schema(type = "string")) })
@@ -80,13 +81,15 @@ class ProjectController {
 			@RequestParam(required = false) IndexStatus indexStatus,
 			@Parameter(description = "Only projects whose name starts with this (case-insensitive)", example = "pay")
 			@RequestParam(required = false) String namePrefix,
+			@Parameter(description = "Only projects whose database is at this project-schema version; none: never migrated", example = "1")
+			@RequestParam(required = false) String schemaVersion,
 			@Parameter(description = "Zero-based page number", example = "0")
 			@RequestParam(defaultValue = "0") int page,
 			@Parameter(description = "Page size, 1 to registry.projects.max-page-size (default 200)", example = "20")
 			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
 			@Parameter(description = "Sort order, <field>[,asc|desc]; fields: " + ProjectSort.FIELDS, example = "createdAt,desc")
 			@RequestParam(defaultValue = "name") String sort) {
-		return ProjectPage.of(this.projects.list(new ProjectFilter(state, indexStatus, namePrefix), page, size, sort));
+		return ProjectPage.of(this.projects.list(new ProjectFilter(state, indexStatus, namePrefix, schemaVersion), page, size, sort));
 	}
 
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
@@ -153,8 +156,8 @@ class ProjectController {
 
 	@PostMapping("/{id}/provision")
 	@Operation(operationId = "provisionProject", summary = "Retry provisioning of a project",
-			description = "Finishes a FAILED or interrupted provisioning (creates the database if needed, then READY). "
-					+ "A READY project is returned unchanged.")
+			description = "Finishes a FAILED or interrupted provisioning (creates the database if needed, applies the "
+					+ "project schema, then READY). A READY project is returned unchanged.")
 	@ApiResponse(responseCode = "200", description = "The project, READY.")
 	@ProblemResponses({ 404, 409, 502 })
 	ResponseEntity<ProjectView> provision(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id) {

@@ -40,6 +40,26 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 			@Param("lastError") String lastError, @Param("now") Instant now);
 
 	/**
+	 * The last step of provisioning: PROVISIONING to READY, with the schema version the database was migrated to
+	 * (kept when the schema step did not run). Returns 0 when the project is no longer PROVISIONING.
+	 */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query("""
+			UPDATE Project p SET p.state = io.codebase.registry.project.ProjectState.READY, p.lastError = NULL,
+			       p.schemaVersion = COALESCE(:schemaVersion, p.schemaVersion), p.version = p.version + 1,
+			       p.updatedAt = :now
+			WHERE p.id = :id AND p.state = io.codebase.registry.project.ProjectState.PROVISIONING""")
+	int markReady(@Param("id") UUID id, @Param("schemaVersion") String schemaVersion, @Param("now") Instant now);
+
+	/** Records a schema version reached by a migration outside provisioning (a rollout); 0 when it is unchanged. */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query("""
+			UPDATE Project p SET p.schemaVersion = :schemaVersion, p.version = p.version + 1, p.updatedAt = :now
+			WHERE p.id = :id AND (p.schemaVersion IS NULL OR p.schemaVersion <> :schemaVersion)""")
+	int recordSchemaVersion(@Param("id") UUID id, @Param("schemaVersion") String schemaVersion,
+			@Param("now") Instant now);
+
+	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,
 	 * the derived database name) is taken; concurrent inserts of one name wait for each other, so exactly one wins.
 	 */

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.ProjectSchemas;
 import io.codebase.registry.provisioning.ProvisioningException;
 import io.codebase.registry.web.FieldProblem;
 import io.codebase.registry.web.InvalidRequestException;
@@ -44,7 +45,7 @@ public class ProjectService {
 	/** Fields a merge patch may change; the others are read-only or immutable. */
 	private static final Set<String> PATCHABLE = Set.of("description", "sourcePath", "metadata");
 
-	private static final Set<String> READ_ONLY = Set.of("id", "name", "databaseName", "state", "indexStatus",
+	private static final Set<String> READ_ONLY = Set.of("id", "name", "databaseName", "state", "schemaVersion", "indexStatus",
 			"indexMessage", "indexReportedAt", "indexUpdatedAt", "lastError", "version", "createdAt", "updatedAt");
 
 	/** Attempts at a database name that no other project holds; a clash needs two 1-in-4-billion coincidences. */
@@ -64,6 +65,8 @@ public class ProjectService {
 
 	private final DatabaseProvisioner provisioner;
 
+	private final ProjectSchemas schemas;
+
 	private final Metadata metadata;
 
 	private final Validator validator;
@@ -73,12 +76,13 @@ public class ProjectService {
 	private final ProjectProperties properties;
 
 	ProjectService(ProjectRepository repository, ProjectCache cache, RegistryWrites writes,
-			DatabaseProvisioner provisioner, Metadata metadata, Validator validator,
+			DatabaseProvisioner provisioner, ProjectSchemas schemas, Metadata metadata, Validator validator,
 			ApplicationEventPublisher events, ProjectProperties properties) {
 		this.repository = repository;
 		this.cache = cache;
 		this.writes = writes;
 		this.provisioner = provisioner;
+		this.schemas = schemas;
 		this.metadata = metadata;
 		this.validator = validator;
 		this.events = events;
@@ -169,6 +173,12 @@ public class ProjectService {
 		if (filter.namePrefix() != null && !filter.namePrefix().isEmpty()) {
 			String pattern = likeEscaped(filter.namePrefix().toLowerCase(Locale.ROOT)) + "%";
 			matching = matching.and((root, query, cb) -> cb.like(root.get("nameKey"), pattern, '\\'));
+		}
+		if (ProjectFilter.NO_SCHEMA_VERSION.equals(filter.schemaVersion())) {
+			matching = matching.and((root, query, cb) -> cb.isNull(root.get("schemaVersion")));
+		}
+		else if (filter.schemaVersion() != null) {
+			matching = matching.and((root, query, cb) -> cb.equal(root.get("schemaVersion"), filter.schemaVersion()));
 		}
 		return this.repository.findAll(matching, page).map(Project::toView);
 	}
@@ -394,6 +404,8 @@ public class ProjectService {
 					log.warn("Database {} of READY project {} is missing; creating it again", current.databaseName(), id);
 					try {
 						this.provisioner.createDatabase(current.databaseName());
+						String version = this.schemas.migrate(current.databaseName()).to();
+						yield (version != null) ? recordSchemaVersion(id, version) : current;
 					}
 					catch (ProvisioningException ex) {
 						throw new ProvisioningFailedException(id, ProjectState.READY, ex.getMessage(),
@@ -497,11 +509,17 @@ public class ProjectService {
 		return this.repository.existsByNameKey(name.toLowerCase(Locale.ROOT));
 	}
 
-	/** Steps 2 and 3 of provisioning: CREATE DATABASE (adopting our own), then READY. Safe to run twice at once. */
+	/**
+	 * Steps 2 and 3 of provisioning: CREATE DATABASE (adopting our own), the project schema, then READY with the
+	 * schema version. A failure at either step leaves FAILED, never READY with half a schema. Safe to run twice at
+	 * once: Flyway serializes migrations of one database with a lock in that database.
+	 */
 	private ProjectView provision(UUID id) {
 		ProjectView project = findCommitted(id);
+		String schemaVersion;
 		try {
 			this.provisioner.createDatabase(project.databaseName());
+			schemaVersion = this.schemas.migrate(project.databaseName()).to();
 		}
 		catch (ProvisioningException ex) {
 			this.writes.commit("provision", tx -> transition(project, Set.of(ProjectState.PROVISIONING),
@@ -509,13 +527,27 @@ public class ProjectService {
 			throw new ProvisioningFailedException(id, ProjectState.FAILED, ex.getMessage(),
 					"POST /api/v1/projects/" + id + "/provision");
 		}
-		this.writes.commit("provision", tx -> this.repository.transition(id, Set.of(ProjectState.PROVISIONING),
-				ProjectState.READY, null, Project.now()) == 1 ? publish(project) : null);
+		this.writes.commit("provision", tx -> this.repository.markReady(id, schemaVersion, Project.now()) == 1
+				? publish(project) : null);
 		ProjectView ready = findCommitted(id);
 		if (ready.state() != ProjectState.READY) {
 			throw ProjectConflictException.wrongState(ready, "made READY");
 		}
 		return ready;
+	}
+
+	/**
+	 * Records the schema version a project's database reached outside provisioning (a schema rollout). A new
+	 * version is a change of the project: its version (ETag) goes up and every cache forgets it.
+	 */
+	public ProjectView recordSchemaVersion(UUID id, String schemaVersion) {
+		return this.writes.commit("schema-version", tx -> {
+			ProjectView project = findCommitted(id);
+			if (this.repository.recordSchemaVersion(id, schemaVersion, Project.now()) == 1) {
+				publish(project);
+			}
+			return findCommitted(id);
+		});
 	}
 
 	/** A conditional state change, committed with the caller's transaction; refused when the state moved on. */

@@ -14,7 +14,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(name = "Project", description = "A registered project and the PostgreSQL database that holds its data.",
 		example = """
 				{"id": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "name": "Payments Service", "description": "Card payment APIs",
-				 "databaseName": "cb_proj_payments_service_3f6c1a52", "state": "READY", "indexStatus": "INDEXING",
+				 "databaseName": "cb_proj_payments_service_3f6c1a52", "state": "READY", "schemaVersion": "1", "indexStatus": "INDEXING",
 				 "indexMessage": "412 of 1300 files", "indexReportedAt": "2026-11-23T19:21:00Z", "indexUpdatedAt": "2026-11-23T19:21:00.120Z",
 				 "sourcePath": "/home/dev/src/payments", "metadata": {"language": "java"}, "lastError": null, "version": 1,
 				 "createdAt": "2026-11-23T19:20:14.932Z", "updatedAt": "2026-11-23T19:20:15.101Z"}""")
@@ -24,6 +24,7 @@ public record ProjectView(
 		@Schema(description = "Free text.", example = "Card payment APIs and their workers", nullable = true) String description,
 		@Schema(description = "The project's own PostgreSQL database; fixed for the life of the project.", example = "cb_proj_payments_service_3f6c1a52") String databaseName,
 		@Schema(description = "Provisioning lifecycle; only READY guarantees the database exists.", example = "READY") ProjectState state,
+		@Schema(description = "Version of the project schema (registry.provisioning.schema) the database was last migrated to; null when the registry never migrated it.", example = "1", nullable = true) String schemaVersion,
 		@Schema(description = "Indexing lifecycle reported by clients.", example = "INDEXING") IndexStatus indexStatus,
 		@Schema(description = "The message of the last index-status report.", example = "412 of 1300 files", nullable = true) String indexMessage,
 		@Schema(description = "When the client says the last index-status event happened (its clock).", example = "2026-11-23T19:21:00Z", nullable = true) Instant indexReportedAt,

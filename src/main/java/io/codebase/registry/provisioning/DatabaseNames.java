@@ -17,6 +17,11 @@ public final class DatabaseNames {
 
 	private static final Pattern PREFIX = Pattern.compile(PREFIX_REGEX);
 
+	/** A plain lower-case identifier: quoting it cannot change its meaning. */
+	static final String TEMPLATE_REGEX = "[a-z_][a-z0-9_]{0,62}";
+
+	private static final Pattern TEMPLATE = Pattern.compile(TEMPLATE_REGEX);
+
 	/** Same expression as the {@code projects_database_name_rule} CHECK constraint. */
 	private static final Pattern MANAGED_NAME = Pattern.compile("[a-z][a-z0-9_]*_[a-f0-9]{8}");
 
@@ -62,6 +67,18 @@ public final class DatabaseNames {
 
 	static boolean isValidPrefix(String prefix) {
 		return prefix != null && PREFIX.matcher(prefix).matches();
+	}
+
+	static boolean isValidTemplate(String template) {
+		return template != null && TEMPLATE.matcher(template).matches();
+	}
+
+	/** Quotes a template database name; only {@link #TEMPLATE_REGEX} names are accepted, never escaped. */
+	static String quoteTemplate(String template) {
+		if (!isValidTemplate(template)) {
+			throw new IllegalArgumentException("Not a valid template database name: " + template);
+		}
+		return '"' + template + '"';
 	}
 
 	/**

@@ -51,9 +51,19 @@ public class DatabaseProvisioner implements DisposableBean {
 	/** JDBC URL of the server that holds project databases; read once, from the pool when not configured. */
 	private final Supplier<String> serverUrl;
 
+	/** The login for connections into project databases (schema migrations): the admin pool's. */
+	private final String username;
+
+	private final String password;
+
+	/** {@code " TEMPLATE <quoted name>"}, or empty for the server's default template. */
+	private final String templateClause;
+
 	DatabaseProvisioner(DataSource registryDataSource, ProvisioningProperties properties, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
 		this.meters = meters;
+		this.templateClause = properties.template().isEmpty() ? ""
+				: " TEMPLATE " + DatabaseNames.quoteTemplate(properties.template());
 		if (properties.usesSeparateServer()) {
 			this.ownPool = new HikariDataSource();
 			this.ownPool.setPoolName("provisioning");
@@ -65,12 +75,17 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.ownPool.setAutoCommit(true);
 			this.admin = this.ownPool;
 			this.serverUrl = properties::url;
+			this.username = properties.username();
+			this.password = properties.password();
 			log.info("Project databases are provisioned on {} as {}", properties.url(), properties.username());
 		}
 		else {
 			this.ownPool = null;
 			this.admin = registryDataSource;
 			this.serverUrl = SingletonSupplier.of(() -> registryServerUrl(registryDataSource));
+			HikariDataSource registryPool = hikari(registryDataSource);
+			this.username = registryPool.getUsername();
+			this.password = registryPool.getPassword();
 		}
 	}
 
@@ -84,6 +99,15 @@ public class DatabaseProvisioner implements DisposableBean {
 		return DatabaseNames.jdbcUrl(this.serverUrl.get(), databaseName);
 	}
 
+	/** The login for a connection into a project database: the one that created it. */
+	String username() {
+		return this.username;
+	}
+
+	String password() {
+		return this.password;
+	}
+
 	/** Whether a database name has the managed shape and this registry's prefix. */
 	public boolean isManagedName(String databaseName) {
 		return DatabaseNames.isManaged(this.prefix, databaseName);
@@ -91,21 +115,23 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	/**
 	 * Creates the database. A database of that name that already exists is adopted: managed names embed the
-	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt.
+	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt, or one the
+	 * caller asked to adopt. Returns whether this call created it.
 	 */
-	public void createDatabase(String databaseName) {
+	public boolean createDatabase(String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
-		timed("create", () -> {
+		return timed("create", () -> {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
-				statement.execute("CREATE DATABASE " + quoted);
+				statement.execute("CREATE DATABASE " + quoted + this.templateClause);
+				return true;
 			}
 			catch (SQLException ex) {
 				if (DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState())) {
 					log.info("Database {} already exists; adopting it", databaseName);
-					return;
+					return false;
 				}
-				throw failure("CREATE DATABASE " + databaseName, ex);
+				throw failure("CREATE DATABASE " + databaseName + this.templateClause, ex);
 			}
 		});
 	}
@@ -117,6 +143,7 @@ public class DatabaseProvisioner implements DisposableBean {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
 				statement.execute("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
+				return null;
 			}
 			catch (SQLException ex) {
 				throw failure("DROP DATABASE " + databaseName, ex);
@@ -162,20 +189,32 @@ public class DatabaseProvisioner implements DisposableBean {
 		}
 	}
 
-	private void timed(String operation, Runnable action) {
+	/** Runs an operation on project databases, timed in {@code registry.provisioning.duration{operation,result}}. */
+	<T> T timed(String operation, Supplier<T> action) {
 		long start = System.nanoTime();
 		String result = "failure";
 		try {
-			action.run();
+			T value = action.get();
 			result = "success";
+			return value;
 		}
 		finally {
 			Timer.builder("registry.provisioning.duration")
-				.description("Time spent creating and dropping project databases")
+				.description("Time spent creating, migrating and dropping project databases")
 				.tag("operation", operation)
 				.tag("result", result)
 				.register(this.meters)
 				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static HikariDataSource hikari(DataSource dataSource) {
+		try {
+			return dataSource.unwrap(HikariDataSource.class);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The registry DataSource is not a HikariCP pool, so the login for project "
+					+ "databases is unknown; set registry.provisioning.url, username and password", ex);
 		}
 	}
 

@@ -101,7 +101,8 @@ class ProjectCacheTest {
 		writer.get(10, TimeUnit.SECONDS);
 
 		ProjectView fresh = new ProjectView(project.id(), project.name(), "fresh", project.databaseName(),
-				project.state(), project.indexStatus(), null, null, null, null, "{}", null, project.version() + 1, project.createdAt(),
+				project.state(), project.schemaVersion(), project.indexStatus(), null, null, null, null, "{}", null,
+				project.version() + 1, project.createdAt(),
 				project.updatedAt());
 		assertThat(this.cache.get(key, () -> Optional.of(fresh))).contains(fresh);
 	}

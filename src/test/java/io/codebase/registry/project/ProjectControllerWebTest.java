@@ -49,7 +49,7 @@ class ProjectControllerWebTest {
 	private static final UUID ID = UUID.fromString("3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11");
 
 	private static final ProjectView PROJECT = new ProjectView(ID, "Payments Service", null,
-			"cb_proj_payments_service_3f6c1a52", ProjectState.READY, IndexStatus.NOT_INDEXED, null, null, null, null,
+			"cb_proj_payments_service_3f6c1a52", ProjectState.READY, "1", IndexStatus.NOT_INDEXED, null, null, null, null,
 			"{\"a\": [1, 2]}",
 			null, 3, Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"));
 

@@ -65,7 +65,7 @@ class DatabaseNamesTest {
 		assertThat(DatabaseNames.isValidPrefix("cb_proj_")).isTrue();
 		assertThat(DatabaseNames.isValidPrefix("Bad-Prefix")).isFalse();
 		assertThat(DatabaseNames.isValidPrefix("\"")).isFalse();
-		assertThatIllegalArgumentException().isThrownBy(() -> new ProvisioningProperties("", "", "", "x\";", 2));
+		assertThatIllegalArgumentException().isThrownBy(() -> new ProvisioningProperties("", "", "", "x\";", 2, ""));
 	}
 
 }

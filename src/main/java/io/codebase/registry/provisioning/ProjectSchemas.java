@@ -1,0 +1,135 @@
+package io.codebase.registry.provisioning;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 3 of provisioning, and the unit of work of a schema rollout: migrates one project database to the latest
+ * project schema with Flyway, connecting with the login that created it. Migrations on PostgreSQL are
+ * transactional, so a failed one leaves the database at the previous version, ready for a retry.
+ * <p>
+ * A database that already holds objects but no schema history (adopted: a codebase-mcp database made by its
+ * init script) is baselined at {@code baseline-version}, so only the migrations after it are applied.
+ */
+@Component
+public class ProjectSchemas {
+
+	private static final Logger log = LoggerFactory.getLogger(ProjectSchemas.class);
+
+	/** Flyway's multi-line reports, made one line for {@code lastError} and rollout items. */
+	private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R[\\s-]*");
+
+	private static final int MAX_ERROR_LENGTH = 4000;
+
+	private final DatabaseProvisioner provisioner;
+
+	private final ProjectSchemaProperties properties;
+
+	ProjectSchemas(DatabaseProvisioner provisioner, ProjectSchemaProperties properties) {
+		this.provisioner = provisioner;
+		this.properties = properties;
+		if (properties.enabled()) {
+			properties.locations().forEach(ProjectSchemas::requireLocation);
+			log.info("Project databases get the schema from {}", properties.locations());
+		}
+	}
+
+	public boolean enabled() {
+		return this.properties.enabled();
+	}
+
+	public List<String> locations() {
+		return this.properties.locations();
+	}
+
+	/**
+	 * Migrates the database to the latest version found in the locations. Throws {@link ProvisioningException}
+	 * with Flyway's reason when a migration fails; nothing is applied when the schema step is disabled.
+	 */
+	public Migration migrate(String databaseName) {
+		DatabaseNames.quote(databaseName);
+		if (!this.properties.enabled()) {
+			return Migration.NONE;
+		}
+		return this.provisioner.timed("migrate", () -> {
+			try {
+				MigrateResult result = flyway(databaseName).migrate();
+				if (!result.success) {
+					throw new FlywayException("migration did not succeed: " + result.getFailedMigrations());
+				}
+				String version = (result.targetSchemaVersion != null) ? result.targetSchemaVersion
+						: result.initialSchemaVersion;
+				if (result.migrationsExecuted > 0) {
+					log.info("Migrated database {} from version {} to {} ({} migrations)", databaseName,
+							result.initialSchemaVersion, version, result.migrationsExecuted);
+				}
+				return new Migration(result.initialSchemaVersion, version, result.migrationsExecuted);
+			}
+			catch (FlywayException ex) {
+				throw new ProvisioningException("Migrating the schema of database " + databaseName + " failed: "
+						+ oneLine(ex.getMessage()), ex);
+			}
+		});
+	}
+
+	private Flyway flyway(String databaseName) {
+		String baseline = this.properties.baselineVersion();
+		return Flyway.configure(ProjectSchemas.class.getClassLoader())
+			.dataSource(this.provisioner.jdbcUrlFor(databaseName), this.provisioner.username(),
+					this.provisioner.password())
+			.locations(this.properties.locations().toArray(String[]::new))
+			.table(this.properties.historyTable())
+			.baselineOnMigrate(!baseline.isEmpty())
+			.baselineVersion(baseline.isEmpty() ? "1" : baseline)
+			.baselineDescription("adopted by the project registry")
+			.failOnMissingLocations(true)
+			.cleanDisabled(true)
+			.connectRetries(0)
+			.load();
+	}
+
+	/** A location that cannot be found is a configuration error: refuse to start rather than fail every project. */
+	private static void requireLocation(String location) {
+		if (location.startsWith("classpath:")) {
+			String path = location.substring("classpath:".length()).replaceFirst("^/", "");
+			if (ProjectSchemas.class.getClassLoader().getResource(path) == null) {
+				throw new IllegalStateException("registry.provisioning.schema.locations: " + location + " is not on the classpath");
+			}
+		}
+		else if (location.startsWith("filesystem:")) {
+			Path directory = Path.of(location.substring("filesystem:".length()));
+			if (!Files.isDirectory(directory)) {
+				throw new IllegalStateException("registry.provisioning.schema.locations: " + location + " is not a directory");
+			}
+		}
+	}
+
+	private static String oneLine(String message) {
+		String text = LINE_BREAKS.matcher(String.valueOf(message).strip()).replaceAll("; ");
+		return (text.length() <= MAX_ERROR_LENGTH) ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
+	}
+
+	/**
+	 * The outcome of a migration.
+	 *
+	 * @param from the version before; null for a database without schema history
+	 * @param to the version after; null when there is no migration at all (or the step is disabled)
+	 * @param applied how many migrations ran (a baseline counts as one)
+	 */
+	public record Migration(String from, String to, int applied) {
+
+		static final Migration NONE = new Migration(null, null, 0);
+
+	}
+
+}

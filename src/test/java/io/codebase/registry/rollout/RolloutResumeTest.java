@@ -1,0 +1,108 @@
+package io.codebase.registry.rollout;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.codebase.registry.ProjectRegistryApplication;
+import io.codebase.registry.project.CreateProjectRequest;
+import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.support.Http;
+import io.codebase.registry.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static io.codebase.registry.rollout.SchemaRolloutTest.awaitCompleted;
+import static io.codebase.registry.rollout.SchemaRolloutTest.count;
+import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A rollout interrupted by a restart: the first instance stops with items still PENDING, the rollout stays
+ * RUNNING in PostgreSQL, and the next instance resumes it at start-up and finishes it. While it runs, a second
+ * rollout is refused.
+ */
+class RolloutResumeTest {
+
+	private static final int DATABASES = 10;
+
+	private static final Path MIGRATIONS = SchemaRolloutTest.createDirectory();
+
+	@Test
+	void aRolloutInterruptedByARestartIsResumedByTheNextInstance() throws Exception {
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		List<ProjectView> created;
+		String location;
+		try (ConfigurableApplicationContext first = start()) {
+			ProjectService projects = first.getBean(ProjectService.class);
+			created = IntStream.range(0, DATABASES)
+				.mapToObj(i -> projects.create(new CreateProjectRequest("resume " + run + " " + i, null, null, null)))
+				.toList();
+			// Slow enough that the restart comes in the middle.
+			Files.writeString(MIGRATIONS.resolve("V2__slow.sql"),
+					"SELECT pg_sleep(0.5);\nCREATE TABLE resumed (id int);");
+			Http http = http(first);
+			String ids = String.join(",", created.stream().map(p -> "\"" + p.id() + "\"").toList());
+
+			HttpResponse<String> started = http.post("/api/v1/schema-rollouts", "{\"projects\": [" + ids + "], \"parallelism\": 1}");
+
+			assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+			location = started.headers().firstValue("Location").orElseThrow();
+			JsonNode conflict = assertProblem(http.post("/api/v1/schema-rollouts", null), 409, "schema-rollout-running");
+			assertThat(location).endsWith(conflict.get("rolloutId").asString());
+			awaitSucceeded(http, location, 1);
+		}
+		String rolloutId = location.substring(location.lastIndexOf('/') + 1);
+		assertThat(TestDatabase.get().count("SELECT count(*) FROM schema_rollouts WHERE id = ?::uuid AND state = 'RUNNING'",
+				rolloutId)).isEqualTo(1);
+		long pendingAtRestart = TestDatabase.get().count(
+				"SELECT count(*) FROM schema_rollout_items WHERE rollout_id = ?::uuid AND state = 'PENDING'", rolloutId);
+		assertThat(pendingAtRestart).isPositive();
+
+		try (ConfigurableApplicationContext second = start()) {
+			JsonNode done = awaitCompleted(http(second), location, Duration.ofMinutes(2));
+
+			assertThat(done.get("counts").get("succeeded").asInt()).isEqualTo(DATABASES);
+			assertThat(done.get("counts").get("failed").asInt()).isZero();
+			ProjectService projects = second.getBean(ProjectService.class);
+			for (ProjectView project : created) {
+				assertThat(projects.getUncached(project.id().toString()).schemaVersion()).isEqualTo("2");
+				assertThat(count(project.databaseName(), "SELECT count(*) FROM pg_tables WHERE tablename = 'resumed'"))
+					.isEqualTo(1);
+				projects.delete(project.id(), null);
+			}
+		}
+	}
+
+	private static void awaitSucceeded(Http http, String location, int succeeded) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+		while (json(http.get(location)).get("counts").get("succeeded").asInt() < succeeded) {
+			assertThat(System.nanoTime()).as("a first item migrated within a minute").isLessThan(deadline);
+			Thread.sleep(50);
+		}
+	}
+
+	private static Http http(ConfigurableApplicationContext context) {
+		return new Http(((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	private static ConfigurableApplicationContext start() {
+		Map<String, Object> properties = new HashMap<>(TestDatabase.get().properties());
+		properties.put("registry.provisioning.schema.locations", "classpath:project-db/migration,filesystem:" + MIGRATIONS);
+		return new SpringApplicationBuilder(ProjectRegistryApplication.class).properties(properties)
+			.run("--server.port=0");
+	}
+
+}
