@@ -36,7 +36,10 @@ public class SafeExposure implements EnvironmentPostProcessor, Ordered {
 		for (String property : ADDRESSES) {
 			String address = environment.getProperty(property);
 			if (address == null || address.isBlank()) {
-				defaults.put(property, LOOPBACK);
+				// Spring Boot refuses a management address unless the management server has a port of its own.
+				if (property.equals("server.address") || hasSeparateManagementPort(environment)) {
+					defaults.put(property, LOOPBACK);
+				}
 			}
 			else if (!isLoopback(address)) {
 				throw new IllegalStateException("Refusing to listen on " + address + " (" + property
@@ -46,6 +49,11 @@ public class SafeExposure implements EnvironmentPostProcessor, Ordered {
 			}
 		}
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE, defaults));
+	}
+
+	private static boolean hasSeparateManagementPort(ConfigurableEnvironment environment) {
+		String port = environment.getProperty("management.server.port");
+		return port != null && !port.equals(environment.getProperty("server.port", "8080"));
 	}
 
 	private static boolean isLoopback(String address) {
