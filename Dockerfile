@@ -4,7 +4,9 @@
 #   docker build -t project-registry:0.1.0 .
 #   docker run --rm -p 8080:8080 \
 #     -e SPRING_DATASOURCE_URL=jdbc:postgresql://db.example:5432/registry \
-#     -e SPRING_DATASOURCE_USERNAME=registry -e SPRING_DATASOURCE_PASSWORD=... project-registry:0.1.0
+#     -e SPRING_DATASOURCE_USERNAME=registry -e SPRING_DATASOURCE_PASSWORD=... \
+#     -e REGISTRY_SECURITY_KEYS_0_NAME=ops -e REGISTRY_SECURITY_KEYS_0_ROLE=admin \
+#     -e REGISTRY_SECURITY_KEYS_0_KEY=<16+ random characters> project-registry:0.1.0
 # docs/deployment.md explains every setting; docker-compose.yml runs it together with PostgreSQL 17.
 
 ############################################################################################
@@ -57,8 +59,11 @@ COPY --chmod=0755 docker/entrypoint.sh /app/entrypoint.sh
 
 # Container-aware heap (75 % of the memory limit) and a clean exit on OutOfMemoryError, so the orchestrator
 # restarts the container instead of leaving a half-broken JVM. Override the whole variable to change them.
+# SERVER_ADDRESS: a container is reached on its own network address, not on loopback. Without API keys
+# (REGISTRY_SECURITY_KEYS_*) the service refuses to start there unless REGISTRY_SECURITY_ALLOW_ANONYMOUS=true.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
-    REGISTRY_SESSIONS_ALLOWED_ROOTS=/workspace
+    REGISTRY_SESSIONS_ALLOWED_ROOTS=/workspace \
+    SERVER_ADDRESS=0.0.0.0
 
 # 8080: the API, Swagger UI and Actuator (the management port is the same as server.port today).
 EXPOSE 8080

@@ -127,7 +127,7 @@ class ProjectController {
 		return withETag(this.projects.reportIndexStatus(id, ifMatch, report));
 	}
 
-	@PostMapping(path = "/{id}/reindex")
+	@PostMapping(path = "/{id}/reindex", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "reindexProject", summary = "Index a project again",
 			description = "Puts an INDEXED or FAILED project back to INDEXING (the old registry's \"retrain\"). "
 					+ "If-Match with the current ETag is required; an optional JSON body {\"message\": ...} is recorded.")

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.provisioning.ProjectSchemas;
 import io.codebase.registry.provisioning.ProvisioningException;
+import io.codebase.registry.security.Audit;
 import io.codebase.registry.web.FieldProblem;
 import io.codebase.registry.web.InvalidRequestException;
 import jakarta.validation.ConstraintViolation;
@@ -75,9 +76,11 @@ public class ProjectService {
 
 	private final ProjectProperties properties;
 
+	private final Audit audit;
+
 	ProjectService(ProjectRepository repository, ProjectCache cache, RegistryWrites writes,
 			DatabaseProvisioner provisioner, ProjectSchemas schemas, Metadata metadata, Validator validator,
-			ApplicationEventPublisher events, ProjectProperties properties) {
+			ApplicationEventPublisher events, ProjectProperties properties, Audit audit) {
 		this.repository = repository;
 		this.cache = cache;
 		this.writes = writes;
@@ -87,6 +90,7 @@ public class ProjectService {
 		this.validator = validator;
 		this.events = events;
 		this.properties = properties;
+		this.audit = audit;
 	}
 
 	/**
@@ -97,6 +101,7 @@ public class ProjectService {
 		requireValid(request);
 		String metadataJson = this.metadata.encode(request.metadata());
 		UUID id = insertProvisioningRow(request, metadataJson);
+		auditCreate(id, "api");
 		return provision(id);
 	}
 
@@ -267,6 +272,7 @@ public class ProjectService {
 		catch (ProvisioningException ex) {
 			this.writes.commit("delete", tx -> transition(deleting, Set.of(ProjectState.DELETING), ProjectState.DELETING,
 					ex.getMessage(), "deleted"));
+			auditDelete(deleting, "drop-failed");
 			throw new ProvisioningFailedException(id, ProjectState.DELETING, ex.getMessage(),
 					"DELETE /api/v1/projects/" + id);
 		}
@@ -276,6 +282,7 @@ public class ProjectService {
 			return null;
 		});
 		log.info("Deleted project {} ({}) and dropped database {}", deleting.name(), id, deleting.databaseName());
+		auditDelete(deleting, "deleted");
 	}
 
 	/**
@@ -284,6 +291,15 @@ public class ProjectService {
 	 * for (bounded); a FAILED one is provisioned again. Names a database to adopt when the caller gives one.
 	 */
 	public EnsuredProject getOrCreate(EnsureProject wanted) {
+		return getOrCreate(wanted, true);
+	}
+
+	/**
+	 * Like {@link #getOrCreate(EnsureProject)}; with {@code mayCreate} false (a reader's request), anything that
+	 * would insert a project or create a database is refused with {@link CreationForbiddenException} before it
+	 * writes, and an abandoned provisioning is left to an admin or the reconciler (503 after the wait).
+	 */
+	public EnsuredProject getOrCreate(EnsureProject wanted, boolean mayCreate) {
 		requireValid(new CreateProjectRequest(wanted.name(), wanted.description(), null, null));
 		long deadline = System.nanoTime() + this.properties.provisioningWait().toNanos();
 		while (true) {
@@ -294,8 +310,12 @@ public class ProjectService {
 				existing = this.repository.findByNameKey(wanted.name().toLowerCase(Locale.ROOT)).map(Project::toView);
 			}
 			if (existing.isEmpty()) {
+				if (!mayCreate) {
+					throw new CreationForbiddenException("create the project '" + wanted.name() + "'");
+				}
 				Optional<UUID> inserted = tryInsert(wanted);
 				if (inserted.isPresent()) {
+					auditCreate(inserted.get(), "get-or-create");
 					return new EnsuredProject(provision(inserted.get()), true);
 				}
 				continue;
@@ -309,13 +329,14 @@ public class ProjectService {
 					return new EnsuredProject(project, false);
 				}
 				case FAILED -> {
-					return new EnsuredProject(retryProvisioning(project.id()), false);
+					return new EnsuredProject(retryFailed(project, mayCreate), false);
 				}
 				case DELETING -> throw ProjectConflictException.wrongState(project, "used while it is being deleted");
 				case PROVISIONING -> {
 					// A row left PROVISIONING longer than any provisioning takes was abandoned (a crash):
 					// finish it here; provisioning is safe to run twice at once.
-					if (project.updatedAt().isBefore(Instant.now().minus(this.properties.stuckAfter()))) {
+					if (mayCreate && project.updatedAt().isBefore(Instant.now().minus(this.properties.stuckAfter()))) {
+						auditRetry(project, "abandoned provisioning finished by get-or-create");
 						return new EnsuredProject(provision(project.id()), false);
 					}
 					pause(project, deadline);
@@ -354,8 +375,12 @@ public class ProjectService {
 			}
 			return false;
 		});
+		if (inserted) {
+			auditCreate(imported.id(), "import");
+			return new EnsuredProject(provision(imported.id()), true);
+		}
 		// Not inserted and no clash: a concurrent import of the same id won; take its result.
-		return inserted ? new EnsuredProject(provision(imported.id()), true) : register(imported);
+		return register(imported);
 	}
 
 	/**
@@ -384,12 +409,25 @@ public class ProjectService {
 
 	/** A project to hand out must have its database: finishes or waits for its provisioning first. */
 	public ProjectView ensureReady(ProjectView project) {
+		return ensureReady(project, true);
+	}
+
+	/** Like {@link #ensureReady(ProjectView)}; with {@code mayCreate} false, a FAILED project is a 403. */
+	public ProjectView ensureReady(ProjectView project, boolean mayCreate) {
 		return switch (project.state()) {
 			case READY -> project;
-			case FAILED -> retryProvisioning(project.id());
+			case FAILED -> retryFailed(project, mayCreate);
 			// PROVISIONING: wait for it, or finish it when abandoned; DELETING: refused.
-			case PROVISIONING, DELETING -> getOrCreate(new EnsureProject(project.name(), null, null, null)).project();
+			case PROVISIONING, DELETING -> getOrCreate(new EnsureProject(project.name(), null, null, null), mayCreate)
+				.project();
 		};
+	}
+
+	private ProjectView retryFailed(ProjectView project, boolean mayCreate) {
+		if (!mayCreate) {
+			throw new CreationForbiddenException("provision the FAILED project '" + project.name() + "' again");
+		}
+		return retryProvisioning(project.id());
 	}
 
 	/**
@@ -398,6 +436,9 @@ public class ProjectService {
 	 */
 	public ProjectView retryProvisioning(UUID id) {
 		ProjectView current = findCommitted(id);
+		if (current.state() != ProjectState.DELETING) {
+			auditRetry(current, "retry requested");
+		}
 		return switch (current.state()) {
 			case READY -> {
 				if (!this.provisioner.databaseExists(current.databaseName())) {
@@ -558,6 +599,30 @@ public class ProjectService {
 		}
 		publish(project);
 		return findCommitted(project.id());
+	}
+
+	private void auditCreate(UUID id, String source) {
+		this.audit.record("project.create", orderedDetails(findCommitted(id), "source", source));
+	}
+
+	private void auditDelete(ProjectView project, String result) {
+		this.audit.record("project.delete", orderedDetails(project, "result", result));
+	}
+
+	private void auditRetry(ProjectView project, String reason) {
+		this.audit.record("project.provisioning-retry", orderedDetails(project, "state", project.state(), "reason", reason));
+	}
+
+	/** The project's id, name and database name, then the given key-value pairs. */
+	private static Map<String, Object> orderedDetails(ProjectView project, Object... more) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("projectId", project.id());
+		details.put("name", project.name());
+		details.put("databaseName", project.databaseName());
+		for (int i = 0; i + 1 < more.length; i += 2) {
+			details.put(String.valueOf(more[i]), more[i + 1]);
+		}
+		return details;
 	}
 
 	private ProjectView publish(ProjectView project) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.reconciliation.ReconciliationProperties.MissingDatabasePolicy;
 import io.codebase.registry.reconciliation.Repair.Outcome;
 import io.codebase.registry.reconciliation.ValidationReport.Issue;
+import io.codebase.registry.security.Audit;
 import io.codebase.registry.session.SessionService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -66,10 +68,13 @@ public class Reconciler {
 
 	private final Map<DriftKind, AtomicLong> drift = new EnumMap<>(DriftKind.class);
 
+	private final Audit audit;
+
 	Reconciler(ProjectService projects, SessionService sessions, DatabaseProvisioner provisioner,
 			ProjectValidator validator, OrphanDatabases orphans, ReconciliationLock lock,
-			ReconciliationProperties properties, MeterRegistry meters) {
+			ReconciliationProperties properties, MeterRegistry meters, Audit audit) {
 		this.projects = projects;
+		this.audit = audit;
 		this.sessions = sessions;
 		this.provisioner = provisioner;
 		this.validator = validator;
@@ -125,6 +130,7 @@ public class Reconciler {
 			repair(each, started).ifPresent(repair -> {
 				repairs.add(repair);
 				count(repair);
+				audit(repair);
 				if (repair.outcome() == Outcome.REPAIRED) {
 					// One purge takes every expired session; every other drift is one project or database.
 					remaining.compute(each.kind(), (kind, left) -> kind == DriftKind.EXPIRED_SESSIONS ? 0 : left - 1);
@@ -333,6 +339,17 @@ public class Reconciler {
 	private static <T> List<T> limited(List<T> items, Function<T, DriftKind> kindOf) {
 		Map<DriftKind, Integer> listed = new EnumMap<>(DriftKind.class);
 		return items.stream().filter(item -> listed.merge(kindOf.apply(item), 1, Integer::sum) <= MAX_LISTED).toList();
+	}
+
+	/** Scheduled runs are the service's own ({@code system}); an on-demand run is its caller's. */
+	private void audit(Repair repair) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("kind", repair.kind());
+		details.put("outcome", repair.outcome());
+		details.put("project", (repair.projectId() != null) ? repair.projectId() : "-");
+		details.put("database", (repair.databaseName() != null) ? repair.databaseName() : "-");
+		details.put("detail", repair.detail());
+		this.audit.record("reconciliation.repair", details);
 	}
 
 	private void count(Repair repair) {

@@ -1,5 +1,6 @@
 package io.codebase.registry.resolution;
 
+import io.codebase.registry.security.Caller;
 import io.codebase.registry.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -40,7 +41,7 @@ class ResolutionController {
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
 			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
 					schema = @Schema(type = "string")))
-	@ProblemResponses({ 400, 404, 409, 413, 422, 502 })
+	@ProblemResponses({ 400, 403, 404, 409, 413, 422, 502 })
 	ResponseEntity<Resolution> resolve(
 			@Parameter(description = "Session id, instead of sessionId in the body", example = "mcp-7f3a")
 			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
@@ -56,7 +57,7 @@ class ResolutionController {
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
 			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
 					schema = @Schema(type = "string")))
-	@ProblemResponses({ 400, 404, 409, 422, 502 })
+	@ProblemResponses({ 400, 403, 404, 409, 422, 502 })
 	ResponseEntity<Resolution> resolveByQuery(
 			@Parameter(description = "Project id or name", example = "Payments Service")
 			@RequestParam(required = false) String project,
@@ -71,8 +72,9 @@ class ResolutionController {
 				explain));
 	}
 
+	/** A reader's resolution may find a project but not create one (or its database): that is a 403. */
 	private ResponseEntity<Resolution> respond(ResolutionRequest request) {
-		Resolution resolution = this.resolutions.resolve(request);
+		Resolution resolution = this.resolutions.resolve(request, Caller.current().isAdmin());
 		return ResponseEntity.ok().header(ResolutionService.TIER_HEADER, resolution.tier().name()).body(resolution);
 	}
 

@@ -59,26 +59,36 @@ public class ResolutionService {
 		this.meters = meters;
 	}
 
+	/** Resolves for the service itself or an admin: may create the project and its database. */
 	public Resolution resolve(ResolutionRequest request) {
+		return resolve(request, true);
+	}
+
+	/**
+	 * Resolves; with {@code mayCreate} false (a reader) only an existing READY project is answered, and whatever
+	 * would create a project or a database is a 403 that writes nothing. Writing an existing project's id back
+	 * into the config file is still done: it records what the registry already holds and creates nothing.
+	 */
+	public Resolution resolve(ResolutionRequest request, boolean mayCreate) {
 		Trace trace = new Trace();
 		long started = System.nanoTime();
 		Tier tier = Tier.EXPLICIT;
 		try {
-			Optional<Resolution> resolved = explicit(request, trace);
+			Optional<Resolution> resolved = explicit(request, mayCreate, trace);
 			Optional<SessionView> session = Optional.empty();
 			if (resolved.isEmpty()) {
 				tier = Tier.SESSION_CONFIG;
 				// A session the caller names but that does not exist is an error, never a reason to fall back.
 				session = Optional.ofNullable(request.sessionId()).map(this.sessions::get);
-				resolved = sessionConfig(request, session, trace);
+				resolved = sessionConfig(request, session, mayCreate, trace);
 			}
 			if (resolved.isEmpty()) {
 				tier = Tier.ACTIVE_PROJECT;
-				resolved = activeProject(session, trace);
+				resolved = activeProject(session, mayCreate, trace);
 			}
 			if (resolved.isEmpty()) {
 				tier = Tier.DEFAULT;
-				resolved = Optional.of(defaultWorkspace(request, trace));
+				resolved = Optional.of(defaultWorkspace(request, mayCreate, trace));
 			}
 			Resolution resolution = resolved.get();
 			record(trace, resolution.tier(), started);
@@ -100,17 +110,18 @@ public class ResolutionService {
 		this.projects.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null));
 	}
 
-	private Optional<Resolution> explicit(ResolutionRequest request, Trace trace) {
+	private Optional<Resolution> explicit(ResolutionRequest request, boolean mayCreate, Trace trace) {
 		if (request.project() == null) {
 			trace.skipped(Tier.EXPLICIT, "no project named");
 			return Optional.empty();
 		}
-		ProjectView project = this.projects.ensureReady(this.projects.get(request.project()));
+		ProjectView project = this.projects.ensureReady(this.projects.get(request.project()), mayCreate);
 		trace.hit(Tier.EXPLICIT, "project '" + request.project() + "' named by the caller");
 		return Optional.of(resolution(project, Tier.EXPLICIT, false));
 	}
 
-	private Optional<Resolution> sessionConfig(ResolutionRequest request, Optional<SessionView> session, Trace trace) {
+	private Optional<Resolution> sessionConfig(ResolutionRequest request, Optional<SessionView> session,
+			boolean mayCreate, Trace trace) {
 		ProjectConfig config;
 		if (request.config() != null) {
 			config = this.configFiles.inline(request.config());
@@ -132,7 +143,7 @@ public class ResolutionService {
 		Optional<ProjectView> byId = Optional.ofNullable(config.id()).flatMap(this.projects::findById);
 		String name = byId.map(ProjectView::name).orElse(config.name());
 		EnsuredProject ensured = this.projects
-			.getOrCreate(new EnsureProject(name, config.description(), config.id(), config.databaseName()));
+			.getOrCreate(new EnsureProject(name, config.description(), config.id(), config.databaseName()), mayCreate);
 		String reason = (byId.isPresent() ? "project.id " + config.id()
 				: ensured.created() ? "created project.name '" + name + "'" : "project.name '" + name + "'")
 				+ " in " + config.source();
@@ -143,7 +154,7 @@ public class ResolutionService {
 		return Optional.of(resolution(ensured.project(), Tier.SESSION_CONFIG, ensured.created()));
 	}
 
-	private Optional<Resolution> activeProject(Optional<SessionView> session, Trace trace) {
+	private Optional<Resolution> activeProject(Optional<SessionView> session, boolean mayCreate, Trace trace) {
 		if (session.isEmpty()) {
 			trace.skipped(Tier.ACTIVE_PROJECT, "no session");
 		}
@@ -154,7 +165,7 @@ public class ResolutionService {
 			Optional<ProjectView> active = this.projects.findById(session.get().activeProjectId());
 			if (active.isPresent()) {
 				trace.hit(Tier.ACTIVE_PROJECT, "session's active project '" + active.get().name() + "'");
-				return Optional.of(resolution(this.projects.ensureReady(active.get()), Tier.ACTIVE_PROJECT, false));
+				return Optional.of(resolution(this.projects.ensureReady(active.get(), mayCreate), Tier.ACTIVE_PROJECT, false));
 			}
 			trace.miss(Tier.ACTIVE_PROJECT, "session's active project no longer exists");
 		}
@@ -170,7 +181,7 @@ public class ResolutionService {
 		try {
 			ProjectView project = this.projects.get(answer.project());
 			trace.hit(Tier.ACTIVE_PROJECT, answer.reason());
-			return Optional.of(resolution(this.projects.ensureReady(project), Tier.ACTIVE_PROJECT, false));
+			return Optional.of(resolution(this.projects.ensureReady(project, mayCreate), Tier.ACTIVE_PROJECT, false));
 		}
 		catch (ProjectNotFoundException ex) {
 			trace.miss(Tier.ACTIVE_PROJECT, answer.reason() + ", which is unknown to the registry");
@@ -178,12 +189,12 @@ public class ResolutionService {
 		}
 	}
 
-	private Resolution defaultWorkspace(ResolutionRequest request, Trace trace) {
+	private Resolution defaultWorkspace(ResolutionRequest request, boolean mayCreate, Trace trace) {
 		if (request.isStrict()) {
 			throw new NoProjectIdentifiedException();
 		}
 		EnsuredProject ensured = this.projects
-			.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null));
+			.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null), mayCreate);
 		trace.hit(Tier.DEFAULT, "nothing identified a project; using the default workspace '"
 				+ this.properties.defaultProject() + "'");
 		return resolution(ensured.project(), Tier.DEFAULT, ensured.created());

@@ -1,6 +1,7 @@
 package io.codebase.registry.rollout;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import io.codebase.registry.project.ProjectFilter;
 import io.codebase.registry.project.ProjectService;
 import io.codebase.registry.provisioning.ProjectSchemas;
+import io.codebase.registry.security.Audit;
 import io.codebase.registry.web.FieldProblem;
 import io.codebase.registry.web.InvalidRequestException;
 
@@ -47,9 +49,12 @@ class RolloutService {
 
 	private final TransactionTemplate transactions;
 
+	private final Audit audit;
+
 	RolloutService(RolloutStore store, RolloutRunner runner, ProjectService projects, ProjectSchemas schemas,
-			RolloutProperties properties, PlatformTransactionManager transactionManager) {
+			RolloutProperties properties, PlatformTransactionManager transactionManager, Audit audit) {
 		this.store = store;
+		this.audit = audit;
 		this.runner = runner;
 		this.projects = projects;
 		this.schemas = schemas;
@@ -81,7 +86,14 @@ class RolloutService {
 				.orElseThrow(() -> ex);
 		}
 		this.runner.launch(id);
-		return get(id, null, 0, DEFAULT_PAGE_SIZE);
+		Rollout started = get(id, null, 0, DEFAULT_PAGE_SIZE);
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("rollout", id);
+		details.put("parallelism", parallelism);
+		details.put("projects", started.counts().total());
+		details.put("locations", String.join(",", this.schemas.locations()));
+		this.audit.record("schema.rollout", details);
+		return started;
 	}
 
 	Rollout get(UUID id, ItemState itemState, int page, int size) {

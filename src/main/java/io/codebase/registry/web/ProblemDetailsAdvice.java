@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -79,6 +80,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, String.valueOf(DATABASE_RETRY_AFTER.toSeconds()))
 			.body(problem);
+	}
+
+	/** Tomcat refuses to decode a malformed query string or form body only when parameters are first read. */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> undecodableParameters(InvalidParameterException ex, WebRequest request) {
+		ApiException problem = new ApiException(HttpStatus.BAD_REQUEST, "malformed-parameters", "Malformed parameters",
+				"The query string or form body cannot be decoded (bad percent-encoding or character set)");
+		return handleExceptionInternal(problem, problem.getBody(), new HttpHeaders(), problem.getStatusCode(), request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -13,9 +13,11 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
@@ -93,13 +95,17 @@ final class ApplicationSettings {
 
 	/**
 	 * The known property that an environment variable of this name sets through Spring Boot's relaxed binding, or
-	 * {@code null} when it sets none of them (a typo, or a setting the application does not have).
+	 * {@code null} when it sets none of them (a typo, or a setting the application does not have). A variable
+	 * that sets part of a list or map property ({@code REGISTRY_SECURITY_KEYS_0_NAME}) names that property.
 	 */
 	static String propertyBoundBy(String environmentVariable) {
-		ConfigurationPropertySource source = ConfigurationPropertySource
-			.from(new SystemEnvironmentPropertySource("env", Map.of(environmentVariable, "x")));
+		// Named like the real one: only then are REGISTRY_X_0_Y variables mapped to list elements (registry.x[0].y).
+		ConfigurationPropertySource source = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
+				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(environmentVariable, "x")));
 		for (String property : knownProperties()) {
-			if (source.getConfigurationProperty(ConfigurationPropertyName.of(property)) != null) {
+			ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+			if (source.getConfigurationProperty(name) != null
+					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
 				return property;
 			}
 		}

@@ -79,6 +79,16 @@ class DockerComposeTest {
 	}
 
 	@Test
+	void anonymousAccessIsExplicitAndThePortIsPublishedOnLoopbackByDefault() {
+		Map<String, Object> registry = map(compose, "services", "registry");
+		assertThat(text(registry, "environment", "REGISTRY_SECURITY_ALLOW_ANONYMOUS")).isEqualTo("true");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SECURITY_ALLOW_ANONYMOUS"))
+			.isEqualTo("registry.security.allow-anonymous");
+		assertThat(strings(at(registry, "ports"))).singleElement()
+			.satisfies(mapping -> assertThat(mapping).startsWith("127.0.0.1:"));
+	}
+
+	@Test
 	void allowedRootIsTheMountedWorkspace() {
 		Map<String, Object> registry = map(compose, "services", "registry");
 		String root = text(registry, "environment", "REGISTRY_SESSIONS_ALLOWED_ROOTS");

@@ -116,6 +116,16 @@ class DockerfileTest {
 	}
 
 	@Test
+	void imageListensOnItsNetworkAddressSoItRefusesToStartWithoutKeys() {
+		// Reachable from outside the container, and so (SafeExposure) never served there without API keys unless
+		// anonymous access is allowed explicitly: the image carries neither keys nor that permission.
+		String environment = String.join(" ", argumentsInStage("ENV", 1));
+		assertThat(environment).contains("SERVER_ADDRESS=0.0.0.0")
+			.doesNotContain("REGISTRY_SECURITY_ALLOW_ANONYMOUS")
+			.doesNotContain("REGISTRY_SECURITY_KEYS");
+	}
+
+	@Test
 	void entrypointIsTheScriptThatRefusesToStartWithoutAnExternalDatabase() {
 		assertThat(arguments("ENTRYPOINT")).containsExactly("[\"/app/entrypoint.sh\"]");
 		assertThat(argumentsInStage("COPY", 1)).contains("--chmod=0755 docker/entrypoint.sh /app/entrypoint.sh");

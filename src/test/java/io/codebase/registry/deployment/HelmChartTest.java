@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.LintResult;
+import io.codebase.registry.security.Role;
+import io.codebase.registry.security.SecurityProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -19,6 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.FileSystemUtils;
 
@@ -148,6 +151,31 @@ class HelmChartTest {
 		assertThat(serviceLabels).containsAllEntriesOf(monitorSelector);
 		Map<String, Object> endpoint = map(monitor, "spec", "endpoints", 0);
 		assertThat(endpoint).containsEntry("port", "http").containsEntry("path", ApplicationSettings.PROMETHEUS_PATH);
+		// /actuator/prometheus needs a reader key when keys are configured.
+		assertThat(at(endpoint, "authorization")).isEqualTo(Map.of("type", "Bearer", "credentials",
+				Map.of("name", "prometheus-registry-key", "key", "api-key")));
+
+		// API keys: names and roles as variables, the keys from the chart's Secret, more keys from an existing
+		// Secret; what the variables bind to is what the application reads.
+		assertSecretWired(manifests, deployment, FULLNAME,
+				List.of("REGISTRY_SECURITY_KEYS_0_KEY", "REGISTRY_SECURITY_KEYS_1_KEY"));
+		assertThat(text(container(deployment), "envFrom", 1, "secretRef", "name")).isEqualTo("registry-more-api-keys");
+		Map<String, Object> keyEnvironment = new LinkedHashMap<>();
+		for (Map<String, Object> variable : env(deployment)) {
+			String name = variable.get("name").toString();
+			if (name.startsWith("REGISTRY_SECURITY_KEYS_")) {
+				keyEnvironment.put(name, variable.containsKey("value") ? variable.get("value")
+						: map(manifests.one("Secret"), "stringData").get(name));
+			}
+		}
+		SecurityProperties security = new Binder(ConfigurationPropertySource.from(
+				new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						keyEnvironment))).bindOrCreate("registry.security",
+						SecurityProperties.class);
+		assertThat(security.keys()).containsExactly(
+				new SecurityProperties.Key("indexer", Role.READER, "reader-key-0123456789abcdef"),
+				new SecurityProperties.Key("ops", Role.ADMIN,
+						"sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"));
 
 		// Project databases on another server: the three settings come from the chart's Secret.
 		assertSecretWired(manifests, deployment, FULLNAME, PROVISIONING_VARIABLES);
@@ -164,6 +192,32 @@ class HelmChartTest {
 		assertThat(named(mounts, "workspace")).containsEntry("mountPath", "/workspace");
 		assertThat(map(deployment, "spec", "template", "metadata", "labels"))
 			.containsEntry("example.test/team", "platform");
+	}
+
+	@Test
+	void withoutKeysTheChartSaysThePodWillNotStartAndAllowAnonymousIsExplicit() {
+		Manifests none = HelmRunner.template(null, Map.of());
+		assertThat(envNames(none.one("Deployment"))).noneMatch(name -> name.startsWith("REGISTRY_SECURITY_"));
+		assertThat(map(none.one("ConfigMap"), "data")).doesNotContainKey("REGISTRY_SECURITY_ALLOW_ANONYMOUS");
+
+		Manifests anonymous = HelmRunner.template(null, Map.of("security.allowAnonymous", true));
+		assertThat(map(anonymous.one("ConfigMap"), "data")).containsEntry("REGISTRY_SECURITY_ALLOW_ANONYMOUS", "true");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SECURITY_ALLOW_ANONYMOUS"))
+			.isEqualTo("registry.security.allow-anonymous");
+	}
+
+	@Test
+	void keysAreRenderedEvenWithAnExistingDatabaseSecret() {
+		Manifests manifests = HelmRunner.template(null, Map.of("database.existingSecret", "registry-db-credentials",
+				"security.keys[0].name", "ci", "security.keys[0].role", "admin",
+				"security.keys[0].key", "ci-key-0123456789abcdef"));
+
+		Map<String, Object> secret = manifests.one("Secret");
+		assertThat(map(secret, "stringData")).containsOnlyKeys("REGISTRY_SECURITY_KEYS_0_KEY");
+		Map<String, Object> deployment = manifests.one("Deployment");
+		assertThat(map(named(env(deployment), "SPRING_DATASOURCE_URL"), "valueFrom", "secretKeyRef"))
+			.containsEntry("name", "registry-db-credentials");
+		assertThat(named(env(deployment), "REGISTRY_SECURITY_KEYS_0_ROLE")).containsEntry("value", "admin");
 	}
 
 	@Test

@@ -21,11 +21,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test asserts on its own projects and databases only, and only drops databases it created.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class ReconciliationApiTest {
 
 	private static final TestDatabase db = TestDatabase.get();
@@ -72,7 +76,7 @@ class ReconciliationApiTest {
 	}
 
 	@Test
-	void everyKindOfDriftIsReportedUnchangedThenRepaired() throws Exception {
+	void everyKindOfDriftIsReportedUnchangedThenRepaired(CapturedOutput output) throws Exception {
 		String orphan = createDatabase("cb_proj_orphan_");
 		JsonNode missing = create(null);
 		db.execute("DROP DATABASE " + databaseOf(missing));
@@ -147,6 +151,9 @@ class ReconciliationApiTest {
 		assertThat(drift(after, "FAILED", "projectId", id(missing))).isNotNull();
 		assertThat(drift(after, "ORPHAN_DATABASE", "databaseName", orphan).get("since").isNull()).isFalse();
 		assertThat(counter("registry.reconciliation.repairs", "kind", "STUCK_PROVISIONING")).isPositive();
+		// Each repair is an audit event of the caller who asked for the run (no keys: anonymous).
+		assertThat(output.getOut()).containsPattern("audit action=reconciliation.repair caller=anonymous role=admin "
+				+ "kind=STUCK_PROVISIONING outcome=REPAIRED project=" + id(stuck));
 	}
 
 	@Test

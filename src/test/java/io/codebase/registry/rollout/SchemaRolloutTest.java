@@ -23,10 +23,13 @@ import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * migrated, the one is reported with its reason, and the rollout completes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class SchemaRolloutTest {
 
 	private static final int DATABASES = 50;
@@ -66,7 +70,7 @@ class SchemaRolloutTest {
 	}
 
 	@Test
-	void oneUnmigratableDatabaseIsReportedAndTheOther49AreMigrated() throws Exception {
+	void oneUnmigratableDatabaseIsReportedAndTheOther49AreMigrated(CapturedOutput output) throws Exception {
 		service = this.projects;
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		IntStream.range(0, DATABASES).forEach(i -> created.add(this.projects
@@ -88,6 +92,8 @@ class SchemaRolloutTest {
 		String location = started.headers().firstValue("Location").orElseThrow();
 		assertThat(location).isEqualTo("/api/v1/schema-rollouts/" + json(started).get("id").asString());
 		assertThat(json(started).get("counts").get("total").asInt()).isEqualTo(DATABASES);
+		assertThat(output.getOut()).contains("audit action=schema.rollout caller=anonymous role=admin rollout="
+				+ json(started).get("id").asString());
 		JsonNode done = awaitCompleted(http, location, Duration.ofMinutes(3));
 		JsonNode counts = done.get("counts");
 		assertThat(counts.get("succeeded").asInt()).isEqualTo(DATABASES - 1);

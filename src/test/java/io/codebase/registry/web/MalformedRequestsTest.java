@@ -1,0 +1,51 @@
+package io.codebase.registry.web;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import io.codebase.registry.support.Http;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.codebase.registry.support.Problems.assertProblem;
+
+/** Requests refused below the controllers (by Tomcat, by parameter decoding) are problems too, never 500 or HTML. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class MalformedRequestsTest {
+
+	private static final String ANY_ID = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11";
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void anEncodedSlashInThePathIsABadRequestProblem() {
+		assertProblem(http().get("/api/v1/projects/%2Fetc%2Fpasswd"), 400, null);
+	}
+
+	@Test
+	void oversizedHeadersAreABadRequestProblem() {
+		assertProblem(http().send("GET", "/api/v1/projects", null, Map.of("X-Padding", "p".repeat(20_000))), 400, null);
+	}
+
+	@Test
+	void aMalformedFormBodyIsRefusedAsAnUnsupportedMediaType() {
+		HttpResponse<String> response = http().send("PUT", "/api/v1/sessions/form-session", "%%%=\u0013&x=%C0",
+				Map.of("Content-Type", "application/x-www-form-urlencoded"));
+		assertProblem(response, 415, null);
+		assertProblem(http().send("POST", "/api/v1/projects/" + ANY_ID + "/reindex", "a=%FF%FE",
+				Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, null);
+	}
+
+	@Test
+	void undecodableParametersAreABadRequestProblem() {
+		assertProblem(http().get("/api/v1/projects?namePrefix=%C0%AF"), 400, "malformed-parameters");
+	}
+
+	private Http http() {
+		return new Http(this.port);
+	}
+
+}
