@@ -23,6 +23,7 @@
 #   WARM_CREATES=300  untimed auto-creates between the cold and the warm phase (the JIT compiles the create path
 #                     only after a few hundred creates; the goal is judged on the warm phase, both are reported)
 #   CONCURRENT=50     parallel get-or-create callers in scenario 4
+#   STALENESS_WRITES=500  writes on instance 1 whose arrival on a second instance scenario 7 times
 #   SEED_ROWS=100000  rows seeded for scenario 5 (at most 999999)
 #   STARTUP_RUNS=1    extra start-ups per variant in scenario 6 (instances 1 and 2 are samples too)
 #   JMH=1             run the JMH benchmarks (0 skips them); JMH_OPTS overrides their options
@@ -45,6 +46,7 @@ CREATES=${CREATES:-30}
 CREATE_WARMUPS=${CREATE_WARMUPS:-1}
 WARM_CREATES=${WARM_CREATES:-300}
 CONCURRENT=${CONCURRENT:-50}
+STALENESS_WRITES=${STALENESS_WRITES:-500}
 SEED_ROWS=${SEED_ROWS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-1}
 JMH=${JMH:-1}
@@ -315,6 +317,7 @@ print_table() {
 		["5", "Lookup by name, random (p99)", (.s5.lookup.p99_ms | ms), "p50 \(.s5.lookup.p50_ms | ms), \(.s5.lookup.rps | f(0)) req/s, hits \(.s5.lookup.cache_hit_ratio)", "-", "-"],
 		["5", "Resident memory (VmRSS)", "\(.s5.memory.rss_mib) MiB", "heap used \(.s5.memory.heap_used_mib) MiB, \(.s5.memory.cache_entries) cached", "-", "-"],
 		["6", "Start-up to ready, embedded (fresh; median of \(.s6.embedded_fresh_ms.n))", (.s6.embedded_fresh_ms.p50 | f(0) + " ms"), "external \(.s6.external_ms.p50 | f(0)) ms", (.s6.embedded_vs_external_median | f(2)), "-"],
+		(if .s7 then ["7", "Cross-replica staleness after the write answered (p50 / p99)", "\(.s7.after_ack_ms.p50 | ms) / \(.s7.after_ack_ms.p99 | ms)", "from sending the write \(.s7.after_send_ms.p50 | ms) / \(.s7.after_send_ms.p99 | ms); max \(.s7.after_ack_ms.max | ms)", "-", "p99 < 100 ms \(yes(.s7.met))"] else empty end),
 		(.jmh[] | ["JMH", .benchmark, "\(.score_ns) ns/op", (if .error_ns then "+- \(.error_ns) ns (99.9%)" else "-" end), "-", "-"])
 		| @tsv' "$1" | if [[ $format == md ]]; then
 		awk -F '\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
@@ -631,6 +634,34 @@ jq -n --argjson wall "$RACE_WALL_MS" --slurpfile s3 "$RESULTS/s3-auto-create.jso
 [[ $(jq -r .met "$RESULTS/s4-concurrent-get-or-create.json") == true ]] ||
 	log "WARNING: scenario 4 invariant not met: $(jq -c .invariant "$RESULTS/s4-concurrent-get-or-create.json")"
 
+# ---------------------------------------------------------------------------------------------- scenario 7
+# Cross-replica staleness, run here while the registry holds few rows: a second instance with the cache on, on
+# instance 1's PostgreSQL, learns of instance 1's writes only through the change notifications.
+
+free_port P3
+mark_load s7
+log "scenario 7: starting instance 3 (cache on, on instance 1's PostgreSQL, HTTP on $P3)"
+start_app app3 "$P3" "$EXTERNAL_URL"
+PID3=$LAST_PID
+wait_ready "$P3" "$PID3" app3
+BASE3=http://127.0.0.1:$P3
+log "scenario 7: $STALENESS_WRITES writes on instance 1, each polled on instance 3 until it answers the new value"
+mkdir -p "$WORK/s7"
+java "$BENCH/client/CoherenceStaleness.java" "$BASE1" "$BASE3" "s7-staleness-$RUN_TAG" "$STALENESS_WRITES" "$WORK/s7" \
+	>"$WORK/s7-client.json" 2>"$WORK/s7-client.log" || fail "staleness client failed: $(cat "$WORK/s7-client.log")"
+notifications3=$(metric "$P3" registry.coherence.notifications)
+reconnects3=$(metric "$P3" registry.coherence.reconnects)
+log "stopping instance 3"
+stop_app "$PID3"
+jq -n --argjson n "$STALENESS_WRITES" --argjson ack "$(stats_json "$WORK/s7/after_ack_ms")" \
+	--argjson send "$(stats_json "$WORK/s7/after_send_ms")" --argjson stale "$(cat "$WORK/s7/stale_polls")" \
+	--argjson notifications "$notifications3" --argjson reconnects "$reconnects3" "$JQ_LIB"'
+	{scenario: 7, title: "Cross-replica staleness: write committed through instance 1 until instance 3 (cache on, same PostgreSQL) answers the new value",
+	 writes: $n, after_ack_ms: $ack, after_send_ms: $send, stale_answers_after_ack: $stale,
+	 instance3: {notifications: $notifications, reconnects: $reconnects},
+	 client: "bench/client/CoherenceStaleness.java: per write, resolve on instance 3 (cached), PATCH on instance 1, poll instance 3 back to back; after_ack from the PATCH 200 (a lower bound), after_send from sending it (an upper bound)",
+	 goal_p99_ms: 100, met: ($ack.p99 < 100)}' >"$RESULTS/s7-coherence-staleness.json"
+
 # ---------------------------------------------------------------------------------------------- scenario 5
 
 mark_load s5
@@ -771,10 +802,11 @@ jq -n --argjson machine "$(machine_json)" --argjson elapsed "$(($(now_ms) - RUN_
 	--slurpfile s1 "$RESULTS/s1-resolution-vs-liveness.json" --slurpfile s2 "$RESULTS/s2-cache-disabled.json" \
 	--slurpfile s3 "$RESULTS/s3-auto-create.json" --slurpfile s4 "$RESULTS/s4-concurrent-get-or-create.json" \
 	--slurpfile s5 "$RESULTS/s5-100k-projects.json" --slurpfile s6 "$RESULTS/s6-startup.json" \
+	--slurpfile s7 "$RESULTS/s7-coherence-staleness.json" \
 	--slurpfile jmh "$([[ -f $jmh_file ]] && echo "$jmh_file" || echo "$WORK/jmh-empty.json")" \
-	--arg settings "DURATION=$DURATION WARMUP=$WARMUP WARMUP_PASSES=$WARMUP_PASSES ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS CREATES=$CREATES CREATE_WARMUPS=$CREATE_WARMUPS WARM_CREATES=$WARM_CREATES CONCURRENT=$CONCURRENT SEED_ROWS=$SEED_ROWS STARTUP_RUNS=$STARTUP_RUNS JMH_OPTS=\"$JMH_OPTS\"" \
+	--arg settings "DURATION=$DURATION WARMUP=$WARMUP WARMUP_PASSES=$WARMUP_PASSES ROUNDS=$ROUNDS CONNECTIONS=$CONNECTIONS THREADS=$THREADS CREATES=$CREATES CREATE_WARMUPS=$CREATE_WARMUPS WARM_CREATES=$WARM_CREATES CONCURRENT=$CONCURRENT STALENESS_WRITES=$STALENESS_WRITES SEED_ROWS=$SEED_ROWS STARTUP_RUNS=$STARTUP_RUNS JMH_OPTS=\"$JMH_OPTS\"" \
 	'{machine: $machine, settings: $settings, elapsed_s: ($elapsed / 1000 | floor),
-	  s1: $s1[0], s2: $s2[0], s3: $s3[0], s4: $s4[0], s5: $s5[0], s6: $s6[0],
+	  s1: $s1[0], s2: $s2[0], s3: $s3[0], s4: $s4[0], s5: $s5[0], s6: $s6[0], s7: $s7[0],
 	  jmh: ($jmh[0] | map({benchmark: (.benchmark | split(".") | last), mode: .mode,
 	        score_ns: (.primaryMetric.score * 10 | round / 10),
 	        error_ns: (.primaryMetric.scoreError | if type == "number" then . * 10 | round / 10 else null end),

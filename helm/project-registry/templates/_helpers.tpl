@@ -78,18 +78,3 @@ True (non-empty) when more than one pod may run at once: replicaCount > 1 or aut
 {{- define "project-registry.multiReplica" -}}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{- end }}
 {{- end }}
-
-{{/*
-REGISTRY_CACHE_MAXIMUM_SIZE: the explicit value, else 10000 for one replica and 0 (off) for several, because the
-cache is not yet invalidated across replicas.
-*/}}
-{{- define "project-registry.cacheMaximumSize" -}}
-{{- $explicit := toString .Values.registry.cache.maximumSize }}
-{{- if and (ne $explicit "") (ne $explicit "<nil>") }}
-{{- $explicit }}
-{{- else if include "project-registry.multiReplica" . }}
-{{- "0" }}
-{{- else }}
-{{- "10000" }}
-{{- end }}
-{{- end }}

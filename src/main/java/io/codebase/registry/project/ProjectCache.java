@@ -3,6 +3,7 @@ package io.codebase.registry.project;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -21,11 +22,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * transaction might see its own uncommitted write, so it bypasses the cache.</li>
  * <li>Invalidated after commit, never before and never on rollback ({@link TransactionalEventListener}).</li>
  * <li>A load racing an invalidation cannot leave a stale entry: the load runs inside Caffeine's atomic
- * compute, and an invalidation of that key waits for the compute to finish, then removes its result.</li>
+ * compute, and an invalidation of that key waits for the compute to finish, then removes its result. A
+ * clear does not wait for computes in flight, so a load that started before a clear drops its own result.</li>
+ * <li>Invalidated on every other replica through {@link ProjectCacheInvalidation}, driven by PostgreSQL's change
+ * notifications; cleared whenever they resume after a loss.</li>
  * </ul>
  */
 @Component
-class ProjectCache {
+class ProjectCache implements ProjectCacheInvalidation {
 
 	/** Keys of both kinds share one cache, so its statistics describe all project lookups. */
 	sealed interface Key permits ById, ByName {
@@ -51,6 +55,12 @@ class ProjectCache {
 	 */
 	private final boolean enabled;
 
+	/** Counts clears; a load that sees it change may have read a row older than the clear. */
+	private final AtomicLong generation = new AtomicLong();
+
+	/** False while change notifications may be missed: cached answers are then unconfirmed. */
+	private volatile boolean notificationsHeard = true;
+
 	ProjectCache(CacheProperties properties, MeterRegistry meters) {
 		this.enabled = properties.maximumSize() > 0;
 		this.cache = Caffeine.newBuilder()
@@ -65,18 +75,48 @@ class ProjectCache {
 		if (!this.enabled || TransactionSynchronizationManager.isActualTransactionActive()) {
 			return committedLoad.get();
 		}
-		return Optional.ofNullable(this.cache.get(key, k -> committedLoad.get().orElse(null)));
+		long generation = this.generation.get();
+		ProjectView value = this.cache.get(key, k -> committedLoad.get().orElse(null));
+		if (this.generation.get() != generation) {
+			this.cache.invalidate(key);
+		}
+		return Optional.ofNullable(value);
+	}
+
+	/**
+	 * True when cached answers may be stale without anyone knowing: the cache is on and change notifications
+	 * are not being heard (PostgreSQL unreachable, or the listener reconnecting).
+	 */
+	boolean unconfirmed() {
+		return this.enabled && !this.notificationsHeard;
 	}
 
 	@TransactionalEventListener
 	void onCommitted(ProjectChanged change) {
-		this.cache.invalidate(new ById(change.id()));
-		if (change.oldName() != null) {
-			this.cache.invalidate(ByName.of(change.oldName()));
+		invalidate(change.id(), change.oldName(), change.newName());
+	}
+
+	@Override
+	public void invalidate(UUID id, String oldName, String newName) {
+		this.cache.invalidate(new ById(id));
+		if (oldName != null) {
+			this.cache.invalidate(ByName.of(oldName));
 		}
-		if (change.newName() != null) {
-			this.cache.invalidate(ByName.of(change.newName()));
+		if (newName != null) {
+			this.cache.invalidate(ByName.of(newName));
 		}
+	}
+
+	@Override
+	public void invalidateAll() {
+		this.generation.incrementAndGet();
+		this.cache.invalidateAll();
+		this.notificationsHeard = true;
+	}
+
+	@Override
+	public void notificationsLost() {
+		this.notificationsHeard = false;
 	}
 
 }

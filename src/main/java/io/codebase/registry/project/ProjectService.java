@@ -124,6 +124,14 @@ public class ProjectService {
 			.orElseThrow(() -> new ProjectNotFoundException(idOrName));
 	}
 
+	/**
+	 * True while projects found through the cache may be stale without notice: this replica is not hearing
+	 * PostgreSQL's change notifications (the database is unreachable, or the listener is reconnecting).
+	 */
+	public boolean cacheUnconfirmed() {
+		return this.cache.unconfirmed();
+	}
+
 	/** Like {@link #findById(UUID)}, but read from PostgreSQL, not the cache: for decisions that must see the truth. */
 	public Optional<ProjectView> findByIdUncached(UUID id) {
 		return this.repository.findById(id).map(Project::toView);

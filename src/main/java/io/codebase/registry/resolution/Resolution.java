@@ -12,7 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				{"project": {"id": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "name": "Payments Service", "state": "READY"},
 				 "databaseName": "cb_proj_payments_service_3f6c1a52",
 				 "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
-				 "tier": "SESSION_CONFIG", "fallback": false, "created": true}""")
+				 "tier": "SESSION_CONFIG", "fallback": false, "created": true, "servedFromCache": false}""")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Resolution(
 		@Schema(description = "The project.") ProjectView project,
@@ -22,5 +22,9 @@ public record Resolution(
 		@Schema(description = "The tier that decided.", example = "SESSION_CONFIG") Tier tier,
 		@Schema(description = "True only for the default workspace: the caller identified no project.", example = "false") boolean fallback,
 		@Schema(description = "True when this resolution created the project (auto-create from a config).", example = "true") boolean created,
+		@Schema(description = "True when this replica answered while it could not hear the registry database's change "
+				+ "notifications (the database unreachable, or its listener reconnecting): the project comes from the "
+				+ "replica's in-memory cache, unconfirmed, and may be stale. The response then also carries the header "
+				+ "X-Served-From-Cache: true. False when the answer is known to be current.", example = "false") boolean servedFromCache,
 		@Schema(description = "Every tier tried, with explain=true.", nullable = true) List<TraceEntry> trace) {
 }

@@ -39,8 +39,12 @@ class ResolutionController {
 					+ "project and writes its id back), ACTIVE_PROJECT (the session's, then the workflow service's), "
 					+ "DEFAULT (the default workspace, fallback=true; refused with strict=true).")
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
-			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
-					schema = @Schema(type = "string")))
+			headers = { @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+					schema = @Schema(type = "string")),
+					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
+							description = "true when the answer came from this replica's cache while the registry "
+									+ "database could not be heard from (see servedFromCache); absent otherwise",
+							schema = @Schema(type = "string", allowableValues = "true")) })
 	@ProblemResponses({ 400, 403, 404, 409, 413, 422, 502 })
 	ResponseEntity<Resolution> resolve(
 			@Parameter(description = "Session id, instead of sessionId in the body", example = "mcp-7f3a")
@@ -55,8 +59,12 @@ class ResolutionController {
 	@Operation(operationId = "resolveByQuery", summary = "Resolve a project (query form, for curl)",
 			description = "The same resolution as POST, without an inline config.")
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
-			headers = @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
-					schema = @Schema(type = "string")))
+			headers = { @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+					schema = @Schema(type = "string")),
+					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
+							description = "true when the answer came from this replica's cache while the registry "
+									+ "database could not be heard from (see servedFromCache); absent otherwise",
+							schema = @Schema(type = "string", allowableValues = "true")) })
 	@ProblemResponses({ 400, 403, 404, 409, 422, 502 })
 	ResponseEntity<Resolution> resolveByQuery(
 			@Parameter(description = "Project id or name", example = "Payments Service")
@@ -75,7 +83,12 @@ class ResolutionController {
 	/** A reader's resolution may find a project but not create one (or its database): that is a 403. */
 	private ResponseEntity<Resolution> respond(ResolutionRequest request) {
 		Resolution resolution = this.resolutions.resolve(request, Caller.current().isAdmin());
-		return ResponseEntity.ok().header(ResolutionService.TIER_HEADER, resolution.tier().name()).body(resolution);
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+			.header(ResolutionService.TIER_HEADER, resolution.tier().name());
+		if (resolution.servedFromCache()) {
+			response.header(ResolutionService.SERVED_FROM_CACHE_HEADER, "true");
+		}
+		return response.body(resolution);
 	}
 
 }

@@ -31,6 +31,9 @@ public class ResolutionService {
 
 	public static final String TIER_HEADER = "X-Resolution-Tier";
 
+	/** Sent (as {@code true}) only with a resolution answered from an unconfirmed cache; see {@link Resolution}. */
+	public static final String SERVED_FROM_CACHE_HEADER = "X-Served-From-Cache";
+
 	static final String DEFAULT_DESCRIPTION = "Default workspace: used only when a caller identifies no project";
 
 	private final ProjectService projects;
@@ -202,12 +205,12 @@ public class ResolutionService {
 
 	private Resolution resolution(ProjectView project, Tier tier, boolean created) {
 		return new Resolution(project, project.databaseName(), this.provisioner.jdbcUrlFor(project.databaseName()),
-				tier, tier == Tier.DEFAULT, created, null);
+				tier, tier == Tier.DEFAULT, created, this.projects.cacheUnconfirmed(), null);
 	}
 
 	private static Resolution withTrace(Resolution resolution, Trace trace) {
 		return new Resolution(resolution.project(), resolution.databaseName(), resolution.jdbcUrl(), resolution.tier(),
-				resolution.fallback(), resolution.created(), trace.entries());
+				resolution.fallback(), resolution.created(), resolution.servedFromCache(), trace.entries());
 	}
 
 	private void record(Trace trace, Tier decidedBy, long started) {

@@ -183,8 +183,8 @@ class HelmChartTest {
 		assertThat(config).containsEntry("REGISTRY_WORKFLOW_URL", "http://workflow.tools.svc:8080")
 			.containsEntry("REGISTRY_WORKFLOW_TIMEOUT", "2s")
 			.containsEntry("REGISTRY_PROJECTS_MAX_PAGE_SIZE", "500")
-			// Several replicas and no cross-replica invalidation yet: the cache is off.
-			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "0");
+			// Several replicas keep the cache on: they invalidate it on PostgreSQL's notifications.
+			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "10000");
 		assertThat(bindFromEnvironment(config, "registry.sessions.allowed-roots"))
 			.containsExactly("/workspace", "/srv/code");
 
@@ -235,13 +235,13 @@ class HelmChartTest {
 	}
 
 	@Test
-	void severalReplicasWithoutAutoscalingGetADisruptionBudgetAndNoCache() {
+	void severalReplicasWithoutAutoscalingGetADisruptionBudgetAndKeepTheCache() {
 		Manifests manifests = HelmRunner.template(null, Map.of("replicaCount", 3));
 
 		assertThat(manifests.kinds()).contains("PodDisruptionBudget").doesNotContain("HorizontalPodAutoscaler");
 		assertThat(text(manifests.one("Deployment"), "spec", "replicas")).isEqualTo("3");
 		assertThat(text(manifests.one("PodDisruptionBudget"), "spec", "minAvailable")).isEqualTo("1");
-		assertThat(text(manifests.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("0");
+		assertThat(text(manifests.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("10000");
 
 		Manifests explicit = HelmRunner.template(null, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
 		assertThat(text(explicit.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("500");
