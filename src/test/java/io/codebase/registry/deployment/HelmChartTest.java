@@ -111,6 +111,15 @@ class HelmChartTest {
 		assertThat(config).containsEntry("REGISTRY_SESSIONS_ALLOWED_ROOTS", "/workspace")
 			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "10000")
 			.containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+		// The reconciler's and the project schema's defaults are the application's own: orphans are never dropped
+		// unless an operator says so.
+		assertThat(config).containsEntry("REGISTRY_RECONCILIATION_ENABLED", "true")
+			.containsEntry("REGISTRY_RECONCILIATION_INTERVAL", "60s")
+			.containsEntry("REGISTRY_RECONCILIATION_MISSING_DATABASE", "MARK_FAILED")
+			.containsEntry("REGISTRY_RECONCILIATION_RETRY_FAILED", "false")
+			.containsEntry("REGISTRY_RECONCILIATION_DROP_ORPHANS", "false")
+			.containsEntry("REGISTRY_RECONCILIATION_ORPHAN_GRACE_PERIOD", "24h")
+			.containsEntry("REGISTRY_PROVISIONING_SCHEMA_LOCATIONS", "classpath:project-db/migration");
 		assertThat(envNames(deployment)).doesNotContainAnyElementsOf(PROVISIONING_VARIABLES);
 		assertThat(text(manifests.one("Secret"), "stringData", "SPRING_DATASOURCE_URL"))
 			.startsWith("jdbc:postgresql://");
@@ -341,6 +350,10 @@ class HelmChartTest {
 			.isEqualTo("registry.sessions.allowed-roots");
 		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_CACHE_MAXIMUM_SIZE"))
 			.isEqualTo("registry.cache.maximum-size");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_RECONCILIATION_DROP_ORPHANS"))
+			.isEqualTo("registry.reconciliation.drop-orphans");
+		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_PROVISIONING_SCHEMA_LOCATIONS"))
+			.isEqualTo("registry.provisioning.schema.locations");
 	}
 
 	/** Each variable is read from the Secret, and a chart-rendered Secret has the key. */
