@@ -35,8 +35,8 @@ public class CoherenceStaleness {
 	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
 	public static void main(String[] args) throws Exception {
-		if (args.length != 5) {
-			System.err.println("usage: java CoherenceStaleness.java BASE_A BASE_B NAME WRITES OUT_DIR");
+		if (args.length != 5 && args.length != 6) {
+			System.err.println("usage: java CoherenceStaleness.java BASE_A BASE_B NAME WRITES OUT_DIR [UNTIMED_WRITES]");
 			System.exit(2);
 		}
 		String a = args[0];
@@ -44,6 +44,8 @@ public class CoherenceStaleness {
 		String name = args[2];
 		int writes = Integer.parseInt(args[3]);
 		Path out = Files.createDirectories(Path.of(args[4]));
+		// Untimed writes first, so both instances' write and notification paths are compiled before timing.
+		int untimed = (args.length == 6) ? Integer.parseInt(args[5]) : 100;
 		HttpClient client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(10))
@@ -64,7 +66,7 @@ public class CoherenceStaleness {
 		List<Double> afterAck = new ArrayList<>();
 		List<Double> afterSend = new ArrayList<>();
 		long stalePolls = 0;
-		for (int i = 0; i < writes; i++) {
+		for (int i = 0; i < untimed + writes; i++) {
 			String previous = (i == 0) ? null : "s7-" + (i - 1);
 			String before = resolve(client, onB);
 			if (previous != null && !before.contains("\"description\":\"" + previous + "\"")) {
@@ -83,12 +85,15 @@ public class CoherenceStaleness {
 			etag = patched.headers().firstValue("ETag").orElseThrow();
 			long deadline = acknowledged + Duration.ofSeconds(30).toNanos();
 			while (!resolve(client, onB).contains(marker)) {
-				stalePolls++;
+				stalePolls += (i < untimed) ? 0 : 1;
 				if (System.nanoTime() > deadline) {
 					throw new IllegalStateException("B still answers the old value 30 s after write " + i);
 				}
 			}
 			long seen = System.nanoTime();
+			if (i < untimed) {
+				continue;
+			}
 			afterAck.add((seen - acknowledged) / 1e6);
 			afterSend.add((seen - sent) / 1e6);
 		}
