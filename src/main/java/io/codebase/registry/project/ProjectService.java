@@ -162,7 +162,7 @@ public class ProjectService {
 
 	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
 	public Page<ProjectView> list(ProjectFilter filter, int page, int size, String sort) {
-		List<FieldProblem> errors = new ArrayList<>();
+		List<FieldProblem> errors = new ArrayList<>(filter.problems());
 		if (page < 0) {
 			errors.add(new FieldProblem("page", "must be 0 or more"));
 		}

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import io.codebase.registry.project.ProjectFilter;
 import io.codebase.registry.project.ProjectService;
@@ -34,8 +33,6 @@ class RolloutService {
 	static final int DEFAULT_PAGE_SIZE = 20;
 
 	static final int MAX_PAGE_SIZE = 200;
-
-	private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
 	private final RolloutStore store;
 
@@ -132,12 +129,7 @@ class RolloutService {
 		if (request.projects() != null && request.projects().stream().anyMatch(project -> project == null)) {
 			errors.add(new FieldProblem("projects", "must not contain null"));
 		}
-		String version = request.schemaVersion();
-		if (version != null && !ProjectFilter.NO_SCHEMA_VERSION.equals(version)
-				&& (version.length() > 50 || !VERSION.matcher(version).matches())) {
-			errors.add(new FieldProblem("schemaVersion", "must be a version such as 1 or 2.1, or "
-					+ ProjectFilter.NO_SCHEMA_VERSION));
-		}
+		ProjectFilter.schemaVersionProblem(request.schemaVersion()).ifPresent(errors::add);
 		if (!errors.isEmpty()) {
 			throw new InvalidRequestException(errors);
 		}

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
@@ -169,6 +170,8 @@ class HostileInputFuzzTest {
 					assertThat(state(connection)).as("state after refused " + context).isEqualTo(state);
 				}
 				else {
+					// An accepted rollout goes on in the background: let it finish before the next baseline.
+					awaitNoRunningRollout(connection);
 					state = state(connection);
 				}
 			}
@@ -360,6 +363,21 @@ class HostileInputFuzzTest {
 		}
 		String shown = text.replaceAll("\\p{Cntrl}", "?");
 		return (shown.length() > 200) ? shown.substring(0, 200) + "...(" + text.length() + " chars)" : shown;
+	}
+
+	private static void awaitNoRunningRollout(Connection connection) throws SQLException, InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (true) {
+			try (Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT count(*) FROM schema_rollouts WHERE state = 'RUNNING'")) {
+				result.next();
+				if (result.getLong(1) == 0) {
+					return;
+				}
+			}
+			assertThat(System.nanoTime()).as("a schema rollout still runs after 60 s").isLessThan(deadline);
+			Thread.sleep(20);
+		}
 	}
 
 	private static String state(Connection connection) throws SQLException {

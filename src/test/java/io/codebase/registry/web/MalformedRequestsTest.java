@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static io.codebase.registry.support.Problems.assertProblem;
 
 /** Requests refused below the controllers (by Tomcat, by parameter decoding) are problems too, never 500 or HTML. */
@@ -23,6 +24,15 @@ class MalformedRequestsTest {
 	@Test
 	void anEncodedSlashInThePathIsABadRequestProblem() {
 		assertProblem(http().get("/api/v1/projects/%2Fetc%2Fpasswd"), 400, null);
+	}
+
+	@Test
+	void listFiltersThatPostgreSqlCannotTakeAreInvalidRequests() {
+		// A NUL byte reached PostgreSQL as a string parameter and came back as a 500 (found by the fuzzer).
+		assertProblem(http().get("/api/v1/projects?schemaVersion=nul%00byte"), 400, "invalid-request");
+		assertProblem(http().get("/api/v1/projects?namePrefix=nul%00byte"), 400, "invalid-request");
+		assertProblem(http().get("/api/v1/projects?namePrefix=" + "p".repeat(256)), 400, "invalid-request");
+		assertThat(http().get("/api/v1/projects?schemaVersion=none&namePrefix=nobody").statusCode()).isEqualTo(200);
 	}
 
 	@Test
