@@ -583,7 +583,7 @@ measure_pairs() {
 # Cold: the first creates of a service that has served only the reads of scenarios 1 and 2.
 for i in $(seq 1 "$CREATE_WARMUPS"); do
 	untimed_auto_create "s3-warmup-$RUN_TAG-$i"
-	raw_create "bench_raw_warm_$i"
+	raw_create "bench_raw_warmup_$i"
 done
 measure_pairs cold
 # Warm: after enough creates for the JIT to compile the create path, as on a service that has been running.
