@@ -26,6 +26,12 @@ class ResolutionController {
 
 	private static final String SESSION_HEADER = "X-Session-Id";
 
+	/** The response headers of both resolution forms, documented once. */
+	private static final String TIER_HEADER_DESCRIPTION = "The tier that decided (or failed)";
+
+	private static final String SERVED_FROM_CACHE_DESCRIPTION = "true when the answer came from this replica's cache "
+			+ "while the registry database could not be heard from (see servedFromCache); absent otherwise";
+
 	private final ResolutionService resolutions;
 
 	ResolutionController(ResolutionService resolutions) {
@@ -39,11 +45,10 @@ class ResolutionController {
 					+ "project and writes its id back), ACTIVE_PROJECT (the session's, then the workflow service's), "
 					+ "DEFAULT (the default workspace, fallback=true; refused with strict=true).")
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
-			headers = { @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+			headers = { @Header(name = ResolutionService.TIER_HEADER, description = TIER_HEADER_DESCRIPTION,
 					schema = @Schema(type = "string")),
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
-							description = "true when the answer came from this replica's cache while the registry "
-									+ "database could not be heard from (see servedFromCache); absent otherwise",
+							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
 	@ProblemResponses({ 400, 403, 404, 409, 413, 422, 502 })
 	ResponseEntity<Resolution> resolve(
@@ -59,11 +64,10 @@ class ResolutionController {
 	@Operation(operationId = "resolveByQuery", summary = "Resolve a project (query form, for curl)",
 			description = "The same resolution as POST, without an inline config.")
 	@ApiResponse(responseCode = "200", description = "The resolved project; X-Resolution-Tier names the tier.",
-			headers = { @Header(name = ResolutionService.TIER_HEADER, description = "The tier that decided (or failed)",
+			headers = { @Header(name = ResolutionService.TIER_HEADER, description = TIER_HEADER_DESCRIPTION,
 					schema = @Schema(type = "string")),
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
-							description = "true when the answer came from this replica's cache while the registry "
-									+ "database could not be heard from (see servedFromCache); absent otherwise",
+							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
 	@ProblemResponses({ 400, 403, 404, 409, 422, 502 })
 	ResponseEntity<Resolution> resolveByQuery(
