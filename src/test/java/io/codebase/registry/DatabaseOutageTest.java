@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.support.Http;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -54,7 +54,7 @@ class DatabaseOutageTest {
 			assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 
 			postgres.close();
-			ProjectService projects = app.getBean(ProjectService.class);
+			ProjectLookup projects = app.getBean(ProjectLookup.class);
 			await().atMost(DEADLINE).until(projects::cacheUnconfirmed);
 
 			for (String key : List.of(id, "cached%20before%20the%20outage")) {

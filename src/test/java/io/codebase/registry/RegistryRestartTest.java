@@ -5,7 +5,8 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import io.codebase.registry.project.CreateProjectRequest;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.TestDatabase;
@@ -24,19 +25,20 @@ class RegistryRestartTest {
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		List<ProjectView> created;
 		try (ConfigurableApplicationContext first = start()) {
-			ProjectService projects = first.getBean(ProjectService.class);
+			ProjectLifecycle projects = first.getBean(ProjectLifecycle.class);
+			ProjectLookup lookup = first.getBean(ProjectLookup.class);
 			created = IntStream.range(0, 5)
 				.mapToObj(i -> projects.create(new CreateProjectRequest("restart " + run + " " + i, null, null, null)))
 				.toList();
 			// Warm the first application's cache; the second must not need it.
-			created.forEach(project -> projects.get(project.name()));
+			created.forEach(project -> lookup.cached().get(project.name()));
 		}
 
 		try (ConfigurableApplicationContext second = start()) {
-			ProjectService projects = second.getBean(ProjectService.class);
+			ProjectLookup projects = second.getBean(ProjectLookup.class);
 			for (ProjectView project : created) {
-				assertThat(projects.findById(project.id())).contains(project);
-				assertThat(projects.get(project.name().toUpperCase())).isEqualTo(project);
+				assertThat(projects.cached().byId(project.id())).contains(project);
+				assertThat(projects.cached().get(project.name().toUpperCase())).isEqualTo(project);
 				assertThat(project.state()).isEqualTo(ProjectState.READY);
 				assertThat(TestDatabase.get().databaseExists(project.databaseName())).isTrue();
 			}

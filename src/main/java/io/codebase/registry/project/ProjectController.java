@@ -1,9 +1,13 @@
 package io.codebase.registry.project;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.codebase.registry.web.FieldProblem;
+import io.codebase.registry.web.InvalidRequestException;
 import io.codebase.registry.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -15,6 +19,7 @@ import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.data.domain.PageRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -35,10 +40,20 @@ class ProjectController {
 
 	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
-	private final ProjectService projects;
+	private final ProjectLookup lookup;
 
-	ProjectController(ProjectService projects) {
-		this.projects = projects;
+	private final ProjectLifecycle lifecycle;
+
+	private final ProjectEdits edits;
+
+	private final ProjectProperties properties;
+
+	ProjectController(ProjectLookup lookup, ProjectLifecycle lifecycle, ProjectEdits edits,
+			ProjectProperties properties) {
+		this.lookup = lookup;
+		this.lifecycle = lifecycle;
+		this.edits = edits;
+		this.properties = properties;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -51,7 +66,7 @@ class ProjectController {
 					@Header(name = "ETag", description = "Version of the project", schema = @Schema(type = "string")) })
 	@ProblemResponses({ 400, 409, 413, 502 })
 	ResponseEntity<ProjectView> create(@RequestBody CreateProjectRequest request) {
-		ProjectView created = this.projects.create(request);
+		ProjectView created = this.lifecycle.create(request);
 		return ResponseEntity.created(URI.create("/api/v1/projects/" + created.id()))
 			.eTag(ETags.of(created.version()))
 			.body(created);
@@ -66,7 +81,7 @@ class ProjectController {
 	@ProblemResponses({ 404 })
 	ResponseEntity<ProjectView> get(
 			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		return withETag(this.projects.get(idOrName));
+		return withETag(this.lookup.cached().get(idOrName));
 	}
 
 	@GetMapping
@@ -89,7 +104,18 @@ class ProjectController {
 			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
 			@Parameter(description = "Sort order, <field>[,asc|desc]; fields: " + ProjectSort.FIELDS, example = "createdAt,desc")
 			@RequestParam(defaultValue = "name") String sort) {
-		return ProjectPage.of(this.projects.list(new ProjectFilter(state, indexStatus, namePrefix, schemaVersion), page, size, sort));
+		ProjectFilter filter = new ProjectFilter(state, indexStatus, namePrefix, schemaVersion);
+		List<FieldProblem> errors = new ArrayList<>(filter.problems());
+		if (page < 0) {
+			errors.add(new FieldProblem("page", "must be 0 or more"));
+		}
+		if (size < 1 || size > this.properties.maxPageSize()) {
+			errors.add(new FieldProblem("size", "must be between 1 and " + this.properties.maxPageSize()));
+		}
+		if (!errors.isEmpty()) {
+			throw new InvalidRequestException(errors);
+		}
+		return ProjectPage.of(this.lookup.list(filter, PageRequest.of(page, size, ProjectSort.parse(sort))));
 	}
 
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
@@ -109,7 +135,7 @@ class ProjectController {
 			@Parameter(description = "The ETag of the version this patch applies to", example = "\"1\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody Map<String, Object> patch) {
-		return withETag(this.projects.update(id, ifMatch, patch));
+		return withETag(this.edits.update(id, ifMatch, ProjectPatch.of(patch)));
 	}
 
 	@PostMapping(path = "/{id}/index-status", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -124,7 +150,7 @@ class ProjectController {
 			@Parameter(description = "The ETag of the version this report applies to", example = "\"1\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody IndexReport report) {
-		return withETag(this.projects.reportIndexStatus(id, ifMatch, report));
+		return withETag(this.edits.reportIndexStatus(id, ifMatch, report));
 	}
 
 	@PostMapping(path = "/{id}/reindex", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -138,7 +164,11 @@ class ProjectController {
 			@Parameter(description = "The ETag of the version to reindex", example = "\"4\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody(required = false) ReindexRequest request) {
-		return withETag(this.projects.reindex(id, ifMatch, (request != null) ? request.message() : null));
+		String message = (request != null) ? request.message() : null;
+		if (message != null && message.length() > IndexReport.MAX_MESSAGE_LENGTH) {
+			throw new InvalidRequestException("message", "size must be between 0 and " + IndexReport.MAX_MESSAGE_LENGTH);
+		}
+		return withETag(this.edits.reindex(id, ifMatch, message));
 	}
 
 	@DeleteMapping("/{id}")
@@ -150,7 +180,7 @@ class ProjectController {
 	ResponseEntity<Void> delete(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
 			@Parameter(description = "Delete only if this is still the current ETag", example = "\"2\"")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch) {
-		this.projects.delete(id, ifMatch);
+		this.lifecycle.delete(id, ifMatch);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -161,7 +191,7 @@ class ProjectController {
 	@ApiResponse(responseCode = "200", description = "The project, READY.")
 	@ProblemResponses({ 404, 409, 502 })
 	ResponseEntity<ProjectView> provision(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id) {
-		return withETag(this.projects.retryProvisioning(id));
+		return withETag(this.lifecycle.retryProvisioning(id));
 	}
 
 	/** The optional body of a reindex. */

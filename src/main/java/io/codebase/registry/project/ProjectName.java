@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,11 @@ public final class ProjectName {
 
 	public static boolean isValid(String name) {
 		return name != null && PATTERN.matcher(name).matches();
+	}
+
+	/** The key names are unique by, and looked up by: the {@code name_key} column, {@code lower(name)}. */
+	public static String key(String name) {
+		return name.toLowerCase(Locale.ROOT);
 	}
 
 }

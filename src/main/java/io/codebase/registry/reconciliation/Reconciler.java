@@ -16,7 +16,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.codebase.registry.project.ProjectNotFoundException;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.reconciliation.ReconciliationProperties.MissingDatabasePolicy;
@@ -36,7 +37,7 @@ import org.springframework.stereotype.Service;
 /**
  * Finds where the registry and the world disagree (invariant 4) and repairs what it may: every project is
  * checked by {@link ProjectValidator} against one listing of the server's databases, managed databases without
- * a row are orphans, and expired sessions are counted. Repairs go through {@link ProjectService} and
+ * a row are orphans, and expired sessions are counted. Repairs go through {@link ProjectLifecycle} and
  * {@link SessionService}, the same code paths as the API, and run on one replica at a time
  * ({@link ReconciliationLock}).
  */
@@ -50,7 +51,9 @@ public class Reconciler {
 
 	private static final int PAGE_SIZE = 500;
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
+
+	private final ProjectLifecycle lifecycle;
 
 	private final SessionService sessions;
 
@@ -70,10 +73,11 @@ public class Reconciler {
 
 	private final Audit audit;
 
-	Reconciler(ProjectService projects, SessionService sessions, DatabaseProvisioner provisioner,
-			ProjectValidator validator, OrphanDatabases orphans, ReconciliationLock lock,
-			ReconciliationProperties properties, MeterRegistry meters, Audit audit) {
+	Reconciler(ProjectLookup projects, ProjectLifecycle lifecycle, SessionService sessions,
+			DatabaseProvisioner provisioner, ProjectValidator validator, OrphanDatabases orphans,
+			ReconciliationLock lock, ReconciliationProperties properties, MeterRegistry meters, Audit audit) {
 		this.projects = projects;
+		this.lifecycle = lifecycle;
 		this.audit = audit;
 		this.sessions = sessions;
 		this.provisioner = provisioner;
@@ -238,7 +242,7 @@ public class Reconciler {
 
 	private Repair provision(Drift drift) {
 		try {
-			ProjectView project = this.projects.retryProvisioning(drift.projectId());
+			ProjectView project = this.lifecycle.retryProvisioning(drift.projectId());
 			return repaired(drift, "provisioned: the project is " + project.state());
 		}
 		catch (RuntimeException ex) {
@@ -248,7 +252,7 @@ public class Reconciler {
 
 	private Repair finishDelete(Drift drift) {
 		try {
-			this.projects.delete(drift.projectId(), null);
+			this.lifecycle.delete(drift.projectId(), null);
 			return repaired(drift, "deleted: dropped the database and removed the row");
 		}
 		catch (ProjectNotFoundException ex) {
@@ -263,7 +267,7 @@ public class Reconciler {
 		try {
 			String reason = "database " + drift.databaseName() + " is missing (found by the reconciler); restore it, or "
 					+ "POST /api/v1/projects/" + drift.projectId() + "/provision to create it again (empty)";
-			return this.projects.markDatabaseMissing(drift.projectId(), reason)
+			return this.lifecycle.markDatabaseMissing(drift.projectId(), reason)
 					? repaired(drift, "marked FAILED: " + reason)
 					: repaired(drift, "nothing to do: the database is back, or the project is no longer READY");
 		}

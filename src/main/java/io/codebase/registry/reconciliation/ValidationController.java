@@ -1,6 +1,6 @@
 package io.codebase.registry.reconciliation;
 
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -16,11 +16,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Projects")
 class ValidationController {
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
 
 	private final ProjectValidator validator;
 
-	ValidationController(ProjectService projects, ProjectValidator validator) {
+	ValidationController(ProjectLookup projects, ProjectValidator validator) {
 		this.projects = projects;
 		this.validator = validator;
 	}
@@ -33,7 +33,7 @@ class ValidationController {
 	@ProblemResponses({ 404 })
 	ValidationReport validate(
 			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		return this.validator.validate(this.projects.getUncached(idOrName));
+		return this.validator.validate(this.projects.committed().get(idOrName));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.codebase.registry.resolution;
 
+import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.security.Caller;
 import io.codebase.registry.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
@@ -86,7 +87,8 @@ class ResolutionController {
 
 	/** A reader's resolution may find a project but not create one (or its database): that is a 403. */
 	private ResponseEntity<Resolution> respond(ResolutionRequest request) {
-		Resolution resolution = this.resolutions.resolve(request, Caller.current().isAdmin());
+		Resolution resolution = this.resolutions.resolve(request,
+				Caller.current().isAdmin() ? CreationPolicy.MAY_CREATE : CreationPolicy.EXISTING_ONLY);
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
 			.header(ResolutionService.TIER_HEADER, resolution.tier().name());
 		if (resolution.servedFromCache()) {

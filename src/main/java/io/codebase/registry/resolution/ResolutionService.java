@@ -7,7 +7,9 @@ import java.util.Optional;
 import io.codebase.registry.project.EnsureProject;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectNotFoundException;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.CreationPolicy;
+import io.codebase.registry.project.ProjectGetOrCreate;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionId;
@@ -36,7 +38,9 @@ public class ResolutionService {
 
 	static final String DEFAULT_DESCRIPTION = "Default workspace: used only when a caller identifies no project";
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
+
+	private final ProjectGetOrCreate getOrCreate;
 
 	private final SessionService sessions;
 
@@ -50,10 +54,11 @@ public class ResolutionService {
 
 	private final MeterRegistry meters;
 
-	ResolutionService(ProjectService projects, SessionService sessions, ConfigFiles configFiles,
+	ResolutionService(ProjectLookup projects, ProjectGetOrCreate getOrCreate, SessionService sessions, ConfigFiles configFiles,
 			WorkflowClient workflow, DatabaseProvisioner provisioner, ResolutionProperties properties,
 			MeterRegistry meters) {
 		this.projects = projects;
+		this.getOrCreate = getOrCreate;
 		this.sessions = sessions;
 		this.configFiles = configFiles;
 		this.workflow = workflow;
@@ -62,36 +67,31 @@ public class ResolutionService {
 		this.meters = meters;
 	}
 
-	/** Resolves for the service itself or an admin: may create the project and its database. */
-	public Resolution resolve(ResolutionRequest request) {
-		return resolve(request, true);
-	}
-
 	/**
-	 * Resolves; with {@code mayCreate} false (a reader) only an existing READY project is answered, and whatever
+	 * Resolves; with {@link CreationPolicy#EXISTING_ONLY} (a reader) only an existing READY project is answered, and whatever
 	 * would create a project or a database is a 403 that writes nothing. Writing an existing project's id back
 	 * into the config file is still done: it records what the registry already holds and creates nothing.
 	 */
-	public Resolution resolve(ResolutionRequest request, boolean mayCreate) {
+	public Resolution resolve(ResolutionRequest request, CreationPolicy policy) {
 		Trace trace = new Trace();
 		long started = System.nanoTime();
 		Tier tier = Tier.EXPLICIT;
 		try {
-			Optional<Resolution> resolved = explicit(request, mayCreate, trace);
+			Optional<Resolution> resolved = explicit(request, policy, trace);
 			Optional<SessionView> session = Optional.empty();
 			if (resolved.isEmpty()) {
 				tier = Tier.SESSION_CONFIG;
 				// A session the caller names but that does not exist is an error, never a reason to fall back.
 				session = Optional.ofNullable(request.sessionId()).map(this.sessions::get);
-				resolved = sessionConfig(request, session, mayCreate, trace);
+				resolved = sessionConfig(request, session, policy, trace);
 			}
 			if (resolved.isEmpty()) {
 				tier = Tier.ACTIVE_PROJECT;
-				resolved = activeProject(session, mayCreate, trace);
+				resolved = activeProject(session, policy, trace);
 			}
 			if (resolved.isEmpty()) {
 				tier = Tier.DEFAULT;
-				resolved = Optional.of(defaultWorkspace(request, mayCreate, trace));
+				resolved = Optional.of(defaultWorkspace(request, policy, trace));
 			}
 			Resolution resolution = resolved.get();
 			record(trace, resolution.tier(), started);
@@ -110,21 +110,22 @@ public class ResolutionService {
 
 	/** Creates the default workspace if it is missing, so the first fallback is as fast as the rest. */
 	void ensureDefaultWorkspace() {
-		this.projects.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null));
+		this.getOrCreate.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null),
+				CreationPolicy.MAY_CREATE);
 	}
 
-	private Optional<Resolution> explicit(ResolutionRequest request, boolean mayCreate, Trace trace) {
+	private Optional<Resolution> explicit(ResolutionRequest request, CreationPolicy policy, Trace trace) {
 		if (request.project() == null) {
 			trace.skipped(Tier.EXPLICIT, "no project named");
 			return Optional.empty();
 		}
-		ProjectView project = this.projects.ensureReady(this.projects.get(request.project()), mayCreate);
+		ProjectView project = this.getOrCreate.ensureReady(this.projects.cached().get(request.project()), policy);
 		trace.hit(Tier.EXPLICIT, "project '" + request.project() + "' named by the caller");
 		return Optional.of(resolution(project, Tier.EXPLICIT, false));
 	}
 
 	private Optional<Resolution> sessionConfig(ResolutionRequest request, Optional<SessionView> session,
-			boolean mayCreate, Trace trace) {
+			CreationPolicy policy, Trace trace) {
 		ProjectConfig config;
 		if (request.config() != null) {
 			config = this.configFiles.inline(request.config());
@@ -143,10 +144,10 @@ public class ResolutionService {
 			}
 			config = this.configFiles.read(search.file().get());
 		}
-		Optional<ProjectView> byId = Optional.ofNullable(config.id()).flatMap(this.projects::findById);
+		Optional<ProjectView> byId = Optional.ofNullable(config.id()).flatMap(this.projects.cached()::byId);
 		String name = byId.map(ProjectView::name).orElse(config.name());
-		EnsuredProject ensured = this.projects
-			.getOrCreate(new EnsureProject(name, config.description(), config.id(), config.databaseName()), mayCreate);
+		EnsuredProject ensured = this.getOrCreate
+			.getOrCreate(new EnsureProject(name, config.description(), config.id(), config.databaseName()), policy);
 		String reason = (byId.isPresent() ? "project.id " + config.id()
 				: ensured.created() ? "created project.name '" + name + "'" : "project.name '" + name + "'")
 				+ " in " + config.source();
@@ -157,7 +158,7 @@ public class ResolutionService {
 		return Optional.of(resolution(ensured.project(), Tier.SESSION_CONFIG, ensured.created()));
 	}
 
-	private Optional<Resolution> activeProject(Optional<SessionView> session, boolean mayCreate, Trace trace) {
+	private Optional<Resolution> activeProject(Optional<SessionView> session, CreationPolicy policy, Trace trace) {
 		if (session.isEmpty()) {
 			trace.skipped(Tier.ACTIVE_PROJECT, "no session");
 		}
@@ -165,10 +166,10 @@ public class ResolutionService {
 			trace.miss(Tier.ACTIVE_PROJECT, "session has no active project");
 		}
 		else {
-			Optional<ProjectView> active = this.projects.findById(session.get().activeProjectId());
+			Optional<ProjectView> active = this.projects.cached().byId(session.get().activeProjectId());
 			if (active.isPresent()) {
 				trace.hit(Tier.ACTIVE_PROJECT, "session's active project '" + active.get().name() + "'");
-				return Optional.of(resolution(this.projects.ensureReady(active.get(), mayCreate), Tier.ACTIVE_PROJECT, false));
+				return Optional.of(resolution(this.getOrCreate.ensureReady(active.get(), policy), Tier.ACTIVE_PROJECT, false));
 			}
 			trace.miss(Tier.ACTIVE_PROJECT, "session's active project no longer exists");
 		}
@@ -182,9 +183,9 @@ public class ResolutionService {
 			return Optional.empty();
 		}
 		try {
-			ProjectView project = this.projects.get(answer.project());
+			ProjectView project = this.projects.cached().get(answer.project());
 			trace.hit(Tier.ACTIVE_PROJECT, answer.reason());
-			return Optional.of(resolution(this.projects.ensureReady(project, mayCreate), Tier.ACTIVE_PROJECT, false));
+			return Optional.of(resolution(this.getOrCreate.ensureReady(project, policy), Tier.ACTIVE_PROJECT, false));
 		}
 		catch (ProjectNotFoundException ex) {
 			trace.miss(Tier.ACTIVE_PROJECT, answer.reason() + ", which is unknown to the registry");
@@ -192,12 +193,12 @@ public class ResolutionService {
 		}
 	}
 
-	private Resolution defaultWorkspace(ResolutionRequest request, boolean mayCreate, Trace trace) {
+	private Resolution defaultWorkspace(ResolutionRequest request, CreationPolicy policy, Trace trace) {
 		if (request.isStrict()) {
 			throw new NoProjectIdentifiedException();
 		}
-		EnsuredProject ensured = this.projects
-			.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null), mayCreate);
+		EnsuredProject ensured = this.getOrCreate
+			.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null), policy);
 		trace.hit(Tier.DEFAULT, "nothing identified a project; using the default workspace '"
 				+ this.properties.defaultProject() + "'");
 		return resolution(ensured.project(), Tier.DEFAULT, ensured.created());

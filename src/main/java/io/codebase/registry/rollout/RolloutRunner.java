@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.ProjectSchemas;
@@ -58,7 +59,9 @@ class RolloutRunner implements DisposableBean {
 
 	private final RolloutStore store;
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
+
+	private final ProjectLifecycle lifecycle;
 
 	private final ProjectSchemas schemas;
 
@@ -76,10 +79,11 @@ class RolloutRunner implements DisposableBean {
 
 	private volatile boolean stopping;
 
-	RolloutRunner(RolloutStore store, ProjectService projects, ProjectSchemas schemas, DataSource dataSource,
-			MeterRegistry meters) {
+	RolloutRunner(RolloutStore store, ProjectLookup projects, ProjectLifecycle lifecycle, ProjectSchemas schemas,
+			DataSource dataSource, MeterRegistry meters) {
 		this.store = store;
 		this.projects = projects;
+		this.lifecycle = lifecycle;
 		this.schemas = schemas;
 		this.dataSource = dataSource;
 		this.meters = meters;
@@ -181,7 +185,7 @@ class RolloutRunner implements DisposableBean {
 	/** Migrates one project database and records its outcome; never throws, so one item cannot stop the others. */
 	private void migrate(UUID rolloutId, RolloutItem item) {
 		try {
-			Optional<ProjectView> project = this.projects.findByIdUncached(item.projectId());
+			Optional<ProjectView> project = this.projects.committed().byId(item.projectId());
 			if (project.isEmpty() || project.get().state() != ProjectState.READY) {
 				finish(rolloutId, item, ItemState.SKIPPED, null, null, project.isEmpty() ? "the project was deleted"
 						: "the project is " + project.get().state() + ", no longer READY");
@@ -191,13 +195,13 @@ class RolloutRunner implements DisposableBean {
 			try {
 				ProjectSchemas.Migration migration = this.schemas.migrate(item.databaseName());
 				if (migration.to() != null) {
-					this.projects.recordSchemaVersion(item.projectId(), migration.to());
+					this.lifecycle.recordSchemaVersion(item.projectId(), migration.to());
 				}
 				finish(rolloutId, item, ItemState.SUCCEEDED, migration.from(), migration.to(), null);
 			}
 			catch (ProvisioningException ex) {
 				// A project deleted while its database was migrated is skipped, not failed.
-				boolean stillReady = this.projects.findByIdUncached(item.projectId())
+				boolean stillReady = this.projects.committed().byId(item.projectId())
 					.filter(current -> current.state() == ProjectState.READY)
 					.isPresent();
 				finish(rolloutId, item, stillReady ? ItemState.FAILED : ItemState.SKIPPED, from, null, ex.getMessage());

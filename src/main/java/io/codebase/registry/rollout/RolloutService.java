@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.codebase.registry.project.ProjectFilter;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.provisioning.ProjectSchemas;
 import io.codebase.registry.security.Audit;
 import io.codebase.registry.web.FieldProblem;
@@ -38,7 +38,7 @@ class RolloutService {
 
 	private final RolloutRunner runner;
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
 
 	private final ProjectSchemas schemas;
 
@@ -48,7 +48,7 @@ class RolloutService {
 
 	private final Audit audit;
 
-	RolloutService(RolloutStore store, RolloutRunner runner, ProjectService projects, ProjectSchemas schemas,
+	RolloutService(RolloutStore store, RolloutRunner runner, ProjectLookup projects, ProjectSchemas schemas,
 			RolloutProperties properties, PlatformTransactionManager transactionManager, Audit audit) {
 		this.store = store;
 		this.audit = audit;
@@ -138,7 +138,7 @@ class RolloutService {
 	/** Project ids of the named projects; an unknown one is a 404, as everywhere else. */
 	private Set<UUID> resolve(List<String> idsOrNames) {
 		Set<UUID> ids = new LinkedHashSet<>();
-		idsOrNames.forEach(idOrName -> ids.add(this.projects.getUncached(idOrName).id()));
+		idsOrNames.forEach(idOrName -> ids.add(this.projects.committed().get(idOrName).id()));
 		return ids;
 	}
 

@@ -3,7 +3,7 @@ package io.codebase.registry.session;
 import java.util.List;
 import java.util.Optional;
 
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.web.InvalidRequestException;
 import org.slf4j.Logger;
@@ -24,11 +24,11 @@ public class SessionService {
 
 	private final WorkingDirectories workingDirectories;
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
 
 	private final SessionProperties properties;
 
-	SessionService(SessionRepository repository, WorkingDirectories workingDirectories, ProjectService projects,
+	SessionService(SessionRepository repository, WorkingDirectories workingDirectories, ProjectLookup projects,
 			SessionProperties properties) {
 		this.repository = repository;
 		this.workingDirectories = workingDirectories;
@@ -64,7 +64,7 @@ public class SessionService {
 		if (project == null || project.isBlank()) {
 			throw new InvalidRequestException("project", "must name a project by id or name");
 		}
-		ProjectView active = this.projects.get(project);
+		ProjectView active = this.projects.cached().get(project);
 		return this.repository.putActiveProject(sessionId, active.id(), this.properties.ttl());
 	}
 
@@ -75,7 +75,7 @@ public class SessionService {
 
 	/** The live sessions that have this project (id or name) active; at most {@value #MAX_LISTED}. */
 	public List<SessionView> activeSessionsOf(String project) {
-		return this.repository.activeFor(this.projects.get(project).id(), MAX_LISTED);
+		return this.repository.activeFor(this.projects.cached().get(project).id(), MAX_LISTED);
 	}
 
 	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",

@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ImportedProject;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectImports;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.project.ProvisioningFailedException;
@@ -40,13 +42,20 @@ class ImportService {
 
 	private final ImportFiles files;
 
-	private final ProjectService projects;
+	private final ProjectLookup projects;
+
+	private final ProjectImports imports;
+
+	private final ProjectLifecycle lifecycle;
 
 	private final SessionService sessions;
 
-	ImportService(ImportFiles files, ProjectService projects, SessionService sessions) {
+	ImportService(ImportFiles files, ProjectLookup projects, ProjectImports imports, ProjectLifecycle lifecycle,
+			SessionService sessions) {
 		this.files = files;
 		this.projects = projects;
+		this.imports = imports;
+		this.lifecycle = lifecycle;
 		this.sessions = sessions;
 	}
 
@@ -60,21 +69,21 @@ class ImportService {
 		List<ImportedProject> toImport = new ArrayList<>();
 		List<ImportProblem> invalid = new ArrayList<>();
 		for (ImportedProject project : parsed.projects()) {
-			this.projects.problemsOf(project).forEach(problem ->
+			this.imports.problemsOf(project).forEach(problem ->
 				invalid.add(new ImportProblem(project.id().toString(), problem.field(), problem.message())));
 		}
 		if (!invalid.isEmpty()) {
 			throw new InvalidImportException(invalid.size() + " problems in the file; nothing was imported", invalid);
 		}
 		for (ImportedProject project : parsed.projects()) {
-			Optional<ProjectView> sameId = this.projects.findByIdUncached(project.id());
-			Optional<ProjectView> sameName = this.projects.findByName(project.name());
+			Optional<ProjectView> sameId = this.projects.committed().byId(project.id());
+			Optional<ProjectView> sameName = this.projects.committed().byName(project.name());
 			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
 				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning);
 				// projects being provisioned or deleted by someone else are left to them.
 				ProjectView existing = sameId.get();
 				unchanged.add(entry((existing.state() == ProjectState.FAILED)
-						? this.projects.retryProvisioning(existing.id()) : existing));
+						? this.lifecycle.retryProvisioning(existing.id()) : existing));
 			}
 			else if (sameId.isPresent()) {
 				clashes.add(new ImportProblem(project.id().toString(), "project_id",
@@ -94,7 +103,7 @@ class ImportService {
 		List<ImportReport.Entry> imported = new ArrayList<>();
 		for (ImportedProject project : toImport) {
 			try {
-				EnsuredProject registered = this.projects.register(project);
+				EnsuredProject registered = this.imports.register(project);
 				(registered.created() ? imported : unchanged).add(entry(registered.project()));
 			}
 			catch (ProvisioningFailedException ex) {
@@ -112,7 +121,7 @@ class ImportService {
 
 	/** Reports the old registry's active project, and makes it the session's active project when one is named. */
 	private ImportReport.ActiveProject activeProject(UUID activeProject, String sessionId) {
-		ProjectView project = this.projects.get(activeProject.toString());
+		ProjectView project = this.projects.committed().get(activeProject);
 		if (sessionId != null) {
 			this.sessions.setActiveProject(sessionId, activeProject.toString());
 		}

@@ -87,7 +87,7 @@ class CrossReplicaCoherenceTest {
 		assertThat(resolveOnB(id).get("project").get("description").isNull()).isTrue();
 
 		// Proof that B serves from its cache: a change no replica is told about stays invisible on B.
-		changeSilently("UPDATE projects SET description = 'unannounced' WHERE id = '" + id + "'");
+		db.executeUnannounced("UPDATE projects SET description = 'unannounced' WHERE id = '" + id + "'");
 		double hits = cacheHits(replicaB);
 		assertThat(resolveOnB(name).get("project").get("description").isNull()).isTrue();
 		assertThat(resolveOnB(id).get("project").get("description").isNull()).isTrue();
@@ -200,20 +200,6 @@ class CrossReplicaCoherenceTest {
 		HttpResponse<String> response = b.get("/api/v1/resolutions?project=" + project.replace(" ", "%20"));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json(response);
-	}
-
-	/** A committed change with the notification trigger off for its transaction (the lock keeps others out). */
-	private static void changeSilently(String sql) {
-		try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-			connection.setAutoCommit(false);
-			statement.execute("ALTER TABLE projects DISABLE TRIGGER projects_notify_change");
-			statement.execute(sql);
-			statement.execute("ALTER TABLE projects ENABLE TRIGGER projects_notify_change");
-			connection.commit();
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static int bListenerBackend() {

@@ -20,23 +20,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DisabledCacheTest {
 
 	@Autowired
-	ProjectService projects;
+	ProjectLookup projects;
+
+	@Autowired
+	ProjectLifecycle lifecycle;
 
 	@Autowired
 	MeterRegistry meters;
 
 	@Test
 	void everyReadGoesToPostgreSqlAndSeesAChangeMadeBehindTheServicesBack() {
-		ProjectView project = this.projects
+		ProjectView project = this.lifecycle
 			.create(new CreateProjectRequest("uncached-" + UUID.randomUUID().toString().substring(0, 8), null, null,
 					Map.of()));
 		for (int round = 0; round < 200; round++) {
 			String description = "round " + round;
 			TestDatabase.get()
 				.execute("UPDATE projects SET description = '" + description + "' WHERE id = '" + project.id() + "'");
-			assertThat(this.projects.get(project.name()).description()).isEqualTo(description);
-			assertThat(this.projects.get(project.name()).description()).isEqualTo(description);
-			assertThat(this.projects.get(project.id().toString()).description()).isEqualTo(description);
+			assertThat(this.projects.cached().get(project.name()).description()).isEqualTo(description);
+			assertThat(this.projects.cached().get(project.name()).description()).isEqualTo(description);
+			assertThat(this.projects.cached().get(project.id().toString()).description()).isEqualTo(description);
 		}
 		assertThat(this.meters.get("cache.gets").tags("cache", "projects", "result", "hit").functionCounter().count())
 			.as("reads answered from memory").isZero();

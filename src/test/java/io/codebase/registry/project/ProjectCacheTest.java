@@ -24,7 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProjectCacheTest {
 
 	@Autowired
-	ProjectService projects;
+	ProjectLookup projects;
+
+	@Autowired
+	ProjectLifecycle lifecycle;
+
+	@Autowired
+	ProjectEdits edits;
 
 	@Autowired
 	ProjectRepository repository;
@@ -41,25 +47,26 @@ class ProjectCacheTest {
 	@Test
 	void readsAreServedFromTheCacheUntilACommittedWriteInvalidatesThem() {
 		ProjectView project = create("cached");
-		ProjectView cached = this.projects.get(project.id().toString());
+		ProjectView cached = this.projects.cached().get(project.id().toString());
 		// A change made behind the service's back is not seen: the value comes from the cache...
-		TestDatabase.get().execute("UPDATE projects SET description = 'behind its back' WHERE id = '" + project.id() + "'");
-		assertThat(this.projects.get(project.id().toString()).description()).isNull();
+		TestDatabase.get()
+			.executeUnannounced("UPDATE projects SET description = 'behind its back' WHERE id = '" + project.id() + "'");
+		assertThat(this.projects.cached().get(project.id().toString()).description()).isNull();
 		assertThat(this.meters.get("cache.gets").tags("cache", "projects", "result", "hit").functionCounter().count())
 			.isPositive();
 
 		// ...until a write through the service commits and invalidates the entry (by id and by name).
-		ProjectView updated = this.projects.update(project.id(), ETags.of(cached.version()),
-				Map.of("sourcePath", "/src"));
-		assertThat(this.projects.get(project.id().toString())).isEqualTo(updated);
-		assertThat(this.projects.get(project.name())).isEqualTo(updated);
+		ProjectView updated = this.edits.update(project.id(), ETags.of(cached.version()),
+				new ProjectPatch(Map.of("sourcePath", "/src")));
+		assertThat(this.projects.cached().get(project.id().toString())).isEqualTo(updated);
+		assertThat(this.projects.cached().get(project.name())).isEqualTo(updated);
 		assertThat(updated.description()).isEqualTo("behind its back");
 	}
 
 	@Test
 	void aRolledBackWriteLeavesTheCachedValueRight() {
 		ProjectView project = create("rollback");
-		ProjectView committed = this.projects.get(project.name());
+		ProjectView committed = this.projects.cached().get(project.name());
 		TransactionTemplate transaction = new TransactionTemplate(this.transactionManager);
 
 		assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
@@ -67,13 +74,13 @@ class ProjectCacheTest {
 			row.describe("uncommitted", null, "{}");
 			this.repository.saveAndFlush(row);
 			// A read inside the transaction sees its own write; it must not reach the cache.
-			assertThat(this.projects.get(project.name()).description()).isEqualTo("uncommitted");
-			this.projects.findById(project.id());
+			assertThat(this.projects.cached().get(project.name()).description()).isEqualTo("uncommitted");
+			this.projects.cached().byId(project.id());
 			throw new IllegalStateException("roll back");
 		})).hasMessage("roll back");
 
-		assertThat(this.projects.get(project.name())).isEqualTo(committed);
-		assertThat(this.projects.findById(project.id())).contains(committed);
+		assertThat(this.projects.cached().get(project.name())).isEqualTo(committed);
+		assertThat(this.projects.cached().byId(project.id())).contains(committed);
 		assertThat(TestDatabase.get().count("SELECT count(*) FROM projects WHERE id = ?::uuid AND description IS NULL",
 				project.id().toString())).isEqualTo(1);
 	}
@@ -115,24 +122,24 @@ class ProjectCacheTest {
 		for (int i = 0; i < readers.length; i++) {
 			readers[i] = CompletableFuture.runAsync(() -> {
 				while (writing.get()) {
-					this.projects.get(project.name());
-					this.projects.findById(project.id());
+					this.projects.cached().get(project.name());
+					this.projects.cached().byId(project.id());
 				}
 			});
 		}
 		ProjectView current = project;
 		for (int i = 0; i < 50; i++) {
-			current = this.projects.update(project.id(), ETags.of(current.version()), Map.of("description", "v" + i));
+			current = this.edits.update(project.id(), ETags.of(current.version()), new ProjectPatch(Map.of("description", "v" + i)));
 		}
 		writing.set(false);
 		CompletableFuture.allOf(readers).get(30, TimeUnit.SECONDS);
 
-		assertThat(this.projects.get(project.name())).isEqualTo(current);
-		assertThat(this.projects.findById(project.id())).contains(current);
+		assertThat(this.projects.cached().get(project.name())).isEqualTo(current);
+		assertThat(this.projects.cached().byId(project.id())).contains(current);
 	}
 
 	private ProjectView create(String label) {
-		return this.projects.create(new CreateProjectRequest(label + "-" + UUID.randomUUID().toString().substring(0, 8),
+		return this.lifecycle.create(new CreateProjectRequest(label + "-" + UUID.randomUUID().toString().substring(0, 8),
 				null, null, null));
 	}
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,6 +27,7 @@ import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -57,11 +59,24 @@ class ProjectControllerWebTest {
 	MockMvc mvc;
 
 	@MockitoBean
-	ProjectService projects;
+	ProjectLookup lookup;
+
+	@MockitoBean
+	ProjectLifecycle lifecycle;
+
+	@MockitoBean
+	ProjectEdits edits;
+
+	private final ProjectReader cached = mock(ProjectReader.class);
+
+	@BeforeEach
+	void readThroughTheCache() {
+		given(this.lookup.cached()).willReturn(this.cached);
+	}
 
 	@Test
 	void createAnswers201WithLocationETagAndTheRawMetadata() throws Exception {
-		given(this.projects.create(any())).willReturn(PROJECT);
+		given(this.lifecycle.create(any())).willReturn(PROJECT);
 
 		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
 				.content("{\"name\": \"Payments Service\", \"metadata\": {\"a\": [1, 2]}}"))
@@ -70,12 +85,12 @@ class ProjectControllerWebTest {
 			.andExpect(header().string("ETag", "\"3\""))
 			.andExpect(jsonPath("$.metadata.a[1]").value(2))
 			.andExpect(jsonPath("$.createdAt").value("2026-11-23T10:00:00Z"));
-		verify(this.projects).create(new CreateProjectRequest("Payments Service", null, null, Map.of("a", java.util.List.of(1, 2))));
+		verify(this.lifecycle).create(new CreateProjectRequest("Payments Service", null, null, Map.of("a", java.util.List.of(1, 2))));
 	}
 
 	@Test
 	void getAnswers304WhenIfNoneMatchHoldsTheETag() throws Exception {
-		given(this.projects.get("Payments Service")).willReturn(PROJECT);
+		given(this.cached.get("Payments Service")).willReturn(PROJECT);
 
 		this.mvc.perform(get("/api/v1/projects/Payments Service").header("If-None-Match", "\"3\""))
 			.andExpect(status().isNotModified());
@@ -86,7 +101,7 @@ class ProjectControllerWebTest {
 
 	@Test
 	void patchPassesIfMatchAndTheMergePatchThrough() throws Exception {
-		given(this.projects.update(eq(ID), eq("\"3\""), any())).willReturn(PROJECT);
+		given(this.edits.update(eq(ID), eq("\"3\""), any())).willReturn(PROJECT);
 
 		this.mvc.perform(patch("/api/v1/projects/" + ID).contentType("application/merge-patch+json")
 				.header("If-Match", "\"3\"")
@@ -96,13 +111,13 @@ class ProjectControllerWebTest {
 		Map<String, Object> patch = new java.util.HashMap<>();
 		patch.put("description", null);
 		patch.put("metadata", Map.of("a", 1));
-		verify(this.projects).update(ID, "\"3\"", patch);
+		verify(this.edits).update(ID, "\"3\"", new ProjectPatch(patch));
 	}
 
 	@Test
 	void deleteAnswers204() throws Exception {
 		this.mvc.perform(delete("/api/v1/projects/" + ID)).andExpect(status().isNoContent());
-		verify(this.projects).delete(ID, null);
+		verify(this.lifecycle).delete(ID, null);
 	}
 
 	@Test
@@ -120,14 +135,14 @@ class ProjectControllerWebTest {
 		expectProblem(this.mvc.perform(get("/api/v1/projects").param("state", "NOPE")), 400)
 			.andExpect(jsonPath("$.errors[0].field").value("state"));
 		expectProblem(this.mvc.perform(delete("/api/v1/projects/123")), 400);
-		verifyNoInteractions(this.projects);
+		verifyNoInteractions(this.lifecycle, this.edits, this.cached);
 	}
 
 	@Test
 	void serviceErrorsBecomeProblems() throws Exception {
-		given(this.projects.get("gone")).willThrow(new ProjectNotFoundException("gone"));
-		given(this.projects.get("down")).willThrow(new DataAccessResourceFailureException("connection refused"));
-		given(this.projects.get("bug")).willThrow(new IllegalStateException("secret internals"));
+		given(this.cached.get("gone")).willThrow(new ProjectNotFoundException("gone"));
+		given(this.cached.get("down")).willThrow(new DataAccessResourceFailureException("connection refused"));
+		given(this.cached.get("bug")).willThrow(new IllegalStateException("secret internals"));
 
 		expectProblem(this.mvc.perform(get("/api/v1/projects/gone")), 404)
 			.andExpect(jsonPath("$.type").value("urn:project-registry:problem:project-not-found"));

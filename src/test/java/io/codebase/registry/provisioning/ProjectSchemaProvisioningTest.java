@@ -10,7 +10,8 @@ import java.util.UUID;
 
 import io.codebase.registry.project.EnsureProject;
 import io.codebase.registry.project.EnsuredProject;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.CreationPolicy;
+import io.codebase.registry.project.ProjectGetOrCreate;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
@@ -38,7 +39,7 @@ class ProjectSchemaProvisioningTest {
 	int port;
 
 	@Autowired
-	ProjectService projects;
+	ProjectGetOrCreate projects;
 
 	@Autowired
 	DatabaseProvisioner provisioner;
@@ -79,7 +80,8 @@ class ProjectSchemaProvisioningTest {
 		execute(database, "CREATE TABLE repositories (id serial PRIMARY KEY, path text); "
 				+ "INSERT INTO repositories (path) VALUES ('/src/legacy')");
 
-		EnsuredProject adopted = this.projects.getOrCreate(new EnsureProject(name, null, id, database));
+		EnsuredProject adopted = this.projects.getOrCreate(new EnsureProject(name, null, id, database),
+				CreationPolicy.MAY_CREATE);
 
 		assertThat(adopted.project().state()).isEqualTo(ProjectState.READY);
 		assertThat(adopted.project().schemaVersion()).isEqualTo("1");

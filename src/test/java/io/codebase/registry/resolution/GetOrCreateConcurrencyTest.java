@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.codebase.registry.ProjectRegistryApplication;
+import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
@@ -69,7 +70,7 @@ class GetOrCreateConcurrencyTest {
 		// So does an application started afterwards (a restart), with a cold cache.
 		try (ConfigurableApplicationContext restarted = startReplica()) {
 			Resolution resolution = restarted.getBean(ResolutionService.class)
-				.resolve(new ResolutionRequest(id, null, null, true, false));
+				.resolve(new ResolutionRequest(id, null, null, true, false), CreationPolicy.MAY_CREATE);
 			assertThat(resolution.project().name()).isEqualTo(name);
 			assertThat(resolution.tier()).isEqualTo(Tier.EXPLICIT);
 		}

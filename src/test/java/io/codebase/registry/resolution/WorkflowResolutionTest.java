@@ -7,7 +7,8 @@ import java.util.UUID;
 
 import com.sun.net.httpserver.HttpServer;
 import io.codebase.registry.project.CreateProjectRequest;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.CreationPolicy;
+import io.codebase.registry.project.ProjectLifecycle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class WorkflowResolutionTest {
 	ResolutionService resolutions;
 
 	@Autowired
-	ProjectService projects;
+	ProjectLifecycle projects;
 
 	@DynamicPropertySource
 	static void workflowUrl(DynamicPropertyRegistry registry) {
@@ -44,7 +45,8 @@ class WorkflowResolutionTest {
 
 	@Test
 	void anUnknownActiveProjectIsAReasonedMissThenAHitOnceItExists() {
-		Resolution fallback = this.resolutions.resolve(new ResolutionRequest(null, null, null, null, true));
+		Resolution fallback = this.resolutions.resolve(new ResolutionRequest(null, null, null, null, true),
+				CreationPolicy.MAY_CREATE);
 		assertThat(fallback.tier()).isEqualTo(Tier.DEFAULT);
 		assertThat(fallback.fallback()).isTrue();
 		assertThat(fallback.trace()).anySatisfy(entry -> {
@@ -54,7 +56,8 @@ class WorkflowResolutionTest {
 		});
 
 		this.projects.create(new CreateProjectRequest(ACTIVE, null, null, null));
-		Resolution hit = this.resolutions.resolve(new ResolutionRequest(null, null, null, null, false));
+		Resolution hit = this.resolutions.resolve(new ResolutionRequest(null, null, null, null, false),
+				CreationPolicy.MAY_CREATE);
 
 		assertThat(hit.tier()).isEqualTo(Tier.ACTIVE_PROJECT);
 		assertThat(hit.project().name()).isEqualTo(ACTIVE);

@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 
 import io.codebase.registry.ProjectRegistryApplication;
 import io.codebase.registry.project.CreateProjectRequest;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
@@ -46,7 +47,7 @@ class RolloutResumeTest {
 		List<ProjectView> created;
 		String location;
 		try (ConfigurableApplicationContext first = start()) {
-			ProjectService projects = first.getBean(ProjectService.class);
+			ProjectLifecycle projects = first.getBean(ProjectLifecycle.class);
 			created = IntStream.range(0, DATABASES)
 				.mapToObj(i -> projects.create(new CreateProjectRequest("resume " + run + " " + i, null, null, null)))
 				.toList();
@@ -76,12 +77,13 @@ class RolloutResumeTest {
 
 			assertThat(done.get("counts").get("succeeded").asInt()).isEqualTo(DATABASES);
 			assertThat(done.get("counts").get("failed").asInt()).isZero();
-			ProjectService projects = second.getBean(ProjectService.class);
+			ProjectLookup projects = second.getBean(ProjectLookup.class);
+			ProjectLifecycle lifecycle = second.getBean(ProjectLifecycle.class);
 			for (ProjectView project : created) {
-				assertThat(projects.getUncached(project.id().toString()).schemaVersion()).isEqualTo("2");
+				assertThat(projects.committed().get(project.id()).schemaVersion()).isEqualTo("2");
 				assertThat(count(project.databaseName(), "SELECT count(*) FROM pg_tables WHERE tablename = 'resumed'"))
 					.isEqualTo(1);
-				projects.delete(project.id(), null);
+				lifecycle.delete(project.id(), null);
 			}
 		}
 	}

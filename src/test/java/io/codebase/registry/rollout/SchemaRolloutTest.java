@@ -16,7 +16,8 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import io.codebase.registry.project.CreateProjectRequest;
-import io.codebase.registry.project.ProjectService;
+import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
@@ -52,13 +53,16 @@ class SchemaRolloutTest {
 
 	private static final List<ProjectView> created = new ArrayList<>();
 
-	private static ProjectService service;
+	private static ProjectLifecycle service;
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
-	ProjectService projects;
+	ProjectLifecycle projects;
+
+	@Autowired
+	ProjectLookup lookup;
 
 	@Autowired
 	MeterRegistry meters;
@@ -107,7 +111,7 @@ class SchemaRolloutTest {
 		assertThat(done.get("items").get("content").get(0).get("state").asString()).isEqualTo("FAILED");
 		for (ProjectView project : created) {
 			String expected = project.id().equals(broken.id()) ? "1" : "2";
-			assertThat(this.projects.getUncached(project.id().toString()).schemaVersion()).as(project.name())
+			assertThat(this.lookup.committed().get(project.id()).schemaVersion()).as(project.name())
 				.isEqualTo(expected);
 		}
 		assertThat(count(created.get(0).databaseName(),

@@ -115,4 +115,21 @@ public final class TestDatabase {
 		}
 	}
 
+	/**
+	 * Commits a change with the change-notification trigger off for its transaction (the ALTER's lock keeps other
+	 * writers out meanwhile): a change no replica hears about, to prove an answer came from a cache.
+	 */
+	public void executeUnannounced(String sql) {
+		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			statement.execute("ALTER TABLE projects DISABLE TRIGGER projects_notify_change");
+			statement.execute(sql);
+			statement.execute("ALTER TABLE projects ENABLE TRIGGER projects_notify_change");
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 }

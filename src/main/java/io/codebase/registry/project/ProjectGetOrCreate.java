@@ -1,0 +1,166 @@
+package io.codebase.registry.project;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.web.InvalidRequestException;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The project a caller needs, created if there is none: idempotent under any concurrency, across replicas. N
+ * simultaneous callers for one name get one row, one database and one id.
+ */
+@Service
+public class ProjectGetOrCreate {
+
+	private static final Duration PROVISIONING_POLL = Duration.ofMillis(50);
+
+	/**
+	 * Rounds of read-then-insert before giving up: each round that loses an insert race finds the winner's row on
+	 * its next read, so more than a few rounds means rows appear and vanish under it faster than it can look.
+	 */
+	private static final int MAX_ROUNDS = 50;
+
+	private final ProjectLookup lookup;
+
+	private final ProjectRows rows;
+
+	private final ProjectProvisioning provisioning;
+
+	private final ProjectRules rules;
+
+	private final DatabaseProvisioner provisioner;
+
+	private final ProjectProperties properties;
+
+	ProjectGetOrCreate(ProjectLookup lookup, ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules,
+			DatabaseProvisioner provisioner, ProjectProperties properties) {
+		this.lookup = lookup;
+		this.rows = rows;
+		this.provisioning = provisioning;
+		this.rules = rules;
+		this.provisioner = provisioner;
+		this.properties = properties;
+	}
+
+	/**
+	 * The READY project with this name, created (row, then database) if there is none. A project still being
+	 * provisioned by another caller is waited for (bounded); a FAILED one is provisioned again. Adopts the
+	 * database the caller names, if any. With {@link CreationPolicy#EXISTING_ONLY}, anything that would insert a
+	 * project or create a database is refused before it writes, and an abandoned provisioning is left to an admin
+	 * or the reconciler (503 after the wait).
+	 */
+	public EnsuredProject getOrCreate(EnsureProject wanted, CreationPolicy policy) {
+		this.rules.requireValid(new CreateProjectRequest(wanted.name(), wanted.description(), null, null));
+		long deadline = System.nanoTime() + this.properties.provisioningWait().toNanos();
+		for (int round = 1;; round++) {
+			// An empty answer was just read from PostgreSQL (absent names are never cached); a cached project
+			// that is not READY may be out of date, so it is read again.
+			Optional<ProjectView> existing = this.lookup.cached().byName(wanted.name());
+			if (existing.isPresent() && existing.get().state() != ProjectState.READY) {
+				existing = this.lookup.committed().byName(wanted.name());
+			}
+			if (existing.isEmpty()) {
+				policy.requireCreate("create the project '" + wanted.name() + "'");
+				Optional<UUID> inserted = tryInsert(wanted);
+				if (inserted.isPresent()) {
+					this.rows.auditCreate(inserted.get(), "get-or-create");
+					return new EnsuredProject(this.provisioning.provision(inserted.get()), true);
+				}
+				if (round >= MAX_ROUNDS || System.nanoTime() > deadline) {
+					throw new ProjectBusyException(wanted.name(), wanted.id());
+				}
+				continue;
+			}
+			ProjectView project = existing.get();
+			if (wanted.databaseName() != null && !wanted.databaseName().equals(project.databaseName())) {
+				throw ProjectConflictException.databaseMismatch(project, wanted.databaseName());
+			}
+			switch (project.state()) {
+				case READY -> {
+					return new EnsuredProject(project, false);
+				}
+				case FAILED -> {
+					return new EnsuredProject(this.provisioning.retryFailed(project, policy), false);
+				}
+				case DELETING -> throw ProjectConflictException.wrongState(project, "used while it is being deleted");
+				case PROVISIONING -> {
+					// A row left PROVISIONING longer than any provisioning takes was abandoned (a crash):
+					// finish it here; provisioning is safe to run twice at once.
+					if (policy == CreationPolicy.MAY_CREATE
+							&& project.updatedAt().isBefore(Instant.now().minus(this.properties.stuckAfter()))) {
+						this.rows.auditRetry(project, "abandoned provisioning finished by get-or-create");
+						return new EnsuredProject(this.provisioning.provision(project.id()), false);
+					}
+					pause(project, deadline);
+				}
+			}
+		}
+	}
+
+	/** A project to hand out must have its database: finishes or waits for its provisioning first. */
+	public ProjectView ensureReady(ProjectView project, CreationPolicy policy) {
+		return switch (project.state()) {
+			case READY -> project;
+			case FAILED -> this.provisioning.retryFailed(project, policy);
+			// PROVISIONING: wait for it, or finish it when abandoned; DELETING: refused.
+			case PROVISIONING, DELETING -> getOrCreate(new EnsureProject(project.name(), null, null, null), policy)
+				.project();
+		};
+	}
+
+	/**
+	 * Inserts the PROVISIONING row of a wanted project, with its id and database name when it names them. Empty
+	 * when another caller inserted the name first (the next round reads it). A database name or id that another
+	 * project holds is a 409 when the caller chose it, and another random id when it was derived from one.
+	 */
+	private Optional<UUID> tryInsert(EnsureProject wanted) {
+		UUID id = (wanted.id() != null) ? wanted.id() : UUID.randomUUID();
+		String databaseName = (wanted.databaseName() != null) ? wanted.databaseName()
+				: this.provisioner.databaseNameFor(wanted.name(), id);
+		if (!this.provisioner.isManagedName(databaseName)) {
+			throw new InvalidRequestException("databaseName", "must be a managed database name like "
+					+ this.provisioner.databaseNameFor(wanted.name(), id));
+		}
+		Optional<ProjectRows.Clash> clash = this.rows.insert(
+				new ProjectRows.NewRow(id, wanted.name(), wanted.description(), databaseName, null, "{}", IndexStatus.NOT_INDEXED));
+		if (clash.isEmpty()) {
+			return Optional.of(id);
+		}
+		switch (clash.get()) {
+			case DATABASE -> {
+				if (wanted.databaseName() != null || wanted.id() != null) {
+					throw ProjectConflictException.databaseTaken(databaseName);
+				}
+			}
+			case ID -> {
+				if (wanted.id() != null) {
+					throw ProjectConflictException.idTaken(id, wanted.name());
+				}
+			}
+			case NAME, GONE -> {
+				// Read again: the winner's row, or nothing and another round.
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */
+	private static void pause(ProjectView project, long deadline) {
+		if (System.nanoTime() > deadline) {
+			throw new ProjectBusyException(project.name(), project.id());
+		}
+		try {
+			Thread.sleep(PROVISIONING_POLL.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ProjectBusyException(project.name(), project.id());
+		}
+	}
+
+}

@@ -1,0 +1,105 @@
+package io.codebase.registry.project;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.web.FieldProblem;
+import io.codebase.registry.web.InvalidRequestException;
+
+import org.springframework.stereotype.Service;
+
+/** Projects carried over from another registry, keeping their ids (and database names, when they have one). */
+@Service
+public class ProjectImports {
+
+	private final ProjectRepository repository;
+
+	private final ProjectRows rows;
+
+	private final ProjectProvisioning provisioning;
+
+	private final ProjectGetOrCreate getOrCreate;
+
+	private final ProjectRules rules;
+
+	private final Metadata metadata;
+
+	private final DatabaseProvisioner provisioner;
+
+	ProjectImports(ProjectRepository repository, ProjectRows rows, ProjectProvisioning provisioning,
+			ProjectGetOrCreate getOrCreate, ProjectRules rules, Metadata metadata, DatabaseProvisioner provisioner) {
+		this.repository = repository;
+		this.rows = rows;
+		this.provisioning = provisioning;
+		this.getOrCreate = getOrCreate;
+		this.rules = rules;
+		this.metadata = metadata;
+		this.provisioner = provisioner;
+	}
+
+	/**
+	 * Registers a project carried over from another registry. Idempotent: a project already registered with this
+	 * id and name is returned as it is (READY), also when a concurrent import of the same file registered it first.
+	 */
+	public EnsuredProject register(ImportedProject imported) {
+		this.rules.requireValid(new CreateProjectRequest(imported.name(), imported.description(),
+				imported.sourcePath(), imported.metadata()));
+		String metadataJson = this.metadata.encode(imported.metadata());
+		Optional<EnsuredProject> registered = registeredAlready(imported);
+		if (registered.isPresent()) {
+			return registered.get();
+		}
+		String databaseName = (imported.databaseName() != null) ? imported.databaseName()
+				: this.provisioner.databaseNameFor(imported.name(), imported.id());
+		Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(imported.id(), imported.name(),
+				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus()));
+		if (clash.isEmpty()) {
+			this.rows.auditCreate(imported.id(), "import");
+			return new EnsuredProject(this.provisioning.provision(imported.id()), true);
+		}
+		// A concurrent import of the same project won: take its result.
+		return registeredAlready(imported).orElseThrow(() -> switch (clash.get()) {
+			case NAME -> ProjectConflictException.nameTaken(imported.name());
+			case DATABASE -> ProjectConflictException.databaseTaken(databaseName);
+			case ID -> ProjectConflictException.idTaken(imported.id(), imported.name());
+			case GONE -> new ProjectBusyException(imported.name(), imported.id());
+		});
+	}
+
+	/**
+	 * What would make {@link #register(ImportedProject)} refuse this project, checked without writing anything:
+	 * the rules of a new project, and a database name that another project holds.
+	 */
+	public List<FieldProblem> problemsOf(ImportedProject imported) {
+		List<FieldProblem> problems = new ArrayList<>(this.rules.problemsOf(new CreateProjectRequest(imported.name(),
+				imported.description(), imported.sourcePath(), imported.metadata())));
+		try {
+			this.metadata.encode(imported.metadata());
+		}
+		catch (InvalidRequestException ex) {
+			problems.add(new FieldProblem("metadata", ex.getBody().getDetail()));
+		}
+		if (imported.databaseName() != null) {
+			this.repository.findByDatabaseName(imported.databaseName())
+				.filter(owner -> !owner.getId().equals(imported.id()))
+				.ifPresent(owner -> problems.add(new FieldProblem("databaseName",
+						imported.databaseName() + " belongs to the existing project '" + owner.getName() + "'")));
+		}
+		return problems;
+	}
+
+	/** The project with the imported id, made READY, when it exists under the imported name. */
+	private Optional<EnsuredProject> registeredAlready(ImportedProject imported) {
+		Optional<ProjectView> existing = this.rows.committedIfPresent(imported.id());
+		if (existing.isEmpty()) {
+			return Optional.empty();
+		}
+		if (!existing.get().name().equalsIgnoreCase(imported.name())) {
+			throw ProjectConflictException.idTaken(imported.id(), imported.name());
+		}
+		return Optional.of(new EnsuredProject(this.getOrCreate.ensureReady(existing.get(), CreationPolicy.MAY_CREATE), false));
+	}
+
+}

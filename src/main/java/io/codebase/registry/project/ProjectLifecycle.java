@@ -1,0 +1,138 @@
+package io.codebase.registry.project;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.ProvisioningException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Creating and deleting projects and their databases, and the state changes in between. PostgreSQL is the single
+ * source of truth: nothing is returned or cached before its row is committed, and provisioning is write-ahead (the
+ * row first, then the database, then READY), so a crash at any step leaves a row that says what is unfinished.
+ */
+@Service
+public class ProjectLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(ProjectLifecycle.class);
+
+	/** Attempts at a database name that no other project holds; a clash needs two 1-in-4-billion coincidences. */
+	private static final int NAME_ATTEMPTS = 3;
+
+	/** States a delete may start from; a project being provisioned is deleted once that ends. */
+	private static final Set<ProjectState> DELETABLE = Set.of(ProjectState.READY, ProjectState.FAILED,
+			ProjectState.DELETING);
+
+	private final ProjectRows rows;
+
+	private final ProjectProvisioning provisioning;
+
+	private final ProjectRules rules;
+
+	private final Metadata metadata;
+
+	private final DatabaseProvisioner provisioner;
+
+	ProjectLifecycle(ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules, Metadata metadata,
+			DatabaseProvisioner provisioner) {
+		this.rows = rows;
+		this.provisioning = provisioning;
+		this.rules = rules;
+		this.metadata = metadata;
+		this.provisioner = provisioner;
+	}
+
+	/**
+	 * Registers a project and creates its database. Returns only once the project is READY; a provisioning
+	 * failure leaves it FAILED (with the reason) and throws {@link ProvisioningFailedException}.
+	 */
+	public ProjectView create(CreateProjectRequest request) {
+		this.rules.requireValid(request);
+		String metadataJson = this.metadata.encode(request.metadata());
+		for (int attempt = 1; attempt <= NAME_ATTEMPTS; attempt++) {
+			UUID id = UUID.randomUUID();
+			String databaseName = this.provisioner.databaseNameFor(request.name(), id);
+			Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
+					request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED));
+			if (clash.isEmpty()) {
+				this.rows.auditCreate(id, "api");
+				return this.provisioning.provision(id);
+			}
+			if (clash.get() == ProjectRows.Clash.NAME) {
+				throw ProjectConflictException.nameTaken(request.name());
+			}
+			log.warn("Database name {} or id {} is taken by another project; trying another id", databaseName, id);
+		}
+		throw new IllegalStateException("No free database name for project '" + request.name() + "'");
+	}
+
+	/**
+	 * Deletes a project and drops its database: DELETING is committed first, then the database is dropped, then
+	 * the row goes. A failed drop keeps the row in DELETING so the delete can be repeated.
+	 */
+	public void delete(UUID id, String ifMatch) {
+		ProjectView deleting = this.rows.commit("delete", tx -> {
+			Project project = this.rows.load(id);
+			if (ifMatch != null && !ETags.matches(ifMatch, project.getVersion())) {
+				throw new VersionMismatchException(ifMatch, project.getVersion());
+			}
+			return this.rows.transition(project.toView(), DELETABLE, ProjectState.DELETING, null,
+					"deleted while provisioning");
+		});
+		try {
+			this.provisioner.dropDatabase(deleting.databaseName());
+		}
+		catch (ProvisioningException ex) {
+			this.rows.commit("delete", tx -> this.rows.transition(deleting, Set.of(ProjectState.DELETING),
+					ProjectState.DELETING, ex.getMessage(), "deleted"));
+			this.rows.auditDelete(deleting, "drop-failed");
+			throw new ProvisioningFailedException(id, ProjectState.DELETING, ex.getMessage(),
+					"DELETE /api/v1/projects/" + id);
+		}
+		this.rows.commit("delete", tx -> {
+			this.rows.delete(deleting);
+			return null;
+		});
+		log.info("Deleted project {} ({}) and dropped database {}", deleting.name(), id, deleting.databaseName());
+		this.rows.auditDelete(deleting, "deleted");
+	}
+
+	/**
+	 * Finishes provisioning of a FAILED (or interrupted) project. A READY project is returned as it is, after
+	 * creating its database again (empty) if it has gone missing.
+	 */
+	public ProjectView retryProvisioning(UUID id) {
+		return this.provisioning.retry(id);
+	}
+
+	/**
+	 * Takes a READY project whose database has gone out of READY: FAILED, with the reason in lastError, so it is
+	 * no longer handed out as usable and {@code POST /provision} (or a get-or-create) creates the database again.
+	 * False when the project is no longer READY or its database is back.
+	 */
+	public boolean markDatabaseMissing(UUID id, String reason) {
+		ProjectView current = this.rows.committed(id);
+		if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
+			return false;
+		}
+		return this.rows.commit("provision",
+				tx -> this.rows.tryTransition(current, Set.of(ProjectState.READY), ProjectState.FAILED, reason));
+	}
+
+	/**
+	 * Records the schema version a project's database reached outside provisioning (a schema rollout). A new
+	 * version is a change of the project: its version (ETag) goes up and every cache forgets it.
+	 */
+	public ProjectView recordSchemaVersion(UUID id, String schemaVersion) {
+		return this.rows.commit("schema-version", tx -> {
+			this.rows.recordSchemaVersion(this.rows.committed(id), schemaVersion);
+			return this.rows.committed(id);
+		});
+	}
+
+}

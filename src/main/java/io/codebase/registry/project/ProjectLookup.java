@@ -1,0 +1,130 @@
+package io.codebase.registry.project;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.domain.Specification;
+import org.springframework.stereotype.Service;
+
+/**
+ * Every read of projects. Single projects come through one of two {@link ProjectReader}s, named for what they
+ * promise; lists and scans always read PostgreSQL.
+ */
+@Service
+public class ProjectLookup {
+
+	private final ProjectRepository repository;
+
+	private final ProjectCache cache;
+
+	private final ProjectReader cached;
+
+	private final ProjectReader committed;
+
+	ProjectLookup(ProjectRepository repository, ProjectCache cache) {
+		this.repository = repository;
+		this.cache = cache;
+		this.cached = new CachedReader();
+		this.committed = new CommittedReader();
+	}
+
+	/**
+	 * Reads through this replica's cache. The cache holds only committed rows and forgets a project when any
+	 * replica commits a change to it, so an answer is at most as old as the change notification in flight.
+	 */
+	public ProjectReader cached() {
+		return this.cached;
+	}
+
+	/** Reads PostgreSQL now: for decisions (state changes, reports, repairs) that must see the truth. */
+	public ProjectReader committed() {
+		return this.committed;
+	}
+
+	/**
+	 * True while projects found through the cache may be stale without notice: this replica is not hearing
+	 * PostgreSQL's change notifications (the database is unreachable, or the listener is reconnecting).
+	 */
+	public boolean cacheUnconfirmed() {
+		return this.cache.unconfirmed();
+	}
+
+	/**
+	 * Up to {@code limit} projects with an id greater than {@code after} (null: from the start), in id order, read
+	 * from PostgreSQL: pass the last id of one page to get the next, for a scan of every project.
+	 */
+	public List<ProjectView> scan(UUID after, int limit) {
+		UUID from = (after != null) ? after : new UUID(0, 0);
+		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(Project::toView).toList();
+	}
+
+	/** Whether any project, in any state, owns this database name. */
+	public boolean isDatabaseRegistered(String databaseName) {
+		return this.repository.existsByDatabaseName(databaseName);
+	}
+
+	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
+	public Page<ProjectView> list(ProjectFilter filter, Pageable page) {
+		Specification<Project> matching = Specification.unrestricted();
+		if (filter.state() != null) {
+			matching = matching.and((root, query, cb) -> cb.equal(root.get("state"), filter.state()));
+		}
+		if (filter.indexStatus() != null) {
+			matching = matching.and((root, query, cb) -> cb.equal(root.get("indexStatus"), filter.indexStatus()));
+		}
+		if (filter.namePrefix() != null && !filter.namePrefix().isEmpty()) {
+			String pattern = likeEscaped(ProjectName.key(filter.namePrefix())) + "%";
+			matching = matching.and((root, query, cb) -> cb.like(root.get("nameKey"), pattern, '\\'));
+		}
+		if (ProjectFilter.NO_SCHEMA_VERSION.equals(filter.schemaVersion())) {
+			matching = matching.and((root, query, cb) -> cb.isNull(root.get("schemaVersion")));
+		}
+		else if (filter.schemaVersion() != null) {
+			matching = matching.and((root, query, cb) -> cb.equal(root.get("schemaVersion"), filter.schemaVersion()));
+		}
+		return this.repository.findAll(matching, page).map(Project::toView);
+	}
+
+	private static String likeEscaped(String text) {
+		return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+	}
+
+	private final class CommittedReader implements ProjectReader {
+
+		@Override
+		public Optional<ProjectView> byId(UUID id) {
+			return ProjectLookup.this.repository.findById(id).map(Project::toView);
+		}
+
+		@Override
+		public Optional<ProjectView> byName(String name) {
+			return ProjectName.isValid(name)
+					? ProjectLookup.this.repository.findByNameKey(ProjectName.key(name)).map(Project::toView)
+					: Optional.empty();
+		}
+
+	}
+
+	/** Misses are read from PostgreSQL and never cached: an absent name may be created by anyone at any time. */
+	private final class CachedReader implements ProjectReader {
+
+		@Override
+		public Optional<ProjectView> byId(UUID id) {
+			return ProjectLookup.this.cache.get(new ProjectCache.ById(id), () -> ProjectLookup.this.committed.byId(id));
+		}
+
+		@Override
+		public Optional<ProjectView> byName(String name) {
+			if (!ProjectName.isValid(name)) {
+				return Optional.empty();
+			}
+			return ProjectLookup.this.cache.get(ProjectCache.ByName.of(name), () -> ProjectLookup.this.committed.byName(name));
+		}
+
+	}
+
+}

@@ -1,0 +1,180 @@
+package io.codebase.registry.project;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import io.codebase.registry.security.Audit;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionCallback;
+
+/**
+ * The writes every lifecycle path is made of: the one insert of a write-ahead row, conditional state changes,
+ * and the events that make every cache forget a changed project once its transaction commits.
+ */
+@Component
+class ProjectRows {
+
+	/** Which unique rule a refused insert ran into, checked in this order. */
+	enum Clash {
+
+		/** Another project has the name (regardless of case). */
+		NAME,
+
+		/** Another project has the database name. */
+		DATABASE,
+
+		/** Another project has the id. */
+		ID,
+
+		/** The clashing row was deleted before it could be named: trying again may succeed. */
+		GONE
+
+	}
+
+	/** A PROVISIONING row to insert. */
+	record NewRow(UUID id, String name, String description, String databaseName, String sourcePath,
+			String metadataJson, IndexStatus indexStatus) {
+	}
+
+	private final ProjectRepository repository;
+
+	private final RegistryWrites writes;
+
+	private final ApplicationEventPublisher events;
+
+	private final Audit audit;
+
+	ProjectRows(ProjectRepository repository, RegistryWrites writes, ApplicationEventPublisher events, Audit audit) {
+		this.repository = repository;
+		this.writes = writes;
+		this.events = events;
+		this.audit = audit;
+	}
+
+	/**
+	 * Step 1 of provisioning: commits the PROVISIONING row, or says which rule refused it. Concurrent inserts of
+	 * one name wait for each other in PostgreSQL, so exactly one wins and the others see its committed row.
+	 */
+	Optional<Clash> insert(NewRow row) {
+		return this.writes.commit("create", tx -> {
+			if (this.repository.insertProvisioning(row.id(), row.name(), row.description(), row.databaseName(),
+					row.sourcePath(), row.metadataJson(), row.indexStatus().name()) == 1) {
+				this.events.publishEvent(new ProjectChanged(row.id(), null, row.name()));
+				return Optional.empty();
+			}
+			if (this.repository.existsByNameKey(ProjectName.key(row.name()))) {
+				return Optional.of(Clash.NAME);
+			}
+			if (this.repository.existsByDatabaseName(row.databaseName())) {
+				return Optional.of(Clash.DATABASE);
+			}
+			if (this.repository.existsById(row.id())) {
+				return Optional.of(Clash.ID);
+			}
+			return Optional.of(Clash.GONE);
+		});
+	}
+
+	/** Runs a write in its own transaction, counted in {@code registry.sync} under {@code operation}. */
+	<T> T commit(String operation, TransactionCallback<T> write) {
+		return this.writes.commit(operation, write);
+	}
+
+	/**
+	 * A conditional state change, inside the caller's transaction; refused with a 409 naming the current state
+	 * when the project is no longer in one of {@code from}.
+	 */
+	ProjectView transition(ProjectView project, Set<ProjectState> from, ProjectState to, String lastError,
+			String action) {
+		if (!tryTransition(project, from, to, lastError)) {
+			throw ProjectConflictException.wrongState(committed(project.id()), action);
+		}
+		return committed(project.id());
+	}
+
+	/** Like {@link #transition}, but false instead of a 409 when the state moved on. */
+	boolean tryTransition(ProjectView project, Set<ProjectState> from, ProjectState to, String lastError) {
+		if (this.repository.transition(project.id(), from, to, lastError, Project.now()) == 0) {
+			return false;
+		}
+		changed(project);
+		return true;
+	}
+
+	/** PROVISIONING to READY with the schema version reached, inside the caller's transaction. */
+	boolean markReady(ProjectView project, String schemaVersion) {
+		if (this.repository.markReady(project.id(), schemaVersion, Project.now()) == 0) {
+			return false;
+		}
+		changed(project);
+		return true;
+	}
+
+	/** Records a schema version reached outside provisioning, inside the caller's transaction. */
+	void recordSchemaVersion(ProjectView project, String schemaVersion) {
+		if (this.repository.recordSchemaVersion(project.id(), schemaVersion, Project.now()) == 1) {
+			changed(project);
+		}
+	}
+
+	/** Removes the row, inside the caller's transaction. */
+	void delete(ProjectView project) {
+		this.repository.deleteById(project.id());
+		this.events.publishEvent(new ProjectChanged(project.id(), project.name(), null));
+	}
+
+	/** The row as committed now; a project that is gone is a 404. */
+	ProjectView committed(UUID id) {
+		return committedIfPresent(id).orElseThrow(() -> new ProjectNotFoundException(id.toString()));
+	}
+
+	Optional<ProjectView> committedIfPresent(UUID id) {
+		return this.repository.findById(id).map(Project::toView);
+	}
+
+	/** The entity to change inside the caller's transaction; a project that is gone is a 404. */
+	Project load(UUID id) {
+		return this.repository.findById(id).orElseThrow(() -> new ProjectNotFoundException(id.toString()));
+	}
+
+	/** Saves a changed entity, failing on a concurrent write (optimistic lock) at flush. */
+	void saveAndFlush(Project project) {
+		this.repository.saveAndFlush(project);
+	}
+
+	/** Makes every cache forget the project once the current transaction commits. */
+	ProjectView changed(ProjectView project) {
+		this.events.publishEvent(new ProjectChanged(project.id(), project.name(), project.name()));
+		return project;
+	}
+
+	void auditCreate(UUID id, String source) {
+		this.audit.record("project.create", details(committed(id), "source", source));
+	}
+
+	void auditDelete(ProjectView project, String result) {
+		this.audit.record("project.delete", details(project, "result", result));
+	}
+
+	void auditRetry(ProjectView project, String reason) {
+		this.audit.record("project.provisioning-retry", details(project, "state", project.state(), "reason", reason));
+	}
+
+	/** The project's id, name and database name, then the given key-value pairs. */
+	private static Map<String, Object> details(ProjectView project, Object... more) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("projectId", project.id());
+		details.put("name", project.name());
+		details.put("databaseName", project.databaseName());
+		for (int i = 0; i + 1 < more.length; i += 2) {
+			details.put(String.valueOf(more[i]), more[i + 1]);
+		}
+		return details;
+	}
+
+}
