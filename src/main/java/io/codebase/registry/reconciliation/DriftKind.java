@@ -4,41 +4,49 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.codebase.registry.reconciliation.ValidationReport.Kind;
 import io.codebase.registry.web.InvalidRequestException;
 
-/** A way in which the registry and the world disagree. */
+/**
+ * The one list of ways in which the registry and the world disagree, used by the validation report, the
+ * reconciler, its policy and its metrics. Each condition also carries the names the validation report gives
+ * it: that API predates the reconciler and keeps its own names.
+ */
 public enum DriftKind {
 
 	/** A database with the managed prefix that no project row owns. */
 	ORPHAN_DATABASE,
 	/** A READY project whose database does not exist. */
-	MISSING_DATABASE,
+	MISSING_DATABASE(Kind.DATABASE_MISSING),
 	/** PROVISIONING for longer than registry.projects.stuck-after: abandoned by a crash. */
-	STUCK_PROVISIONING,
+	STUCK_PROVISIONING(Kind.STUCK_PROVISIONING),
 	/** DELETING for longer than registry.projects.stuck-after: the delete did not finish. */
-	LEFTOVER_DELETING,
+	LEFTOVER_DELETING(Kind.STUCK_DELETING),
 	/** Provisioning failed; lastError says why. */
-	FAILED,
+	FAILED(Kind.PROVISIONING_FAILED),
 	/** Sessions past their expiry that are not purged yet. */
 	EXPIRED_SESSIONS,
-	/** A source path under the allowed roots that no longer exists (or is not a directory). */
-	MISSING_SOURCE_PATH;
+	/**
+	 * A source path under the allowed roots that no longer exists, or is not a directory: the validation report
+	 * tells the two apart.
+	 */
+	MISSING_SOURCE_PATH(Kind.SOURCE_PATH_MISSING, Kind.SOURCE_PATH_NOT_DIRECTORY);
 
-	/** The drift a validation issue of one project amounts to; none for a path outside the allowed roots. */
-	static Optional<DriftKind> of(Kind issue) {
-		return switch (issue) {
-			case SOURCE_PATH_MISSING, SOURCE_PATH_NOT_DIRECTORY -> Optional.of(MISSING_SOURCE_PATH);
-			case SOURCE_PATH_NOT_CHECKED -> Optional.empty();
-			case DATABASE_MISSING -> Optional.of(MISSING_DATABASE);
-			case PROVISIONING_FAILED -> Optional.of(FAILED);
-			case STUCK_PROVISIONING -> Optional.of(STUCK_PROVISIONING);
-			case STUCK_DELETING -> Optional.of(LEFTOVER_DELETING);
-		};
+	private final List<Kind> validationNames;
+
+	DriftKind(Kind... validationNames) {
+		this.validationNames = List.of(validationNames);
+	}
+
+	/**
+	 * What the validation report calls this condition, the usual name first; empty for drift that belongs to no
+	 * one project.
+	 */
+	List<Kind> validationNames() {
+		return this.validationNames;
 	}
 
 	/** The kinds named by a request's {@code kind} parameters (case-insensitive); none named: every kind. */

@@ -21,10 +21,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks one project against the world: its source path on disk (only under the allowed roots, so the API
- * cannot be used to probe the server's file system), its database on the server, and its lifecycle state.
+ * cannot be used to probe the server's file system), its database on the server, and its lifecycle state. The
+ * reconciler runs the same checks over every project.
  */
 @Component
-public class ProjectValidator {
+class ProjectValidator {
 
 	private final DatabaseProvisioner provisioner;
 
@@ -32,42 +33,55 @@ public class ProjectValidator {
 
 	private final Duration stuckAfter;
 
+	private final ReconciliationPolicy policy;
+
 	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories,
-			ProjectProperties properties) {
+			ProjectProperties properties, ReconciliationPolicy policy) {
 		this.provisioner = provisioner;
 		this.workingDirectories = workingDirectories;
 		this.stuckAfter = properties.stuckAfter();
+		this.policy = policy;
 	}
 
-	public ValidationReport validate(ProjectView project) {
-		return validate(project, this.provisioner::databaseExists);
-	}
-
-	/**
-	 * The same checks, with the database lookup supplied: the reconciler checks every project against one
-	 * listing of the server's databases instead of asking once per project.
-	 */
-	ValidationReport validate(ProjectView project, Predicate<String> databaseExists) {
+	/** The validation report: the findings under the report's names, each with the fix by hand. */
+	ValidationReport validate(ProjectView project) {
+		Checks checks = check(project, this.provisioner::databaseExists);
 		List<Issue> issues = new ArrayList<>();
-		checkSourcePath(project, issues);
-		checkLifecycle(project, databaseExists, issues);
+		if (checks.sourcePathNotChecked()) {
+			issues.add(new Issue(Kind.SOURCE_PATH_NOT_CHECKED, project.sourcePath()
+					+ " is outside the allowed roots (registry.sessions.allowed-roots), so it is not checked",
+					"Check it on the client, or add its root to registry.sessions.allowed-roots"));
+		}
+		for (Finding finding : checks.findings()) {
+			issues.add(new Issue(finding.name(), finding.detail(), this.policy.manualFix(finding.kind(), project.id())));
+		}
 		return new ValidationReport(project.id(), project.name(), project.state(), issues.isEmpty(), Instant.now(),
 				List.copyOf(issues));
 	}
 
-	private void checkSourcePath(ProjectView project, List<Issue> issues) {
+	/**
+	 * The checks, with the database lookup supplied: the reconciler checks every project against one listing of
+	 * the server's databases instead of asking once per project.
+	 */
+	Checks check(ProjectView project, Predicate<String> databaseExists) {
+		List<Finding> findings = new ArrayList<>();
+		boolean checked = checkSourcePath(project, findings);
+		checkLifecycle(project, databaseExists, findings);
+		return new Checks(List.copyOf(findings), !checked);
+	}
+
+	/** False when the path lies outside the allowed roots, so was not looked at. */
+	private boolean checkSourcePath(ProjectView project, List<Finding> findings) {
 		if (project.sourcePath() == null) {
-			return;
+			return true;
 		}
-		String fix = "PATCH /api/v1/projects/" + project.id() + " with the sourcePath where the code now lives, or "
-				+ "DELETE the project";
 		Path path;
 		try {
 			path = Path.of(project.sourcePath()).toAbsolutePath().normalize();
 		}
 		catch (InvalidPathException ex) {
-			issues.add(new Issue(Kind.SOURCE_PATH_MISSING, project.sourcePath() + " is not a valid path", fix));
-			return;
+			findings.add(new Finding(DriftKind.MISSING_SOURCE_PATH, project.sourcePath() + " is not a valid path"));
+			return true;
 		}
 		Path real;
 		try {
@@ -75,52 +89,47 @@ public class ProjectValidator {
 		}
 		catch (IOException ex) {
 			if (this.workingDirectories.rootOf(path).isEmpty()) {
-				issues.add(notChecked(project));
+				return false;
 			}
-			else {
-				issues.add(new Issue(Kind.SOURCE_PATH_MISSING, project.sourcePath() + " does not exist", fix));
-			}
-			return;
+			findings.add(new Finding(DriftKind.MISSING_SOURCE_PATH, project.sourcePath() + " does not exist"));
+			return true;
 		}
 		if (this.workingDirectories.rootOf(real).isEmpty()) {
-			issues.add(notChecked(project));
+			return false;
 		}
-		else if (!Files.isDirectory(real)) {
-			issues.add(new Issue(Kind.SOURCE_PATH_NOT_DIRECTORY, project.sourcePath() + " is not a directory", fix));
+		if (!Files.isDirectory(real)) {
+			findings.add(new Finding(DriftKind.MISSING_SOURCE_PATH, Kind.SOURCE_PATH_NOT_DIRECTORY,
+					project.sourcePath() + " is not a directory"));
 		}
+		return true;
 	}
 
-	private static Issue notChecked(ProjectView project) {
-		return new Issue(Kind.SOURCE_PATH_NOT_CHECKED, project.sourcePath()
-				+ " is outside the allowed roots (registry.sessions.allowed-roots), so it is not checked",
-				"Check it on the client, or add its root to registry.sessions.allowed-roots");
-	}
-
-	private void checkLifecycle(ProjectView project, Predicate<String> databaseExists, List<Issue> issues) {
+	private void checkLifecycle(ProjectView project, Predicate<String> databaseExists, List<Finding> findings) {
 		boolean stuck = project.updatedAt().isBefore(Instant.now().minus(this.stuckAfter));
-		String provision = "POST /api/v1/projects/" + project.id() + "/provision";
 		switch (project.state()) {
 			case READY -> {
 				if (!databaseExists.test(project.databaseName())) {
-					issues.add(new Issue(Kind.DATABASE_MISSING, "database " + project.databaseName() + " does not exist",
-							"Restore it from a backup, or " + provision + " to create it again (empty)"));
+					findings.add(new Finding(DriftKind.MISSING_DATABASE,
+							"database " + project.databaseName() + " does not exist"));
 				}
 			}
-			case FAILED -> issues.add(new Issue(Kind.PROVISIONING_FAILED, String.valueOf(project.lastError()),
-					"Fix the cause, then " + provision));
+			case FAILED -> findings.add(new Finding(DriftKind.FAILED, String.valueOf(project.lastError())));
 			case PROVISIONING -> {
 				if (stuck) {
-					issues.add(new Issue(Kind.STUCK_PROVISIONING, "provisioning since " + project.updatedAt(), provision));
+					findings.add(new Finding(DriftKind.STUCK_PROVISIONING, "provisioning since " + project.updatedAt()));
 				}
 			}
 			case DELETING -> {
 				if (stuck) {
-					issues.add(new Issue(Kind.STUCK_DELETING, "deleting since " + project.updatedAt()
-							+ (project.lastError() != null ? ": " + project.lastError() : ""),
-							"DELETE /api/v1/projects/" + project.id() + " again"));
+					findings.add(new Finding(DriftKind.LEFTOVER_DELETING, "deleting since " + project.updatedAt()
+							+ (project.lastError() != null ? ": " + project.lastError() : "")));
 				}
 			}
 		}
+	}
+
+	/** What the checks of one project found, and whether its source path lay outside the allowed roots. */
+	record Checks(List<Finding> findings, boolean sourcePathNotChecked) {
 	}
 
 }

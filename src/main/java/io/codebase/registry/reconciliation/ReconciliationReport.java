@@ -1,8 +1,10 @@
 package io.codebase.registry.reconciliation;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -31,8 +33,26 @@ public record ReconciliationReport(
 				example = "{\"STUCK_PROVISIONING\": 1, \"EXPIRED_SESSIONS\": 3}") Map<DriftKind, Long> found,
 		@Schema(description = "Drift left after the repairs, per kind; equal to found for a report.",
 				example = "{\"STUCK_PROVISIONING\": 0, \"EXPIRED_SESSIONS\": 0}") Map<DriftKind, Long> remaining,
-		@Schema(description = "The drift found, at most " + Reconciler.MAX_LISTED + " per kind.") List<Drift> drifts,
-		@Schema(description = "The repairs attempted, at most " + Reconciler.MAX_LISTED + " per kind.") List<Repair> repairs,
+		@Schema(description = "The drift found, at most " + MAX_LISTED + " per kind.") List<Drift> drifts,
+		@Schema(description = "The repairs attempted, at most " + MAX_LISTED + " per kind.") List<Repair> repairs,
 		@Schema(description = "True when drifts or repairs were left out of the lists; found and remaining still count them all.",
 				example = "false") boolean truncated) {
+
+	/** Drifts and repairs listed per kind; the counts always cover all of them. */
+	static final int MAX_LISTED = 100;
+
+	/** The report of a run that finishes now, listing at most {@link #MAX_LISTED} drifts and repairs per kind. */
+	static ReconciliationReport of(Instant startedAt, boolean repairing, Map<DriftKind, Long> found,
+			Map<DriftKind, Long> remaining, List<Drift> drifts, List<Repair> repairs) {
+		List<Drift> listedDrifts = limited(drifts, Drift::kind);
+		List<Repair> listedRepairs = limited(repairs, Repair::kind);
+		return new ReconciliationReport(startedAt, Instant.now(), repairing, found, remaining, listedDrifts,
+				listedRepairs, listedDrifts.size() < drifts.size() || listedRepairs.size() < repairs.size());
+	}
+
+	private static <T> List<T> limited(List<T> items, Function<T, DriftKind> kindOf) {
+		Map<DriftKind, Integer> listed = new EnumMap<>(DriftKind.class);
+		return items.stream().filter(item -> listed.merge(kindOf.apply(item), 1, Integer::sum) <= MAX_LISTED).toList();
+	}
+
 }

@@ -30,6 +30,10 @@ public record ValidationReport(
 			@Schema(description = "What to do about it.", example = "POST /api/v1/projects/3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11/provision") String suggestedAction) {
 	}
 
+	/**
+	 * The names this report gives to the conditions of {@link DriftKind}, which says which name is whose; only
+	 * {@link #SOURCE_PATH_NOT_CHECKED} names no condition: it says a check was not made.
+	 */
 	public enum Kind {
 
 		/** The source path does not exist (the old registry's orphan check). */
