@@ -127,26 +127,16 @@ public class ProjectGetOrCreate {
 					+ this.provisioner.databaseNameFor(wanted.name(), id));
 		}
 		Optional<ProjectRows.Clash> clash = this.rows.insert(
-				new ProjectRows.NewRow(id, wanted.name(), wanted.description(), databaseName, null, "{}", IndexStatus.NOT_INDEXED));
-		if (clash.isEmpty()) {
-			return Optional.of(id);
-		}
-		switch (clash.get()) {
-			case DATABASE -> {
-				if (wanted.databaseName() != null || wanted.id() != null) {
-					throw ProjectConflictException.databaseTaken(databaseName);
-				}
-			}
-			case ID -> {
-				if (wanted.id() != null) {
-					throw ProjectConflictException.idTaken(id, wanted.name());
-				}
-			}
-			case NAME, GONE -> {
-				// Read again: the winner's row, or nothing and another round.
-			}
-		}
-		return Optional.empty();
+				new ProjectRows.NewRow(id, wanted.name(), wanted.description(), databaseName, null, "{}",
+						IndexStatus.NOT_INDEXED),
+				refused -> switch (refused) {
+					case DATABASE -> (wanted.databaseName() != null || wanted.id() != null)
+							? ProjectConflictException.databaseTaken(databaseName) : null;
+					case ID -> (wanted.id() != null) ? ProjectConflictException.idTaken(id, wanted.name()) : null;
+					// Read again: the winner's row, or nothing and another round.
+					case NAME, GONE -> null;
+				});
+		return clash.isEmpty() ? Optional.of(id) : Optional.empty();
 	}
 
 	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */

@@ -54,18 +54,25 @@ public class ProjectImports {
 		String databaseName = (imported.databaseName() != null) ? imported.databaseName()
 				: this.provisioner.databaseNameFor(imported.name(), imported.id());
 		Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(imported.id(), imported.name(),
-				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus()));
+				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus()),
+				refused -> sameProjectExists(imported) ? null : switch (refused) {
+					case NAME -> ProjectConflictException.nameTaken(imported.name());
+					case DATABASE -> ProjectConflictException.databaseTaken(databaseName);
+					case ID -> ProjectConflictException.idTaken(imported.id(), imported.name());
+					case GONE -> new ProjectBusyException(imported.name(), imported.id());
+				});
 		if (clash.isEmpty()) {
 			this.rows.auditCreate(imported.id(), "import");
 			return new EnsuredProject(this.provisioning.provision(imported.id()), true);
 		}
 		// A concurrent import of the same project won: take its result.
-		return registeredAlready(imported).orElseThrow(() -> switch (clash.get()) {
-			case NAME -> ProjectConflictException.nameTaken(imported.name());
-			case DATABASE -> ProjectConflictException.databaseTaken(databaseName);
-			case ID -> ProjectConflictException.idTaken(imported.id(), imported.name());
-			case GONE -> new ProjectBusyException(imported.name(), imported.id());
-		});
+		return registeredAlready(imported).orElseThrow();
+	}
+
+	private boolean sameProjectExists(ImportedProject imported) {
+		return this.repository.findById(imported.id())
+			.filter(existing -> existing.getName().equalsIgnoreCase(imported.name()))
+			.isPresent();
 	}
 
 	/**

@@ -58,13 +58,12 @@ public class ProjectLifecycle {
 			UUID id = UUID.randomUUID();
 			String databaseName = this.provisioner.databaseNameFor(request.name(), id);
 			Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
-					request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED));
+					request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED),
+					refused -> (refused == ProjectRows.Clash.NAME) ? ProjectConflictException.nameTaken(request.name())
+							: null);
 			if (clash.isEmpty()) {
 				this.rows.auditCreate(id, "api");
 				return this.provisioning.provision(id);
-			}
-			if (clash.get() == ProjectRows.Clash.NAME) {
-				throw ProjectConflictException.nameTaken(request.name());
 			}
 			log.warn("Database name {} or id {} is taken by another project; trying another id", databaseName, id);
 		}

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.codebase.registry.security.Audit;
 
@@ -59,25 +60,33 @@ class ProjectRows {
 	/**
 	 * Step 1 of provisioning: commits the PROVISIONING row, or says which rule refused it. Concurrent inserts of
 	 * one name wait for each other in PostgreSQL, so exactly one wins and the others see its committed row.
+	 * {@code refusal} decides, inside the write, which clashes are the caller's error (the exception it returns is
+	 * thrown and counted as rejected) and which the caller handles (null: the clash is returned).
 	 */
-	Optional<Clash> insert(NewRow row) {
+	Optional<Clash> insert(NewRow row, Function<Clash, RuntimeException> refusal) {
 		return this.writes.commit("create", tx -> {
 			if (this.repository.insertProvisioning(row.id(), row.name(), row.description(), row.databaseName(),
 					row.sourcePath(), row.metadataJson(), row.indexStatus().name()) == 1) {
 				this.events.publishEvent(new ProjectChanged(row.id(), null, row.name()));
 				return Optional.empty();
 			}
-			if (this.repository.existsByNameKey(ProjectName.key(row.name()))) {
-				return Optional.of(Clash.NAME);
+			Clash clash = clashOf(row);
+			RuntimeException refused = refusal.apply(clash);
+			if (refused != null) {
+				throw refused;
 			}
-			if (this.repository.existsByDatabaseName(row.databaseName())) {
-				return Optional.of(Clash.DATABASE);
-			}
-			if (this.repository.existsById(row.id())) {
-				return Optional.of(Clash.ID);
-			}
-			return Optional.of(Clash.GONE);
+			return Optional.of(clash);
 		});
+	}
+
+	private Clash clashOf(NewRow row) {
+		if (this.repository.existsByNameKey(ProjectName.key(row.name()))) {
+			return Clash.NAME;
+		}
+		if (this.repository.existsByDatabaseName(row.databaseName())) {
+			return Clash.DATABASE;
+		}
+		return this.repository.existsById(row.id()) ? Clash.ID : Clash.GONE;
 	}
 
 	/** Runs a write in its own transaction, counted in {@code registry.sync} under {@code operation}. */
