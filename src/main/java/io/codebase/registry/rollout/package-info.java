@@ -1,0 +1,8 @@
+/**
+ * Migrates every project database to the current project schema, recording each outcome, resumable after a
+ * restart.
+ */
+@ApplicationModule(displayName = "Schema rollouts", allowedDependencies = { "project", "provisioning", "security", "web" })
+package io.codebase.registry.rollout;
+
+import org.springframework.modulith.ApplicationModule;

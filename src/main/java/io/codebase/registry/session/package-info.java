@@ -1,0 +1,7 @@
+/**
+ * Client sessions: working directory (under the allowed roots) and active project, with a sliding expiry.
+ */
+@ApplicationModule(displayName = "Sessions", allowedDependencies = { "project", "web" })
+package io.codebase.registry.session;
+
+import org.springframework.modulith.ApplicationModule;
