@@ -98,6 +98,8 @@ class HostileInputFuzzTest {
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+	private final Random idempotencyKeys = new Random(SEED);
+
 	private String projectId;
 
 	private String projectName;
@@ -232,6 +234,10 @@ class HostileInputFuzzTest {
 			if (random.nextInt(4) == 0) {
 				headers.put(header, headerValue(random));
 			}
+		}
+		// Its own sequence, so that the requests of a seed stay what they were before the header existed.
+		if (this.idempotencyKeys.nextInt(4) == 0) {
+			headers.put("Idempotency-Key", headerValue(this.idempotencyKeys));
 		}
 		if (random.nextInt(40) == 0) {
 			headers.put("X-Padding", "p".repeat(20_000));

@@ -1,0 +1,78 @@
+package io.codebase.registry.idempotency;
+
+import java.util.List;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Documents the {@code Idempotency-Key} header on the operations of {@link IdempotentOperations}: the request
+ * header, the replay header of their answers, and the 400, 409 and 422 problems it adds.
+ */
+@Component
+class IdempotencyOpenApi implements OpenApiCustomizer {
+
+	private final IdempotencyProperties properties;
+
+	IdempotencyOpenApi(IdempotencyProperties properties) {
+		this.properties = properties;
+	}
+
+	@Override
+	public void customise(OpenAPI openApi) {
+		openApi.getPaths().forEach((path, item) -> {
+			if (item.getPost() != null && IdempotentOperations.isIdempotent("POST", path)) {
+				document(item.getPost());
+			}
+		});
+	}
+
+	private void document(Operation operation) {
+		operation.addParametersItem(new HeaderParameter().name(IdempotencyKey.HEADER).required(false)
+			.description("Makes a retry of this request safe: the first outcome with this key (for the caller's API "
+					+ "key, kept registry.idempotency.ttl, 24h) is stored and replayed to retries of the same request "
+					+ "(method, path, query and body) with Idempotency-Replayed: true, and the write runs once. "
+					+ "1 to " + this.properties.maxKeyLength() + " printable ASCII characters, bare or as a quoted "
+					+ "string; a UUID is a good key. Outcomes of 5xx and of answers with Retry-After are not stored.")
+			.schema(new StringSchema().minLength(1).maxLength(this.properties.maxKeyLength()))
+			.example("8e03978e-40d5-43e8-bc93-6894a57f9324"));
+		ApiResponses responses = operation.getResponses();
+		responses.forEach((status, response) -> {
+			if (status.startsWith("2")) {
+				response.addHeaderObject(IdempotencyFilter.REPLAYED_HEADER, new Header()
+					.description("true when this is the stored outcome of an earlier request with the same "
+							+ "Idempotency-Key, replayed; absent otherwise.")
+					.schema(new StringSchema()._enum(List.of("true"))));
+			}
+		});
+		describe(responses, "400", "invalid-idempotency-key",
+				"the Idempotency-Key is empty, too long, not printable ASCII, or sent twice");
+		describe(responses, "409", "idempotency-key-in-use",
+				"a request with this Idempotency-Key is still running; retry after Retry-After seconds");
+		describe(responses, "422", "idempotency-key-reused",
+				"this Idempotency-Key was sent before with another request (method, path, query or body)");
+	}
+
+	/** Adds the case to the operation's problem response of that status, or adds the response. */
+	private static void describe(ApiResponses responses, String status, String kind, String reason) {
+		ApiResponse existing = responses.get(status);
+		if (existing != null) {
+			existing.setDescription(existing.getDescription() + " With an Idempotency-Key, also " + kind + ": " + reason + ".");
+		}
+		else {
+			// Every operation has a 401 problem response: the same problem content, schema and media type.
+			responses.addApiResponse(status, new ApiResponse()
+				.description("Idempotency-Key refused (" + kind + "): " + reason + ".")
+				.content(responses.get("401").getContent()));
+		}
+	}
+
+}
