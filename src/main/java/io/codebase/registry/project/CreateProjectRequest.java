@@ -18,12 +18,12 @@ public record CreateProjectRequest(
 		@NotNull @Pattern(regexp = ProjectName.REGEX, message = "must be " + ProjectName.RULE) String name,
 
 		@Schema(description = "Free text.", example = "Card payment APIs", maxLength = MAX_DESCRIPTION_LENGTH)
-		@Size(max = MAX_DESCRIPTION_LENGTH) String description,
+		@Size(max = MAX_DESCRIPTION_LENGTH) @StorableText String description,
 
 		@Schema(description = "Path of the source code to index.", example = "/home/dev/src/payments",
 				maxLength = MAX_SOURCE_PATH_LENGTH)
 		@Size(max = MAX_SOURCE_PATH_LENGTH)
-		@Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String sourcePath,
+		@Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") @StorableText String sourcePath,
 
 		@Schema(description = "Free-form JSON object (64 KiB and 16 levels deep at most by default).",
 				example = "{\"language\": \"java\"}")

@@ -12,6 +12,11 @@ final class ETags {
 		return "\"" + version + "\"";
 	}
 
+	/** {@code If-Match: *}: any current version (RFC 9110 section 13.1.1), so it only requires that the project exists. */
+	static boolean isWildcard(String ifMatch) {
+		return ifMatch.trim().equals("*");
+	}
+
 	/** Whether an {@code If-Match} header value matches the version; weak tags never match (strong comparison). */
 	static boolean matches(String ifMatch, long version) {
 		String current = of(version);

@@ -14,7 +14,7 @@ public record IndexReport(
 		@NotNull IndexStatus status,
 		@Schema(description = "What the client wants to say about it (progress, the error).", example = "412 of 1300 files",
 				maxLength = MAX_MESSAGE_LENGTH)
-		@Size(max = MAX_MESSAGE_LENGTH) String message,
+		@Size(max = MAX_MESSAGE_LENGTH) @StorableText String message,
 		@Schema(description = "When it happened, by the client's clock.", example = "2026-11-23T19:21:00Z") Instant reportedAt) {
 
 	static final int MAX_MESSAGE_LENGTH = 2000;

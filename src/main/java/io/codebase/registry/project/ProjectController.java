@@ -112,6 +112,9 @@ class ProjectController {
 		if (size < 1 || size > this.properties.maxPageSize()) {
 			errors.add(new FieldProblem("size", "must be between 1 and " + this.properties.maxPageSize()));
 		}
+		else if ((long) page * size > Integer.MAX_VALUE) {
+			errors.add(new FieldProblem("page", "times size must be at most " + Integer.MAX_VALUE + " rows from the start"));
+		}
 		if (!errors.isEmpty()) {
 			throw new InvalidRequestException(errors);
 		}
@@ -168,6 +171,9 @@ class ProjectController {
 		if (message != null && message.length() > IndexReport.MAX_MESSAGE_LENGTH) {
 			throw new InvalidRequestException("message", "size must be between 0 and " + IndexReport.MAX_MESSAGE_LENGTH);
 		}
+		StorableText.Rule.problemOf(message).ifPresent(problem -> {
+			throw new InvalidRequestException("message", problem);
+		});
 		return withETag(this.edits.reindex(id, ifMatch, message));
 	}
 

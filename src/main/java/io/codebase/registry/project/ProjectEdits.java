@@ -12,6 +12,9 @@ import org.springframework.stereotype.Service;
 @Service
 class ProjectEdits {
 
+	/** Attempts of an {@code If-Match: *} change that keeps losing to concurrent writes before it answers 412. */
+	private static final int WILDCARD_ATTEMPTS = 10;
+
 	private final ProjectRows rows;
 
 	private final ProjectRules rules;
@@ -56,11 +59,28 @@ class ProjectEdits {
 		});
 	}
 
-	/** Loads, checks If-Match, changes and saves a project in one transaction; a concurrent write is a 412. */
+	/**
+	 * Loads, checks If-Match, changes and saves a project in one transaction. A concurrent write is a 412, unless
+	 * the caller sent {@code If-Match: *}, which holds for any version: the change is then applied again to the
+	 * version that won (bounded).
+	 */
 	private ProjectView changeIfMatch(String operation, UUID id, String ifMatch, Consumer<Project> change) {
 		if (ifMatch == null || ifMatch.isBlank()) {
 			throw new IfMatchRequiredException();
 		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				return changeOnce(operation, id, ifMatch, change);
+			}
+			catch (VersionMismatchException ex) {
+				if (!ETags.isWildcard(ifMatch) || attempt >= WILDCARD_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private ProjectView changeOnce(String operation, UUID id, String ifMatch, Consumer<Project> change) {
 		return this.rows.commit(operation, tx -> {
 			Project project = this.rows.load(id);
 			if (!ETags.matches(ifMatch, project.getVersion())) {

@@ -59,6 +59,11 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 	int recordSchemaVersion(@Param("id") UUID id, @Param("schemaVersion") String schemaVersion,
 			@Param("now") Instant now);
 
+	/** The last step of a delete; 0 when a concurrent delete removed the row first. */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query("DELETE FROM Project p WHERE p.id = :id AND p.state = io.codebase.registry.project.ProjectState.DELETING")
+	int deleteDeleting(@Param("id") UUID id);
+
 	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,
 	 * the derived database name) is taken; concurrent inserts of one name wait for each other, so exactly one wins.

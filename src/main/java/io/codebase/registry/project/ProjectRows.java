@@ -131,10 +131,11 @@ class ProjectRows {
 		}
 	}
 
-	/** Removes the row, inside the caller's transaction. */
+	/** Removes a DELETING row, inside the caller's transaction; a row a concurrent delete removed first is gone too. */
 	void delete(ProjectView project) {
-		this.repository.deleteById(project.id());
-		this.events.publishEvent(new ProjectChanged(project.id(), project.name(), null));
+		if (this.repository.deleteDeleting(project.id()) == 1) {
+			this.events.publishEvent(new ProjectChanged(project.id(), project.name(), null));
+		}
 	}
 
 	/** The row as committed now; a project that is gone is a 404. */

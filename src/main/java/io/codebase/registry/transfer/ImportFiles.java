@@ -2,9 +2,9 @@ package io.codebase.registry.transfer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -85,7 +85,7 @@ class ImportFiles {
 			throw new InvalidImportException("Neither a codebase-gardener registry (an object with \"projects\" keyed by "
 					+ "id) nor a project-registry export (\"format\": \"" + EXPORT + "\"); nothing was imported", List.of());
 		}
-		reader.checkNamesAreDistinct();
+		reader.checkEntriesAreDistinct();
 		if (!reader.errors.isEmpty()) {
 			throw new InvalidImportException(reader.errors.size() + " problems in the file; nothing was imported",
 					List.copyOf(reader.errors));
@@ -185,13 +185,26 @@ class ImportFiles {
 			}
 		}
 
-		void checkNamesAreDistinct() {
-			Map<String, UUID> seen = new HashMap<>();
+		/** Two entries of one file that would clash with each other are the file's error, found before any write. */
+		void checkEntriesAreDistinct() {
+			Map<String, UUID> names = new HashMap<>();
+			Set<UUID> ids = new HashSet<>();
+			Map<String, UUID> databases = new HashMap<>();
 			for (ImportedProject project : this.projects) {
-				UUID other = seen.putIfAbsent(project.name().toLowerCase(Locale.ROOT), project.id());
+				UUID other = names.putIfAbsent(ProjectName.key(project.name()), project.id());
 				if (other != null) {
 					error(project.id().toString(), "name", "'" + project.name() + "' is also the name of " + other
 							+ " (names are unique regardless of case)");
+				}
+				if (!ids.add(project.id())) {
+					error(project.id().toString(), "id", "appears in more than one entry");
+				}
+				if (project.databaseName() != null) {
+					UUID holder = databases.putIfAbsent(project.databaseName(), project.id());
+					if (holder != null) {
+						error(project.id().toString(), "databaseName", project.databaseName() + " is also the database of "
+								+ holder);
+					}
 				}
 			}
 		}

@@ -23,6 +23,8 @@ class StrictJson implements JsonMapperBuilderCustomizer {
 		builder
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
 					DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+			// Free-form numbers (metadata) keep every digit: as doubles, 1e999 would become Infinity and 1e-999 zero.
+			.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.withCoercionConfig(LogicalType.Textual, config -> config
 				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -30,6 +32,10 @@ class StrictJson implements JsonMapperBuilderCustomizer {
 				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.withCoercionConfig(LogicalType.Integer, config -> config
 				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+			// A date-time is an RFC 3339 string, as the contract says, never a number of seconds.
+			.withCoercionConfig(LogicalType.DateTime, config -> config
+				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
 			.withCoercionConfig(LogicalType.Boolean, config -> config
 				.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
