@@ -1,20 +1,16 @@
 package io.codebase.registry.resolution;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
-import io.codebase.registry.project.EnsureProject;
-import io.codebase.registry.project.EnsuredProject;
-import io.codebase.registry.project.ProjectNotFoundException;
 import io.codebase.registry.project.CreationPolicy;
-import io.codebase.registry.project.ProjectGetOrCreate;
+import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionId;
 import io.codebase.registry.session.SessionService;
-import io.codebase.registry.session.SessionView;
 import io.codebase.registry.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,34 +32,27 @@ public class ResolutionService {
 	/** Sent (as {@code true}) only with a resolution answered from an unconfirmed cache; see {@link Resolution}. */
 	public static final String SERVED_FROM_CACHE_HEADER = "X-Served-From-Cache";
 
-	static final String DEFAULT_DESCRIPTION = "Default workspace: used only when a caller identifies no project";
+	/** The tiers in the order they are tried; the last one always decides. */
+	private final List<ResolutionTier> tiers;
 
-	private final ProjectLookup projects;
-
-	private final ProjectGetOrCreate getOrCreate;
+	private final DefaultTier defaultTier;
 
 	private final SessionService sessions;
 
-	private final ConfigFiles configFiles;
-
-	private final WorkflowClient workflow;
+	private final ProjectLookup projects;
 
 	private final DatabaseProvisioner provisioner;
 
-	private final ResolutionProperties properties;
-
 	private final MeterRegistry meters;
 
-	ResolutionService(ProjectLookup projects, ProjectGetOrCreate getOrCreate, SessionService sessions, ConfigFiles configFiles,
-			WorkflowClient workflow, DatabaseProvisioner provisioner, ResolutionProperties properties,
+	ResolutionService(ExplicitTier explicit, SessionConfigTier sessionConfig, ActiveProjectTier activeProject,
+			DefaultTier defaultTier, SessionService sessions, ProjectLookup projects, DatabaseProvisioner provisioner,
 			MeterRegistry meters) {
-		this.projects = projects;
-		this.getOrCreate = getOrCreate;
+		this.tiers = List.of(explicit, sessionConfig, activeProject, defaultTier);
+		this.defaultTier = defaultTier;
 		this.sessions = sessions;
-		this.configFiles = configFiles;
-		this.workflow = workflow;
+		this.projects = projects;
 		this.provisioner = provisioner;
-		this.properties = properties;
 		this.meters = meters;
 	}
 
@@ -73,140 +62,46 @@ public class ResolutionService {
 	 * into the config file is still done: it records what the registry already holds and creates nothing.
 	 */
 	public Resolution resolve(ResolutionRequest request, CreationPolicy policy) {
-		Trace trace = new Trace();
+		ResolutionContext context = new ResolutionContext(request, policy, this.sessions);
 		long started = System.nanoTime();
-		Tier tier = Tier.EXPLICIT;
-		try {
-			Optional<Resolution> resolved = explicit(request, policy, trace);
-			Optional<SessionView> session = Optional.empty();
-			if (resolved.isEmpty()) {
-				tier = Tier.SESSION_CONFIG;
-				// A session the caller names but that does not exist is an error, never a reason to fall back.
-				session = Optional.ofNullable(request.sessionId()).map(this.sessions::get);
-				resolved = sessionConfig(request, session, policy, trace);
+		for (ResolutionTier tier : this.tiers) {
+			Optional<EnsuredProject> found;
+			try {
+				found = tier.resolve(context);
 			}
-			if (resolved.isEmpty()) {
-				tier = Tier.ACTIVE_PROJECT;
-				resolved = activeProject(session, policy, trace);
+			catch (ErrorResponseException ex) {
+				throw failed(ex, tier.tier(), context, started);
 			}
-			if (resolved.isEmpty()) {
-				tier = Tier.DEFAULT;
-				resolved = Optional.of(defaultWorkspace(request, policy, trace));
+			if (found.isPresent()) {
+				Resolution resolution = resolution(found.get(), tier.tier());
+				record(context.trace(), tier.tier(), started);
+				return request.isExplain() ? withTrace(resolution, context.trace()) : resolution;
 			}
-			Resolution resolution = resolved.get();
-			record(trace, resolution.tier(), started);
-			return request.isExplain() ? withTrace(resolution, trace) : resolution;
 		}
-		catch (ErrorResponseException ex) {
-			trace.error(tier, ex.getBody().getDetail());
-			record(trace, tier, started);
-			ex.getHeaders().set(TIER_HEADER, tier.name());
-			if (request.isExplain()) {
-				ex.getBody().setProperty("trace", trace.entries());
-			}
-			throw ex;
-		}
+		throw new IllegalStateException("No resolution tier decided; the last one must always decide");
 	}
 
 	/** Creates the default workspace if it is missing, so the first fallback is as fast as the rest. */
 	void ensureDefaultWorkspace() {
-		this.getOrCreate.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null),
-				CreationPolicy.MAY_CREATE);
+		this.defaultTier.ensure(CreationPolicy.MAY_CREATE);
 	}
 
-	private Optional<Resolution> explicit(ResolutionRequest request, CreationPolicy policy, Trace trace) {
-		if (request.project() == null) {
-			trace.skipped(Tier.EXPLICIT, "no project named");
-			return Optional.empty();
+	/** The error, charged to the tier that failed: in the trace, the metrics and the tier header. */
+	private ErrorResponseException failed(ErrorResponseException ex, Tier tier, ResolutionContext context,
+			long started) {
+		context.trace().error(tier, ex.getBody().getDetail());
+		record(context.trace(), tier, started);
+		ex.getHeaders().set(TIER_HEADER, tier.name());
+		if (context.request().isExplain()) {
+			ex.getBody().setProperty("trace", context.trace().entries());
 		}
-		ProjectView project = this.getOrCreate.ensureReady(this.projects.cached().get(request.project()), policy);
-		trace.hit(Tier.EXPLICIT, "project '" + request.project() + "' named by the caller");
-		return Optional.of(resolution(project, Tier.EXPLICIT, false));
+		return ex;
 	}
 
-	private Optional<Resolution> sessionConfig(ResolutionRequest request, Optional<SessionView> session,
-			CreationPolicy policy, Trace trace) {
-		ProjectConfig config;
-		if (request.config() != null) {
-			config = this.configFiles.inline(request.config());
-		}
-		else if (session.isEmpty() || session.get().workingDirectory() == null) {
-			trace.skipped(Tier.SESSION_CONFIG, session.isEmpty() ? "no session" : "session has no working directory");
-			return Optional.empty();
-		}
-		else {
-			Path workingDirectory = Path.of(session.get().workingDirectory());
-			ConfigFiles.Search search = this.configFiles.find(workingDirectory);
-			if (search.file().isEmpty()) {
-				trace.miss(Tier.SESSION_CONFIG, "no " + this.properties.configFile() + " from " + workingDirectory
-						+ " up: " + search.stoppedBecause());
-				return Optional.empty();
-			}
-			config = this.configFiles.read(search.file().get());
-		}
-		Optional<ProjectView> byId = Optional.ofNullable(config.id()).flatMap(this.projects.cached()::byId);
-		String name = byId.map(ProjectView::name).orElse(config.name());
-		EnsuredProject ensured = this.getOrCreate
-			.getOrCreate(new EnsureProject(name, config.description(), config.id(), config.databaseName()), policy);
-		String reason = (byId.isPresent() ? "project.id " + config.id()
-				: ensured.created() ? "created project.name '" + name + "'" : "project.name '" + name + "'")
-				+ " in " + config.source();
-		if (config.file() != null && !ensured.project().id().equals(config.id())) {
-			reason += "; " + this.configFiles.writeBackId(config, ensured.project().id());
-		}
-		trace.hit(Tier.SESSION_CONFIG, reason);
-		return Optional.of(resolution(ensured.project(), Tier.SESSION_CONFIG, ensured.created()));
-	}
-
-	private Optional<Resolution> activeProject(Optional<SessionView> session, CreationPolicy policy, Trace trace) {
-		if (session.isEmpty()) {
-			trace.skipped(Tier.ACTIVE_PROJECT, "no session");
-		}
-		else if (session.get().activeProjectId() == null) {
-			trace.miss(Tier.ACTIVE_PROJECT, "session has no active project");
-		}
-		else {
-			Optional<ProjectView> active = this.projects.cached().byId(session.get().activeProjectId());
-			if (active.isPresent()) {
-				trace.hit(Tier.ACTIVE_PROJECT, "session's active project '" + active.get().name() + "'");
-				return Optional.of(resolution(this.getOrCreate.ensureReady(active.get(), policy), Tier.ACTIVE_PROJECT, false));
-			}
-			trace.miss(Tier.ACTIVE_PROJECT, "session's active project no longer exists");
-		}
-		if (!this.workflow.enabled()) {
-			trace.skipped(Tier.ACTIVE_PROJECT, "no workflow service configured (registry.workflow.url)");
-			return Optional.empty();
-		}
-		WorkflowClient.Answer answer = this.workflow.activeProject();
-		if (!answer.hasProject()) {
-			trace.miss(Tier.ACTIVE_PROJECT, answer.reason());
-			return Optional.empty();
-		}
-		try {
-			ProjectView project = this.projects.cached().get(answer.project());
-			trace.hit(Tier.ACTIVE_PROJECT, answer.reason());
-			return Optional.of(resolution(this.getOrCreate.ensureReady(project, policy), Tier.ACTIVE_PROJECT, false));
-		}
-		catch (ProjectNotFoundException ex) {
-			trace.miss(Tier.ACTIVE_PROJECT, answer.reason() + ", which is unknown to the registry");
-			return Optional.empty();
-		}
-	}
-
-	private Resolution defaultWorkspace(ResolutionRequest request, CreationPolicy policy, Trace trace) {
-		if (request.isStrict()) {
-			throw new NoProjectIdentifiedException();
-		}
-		EnsuredProject ensured = this.getOrCreate
-			.getOrCreate(new EnsureProject(this.properties.defaultProject(), DEFAULT_DESCRIPTION, null, null), policy);
-		trace.hit(Tier.DEFAULT, "nothing identified a project; using the default workspace '"
-				+ this.properties.defaultProject() + "'");
-		return resolution(ensured.project(), Tier.DEFAULT, ensured.created());
-	}
-
-	private Resolution resolution(ProjectView project, Tier tier, boolean created) {
+	private Resolution resolution(EnsuredProject found, Tier tier) {
+		ProjectView project = found.project();
 		return new Resolution(project, project.databaseName(), this.provisioner.jdbcUrlFor(project.databaseName()),
-				tier, tier == Tier.DEFAULT, created, this.projects.cacheUnconfirmed(), null);
+				tier, tier == Tier.DEFAULT, found.created(), this.projects.cacheUnconfirmed(), null);
 	}
 
 	private static Resolution withTrace(Resolution resolution, Trace trace) {

@@ -9,10 +9,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.UUID;
 
+import io.codebase.registry.project.CreateProjectRequest;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Size;
+import jakarta.validation.metadata.ConstraintDescriptor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +40,9 @@ class ResolutionApiTest {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	Validator validator;
 
 	Http http;
 
@@ -175,7 +182,6 @@ class ResolutionApiTest {
 				"{\"project\": {\"name\": \"ok\", \"id\": \"not-a-uuid\"}}", "is not a UUID",
 				"{\"version\": \"one\", \"project\": {\"name\": \"ok\"}}", "version must be",
 				"{\"project\": {\"name\": \"ok\", \"database_name\": \"postgres\"}}", "not a managed database name",
-				"{\"project\": {\"name\": \"ok\", \"description\": \"" + "d".repeat(1001) + "\"}}", "at most 1000",
 				"[1, 2]", "must hold a JSON object",
 				"{\"project\": {\"name\": \"ok\", \"x\": \"" + "x".repeat(70_000) + "\"}}", "larger than");
 		long rows = db.count("SELECT count(*) FROM projects");
@@ -191,6 +197,45 @@ class ResolutionApiTest {
 		}
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
 		assertThat(db.count("SELECT count(*) FROM pg_database")).isEqualTo(databases);
+	}
+
+	@Test
+	void aConfigIsHeldToTheApisRulesForAProject() {
+		String tooLong = "d".repeat(descriptionLimit() + 1);
+		JsonNode api = assertProblem(this.http.post("/api/v1/projects",
+				"{\"name\": \"long " + this.unique + "\", \"description\": \"" + tooLong + "\"}"), 400, "invalid-request");
+		assertThat(api.get("errors").findValuesAsString("field")).containsExactly("description");
+		String rule = "project.description " + api.get("errors").get(0).get("message").asString();
+		long rows = db.count("SELECT count(*) FROM projects");
+
+		Path directory = TestWorkspace.newDirectory("long");
+		Path file = TestWorkspace.writeConfig(directory,
+				"{\"project\": {\"name\": \"long " + this.unique + "\", \"description\": \"" + tooLong + "\"}}");
+		JsonNode fromFile = assertProblem(post("{\"sessionId\": \"" + session(directory) + "\"}"), 422, "invalid-project-config");
+		assertThat(fromFile.get("detail").asString()).isEqualTo(file + ": " + rule);
+		JsonNode inline = assertProblem(post(inline("long " + this.unique, ", \"description\": \"" + tooLong + "\"")), 422,
+				"invalid-project-config");
+		assertThat(inline.get("detail").asString()).isEqualTo("inline config: " + rule);
+		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
+
+		// What the API accepts, a config may hold.
+		String longest = tooLong.substring(1);
+		HttpResponse<String> accepted = post(inline("longest " + this.unique, ", \"description\": \"" + longest + "\""));
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+		assertThat(json(accepted).get("project").get("description").asString()).isEqualTo(longest);
+	}
+
+	/** The API's limit, read from its constraint: the test copies no number. */
+	private int descriptionLimit() {
+		return this.validator.getConstraintsForClass(CreateProjectRequest.class)
+			.getConstraintsForProperty("description")
+			.getConstraintDescriptors()
+			.stream()
+			.map(ConstraintDescriptor::getAnnotation)
+			.filter(Size.class::isInstance)
+			.map(size -> ((Size) size).max())
+			.findFirst()
+			.orElseThrow();
 	}
 
 	@Test
