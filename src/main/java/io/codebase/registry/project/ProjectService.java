@@ -404,7 +404,7 @@ public class ProjectService {
 			this.metadata.encode(imported.metadata());
 		}
 		catch (InvalidRequestException ex) {
-			problems.add(new FieldProblem("metadata", ex.getBody().getDetail()));
+			problems.add(new FieldProblem("metadata", ex.detail()));
 		}
 		if (imported.databaseName() != null) {
 			this.repository.findByDatabaseName(imported.databaseName())

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.codebase.registry.problem.RegistryException;
 import io.codebase.registry.project.EnsureProject;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectNotFoundException;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * Resolves which project a caller means, through the tiers in order; the first hit wins (DESIGN.md, Resolution).
@@ -97,14 +97,13 @@ public class ResolutionService {
 			record(trace, resolution.tier(), started);
 			return request.isExplain() ? withTrace(resolution, trace) : resolution;
 		}
-		catch (ErrorResponseException ex) {
-			trace.error(tier, ex.getBody().getDetail());
+		catch (RegistryException ex) {
+			trace.error(tier, ex.detail());
 			record(trace, tier, started);
-			ex.getHeaders().set(TIER_HEADER, tier.name());
 			if (request.isExplain()) {
-				ex.getBody().setProperty("trace", trace.entries());
+				ex.with("trace", trace.entries());
 			}
-			throw ex;
+			throw new ResolutionFailedException(tier, ex);
 		}
 	}
 
