@@ -1,6 +1,5 @@
 package io.codebase.registry.project;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +41,7 @@ class ProjectCache implements ProjectCacheInvalidation {
 	record ByName(String nameKey) implements Key {
 
 		static ByName of(String name) {
-			return new ByName(name.toLowerCase(Locale.ROOT));
+			return new ByName(ProjectName.key(name));
 		}
 
 	}

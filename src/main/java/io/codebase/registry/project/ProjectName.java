@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,14 @@ public final class ProjectName {
 
 	public static boolean isValid(String name) {
 		return name != null && PATTERN.matcher(name).matches();
+	}
+
+	/**
+	 * The key names are unique and looked up by, regardless of case; the same rule as the {@code name_key}
+	 * column ({@code lower(name)}), which is exact for the ASCII names {@link #REGEX} allows.
+	 */
+	public static String key(String name) {
+		return name.toLowerCase(Locale.ROOT);
 	}
 
 }

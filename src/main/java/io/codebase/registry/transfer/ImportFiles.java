@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -188,7 +187,7 @@ class ImportFiles {
 		void checkNamesAreDistinct() {
 			Map<String, UUID> seen = new HashMap<>();
 			for (ImportedProject project : this.projects) {
-				UUID other = seen.putIfAbsent(project.name().toLowerCase(Locale.ROOT), project.id());
+				UUID other = seen.putIfAbsent(ProjectName.key(project.name()), project.id());
 				if (other != null) {
 					error(project.id().toString(), "name", "'" + project.name() + "' is also the name of " + other
 							+ " (names are unique regardless of case)");
