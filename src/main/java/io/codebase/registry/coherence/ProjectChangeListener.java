@@ -12,9 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 import io.codebase.registry.project.ProjectCacheInvalidation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +51,8 @@ class ProjectChangeListener implements SmartLifecycle {
 
 	private final CoherenceProperties properties;
 
-	private final DataSource dataSource;
+	/** The registry database's URL and login, for the listener's own connection. */
+	private final JdbcConnectionDetails database;
 
 	private final String applicationName;
 
@@ -71,11 +70,12 @@ class ProjectChangeListener implements SmartLifecycle {
 
 	private volatile CountDownLatch firstAttempt = new CountDownLatch(1);
 
-	ProjectChangeListener(ProjectCacheInvalidation cache, CoherenceProperties properties, DataSource dataSource,
-			@Value("${spring.application.name:project-registry}") String applicationName, MeterRegistry meters) {
+	ProjectChangeListener(ProjectCacheInvalidation cache, CoherenceProperties properties,
+			JdbcConnectionDetails database, @Value("${spring.application.name:project-registry}") String applicationName,
+			MeterRegistry meters) {
 		this.cache = cache;
 		this.properties = properties;
-		this.dataSource = dataSource;
+		this.database = database;
 		String name = applicationName + " coherence listener";
 		this.applicationName = name.substring(0, Math.min(name.length(), APPLICATION_NAME_LIMIT));
 		this.state = properties.enabled() ? ListenerState.notStarted() : ListenerState.disabled();
@@ -189,13 +189,12 @@ class ProjectChangeListener implements SmartLifecycle {
 	}
 
 	private Connection connect() throws SQLException {
-		HikariDataSource pool = this.dataSource.unwrap(HikariDataSource.class);
 		Properties settings = new Properties();
-		if (pool.getUsername() != null) {
-			settings.setProperty("user", pool.getUsername());
+		if (this.database.getUsername() != null) {
+			settings.setProperty("user", this.database.getUsername());
 		}
-		if (pool.getPassword() != null) {
-			settings.setProperty("password", pool.getPassword());
+		if (this.database.getPassword() != null) {
+			settings.setProperty("password", this.database.getPassword());
 		}
 		long timeoutSeconds = Math.max(1, this.properties.networkTimeout().toSeconds());
 		settings.setProperty("ApplicationName", this.applicationName);
@@ -204,7 +203,7 @@ class ProjectChangeListener implements SmartLifecycle {
 		// Bounds every read except the waits for notifications, which set their own timeout.
 		settings.setProperty("socketTimeout", String.valueOf(timeoutSeconds));
 		settings.setProperty("tcpKeepAlive", "true");
-		return DriverManager.getConnection(pool.getJdbcUrl(), settings);
+		return DriverManager.getConnection(this.database.getJdbcUrl(), settings);
 	}
 
 	private static int listen(Connection connection) throws SQLException {

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -49,14 +50,24 @@ class EmbeddedPostgresConfiguration {
 		return postgres;
 	}
 
+	/**
+	 * What Spring Boot derives from {@code spring.datasource.*} otherwise: the pool below and whatever opens
+	 * connections of its own (the coherence listener, the provisioner's project logins) read it from here.
+	 */
+	@Bean
+	JdbcConnectionDetails jdbcConnectionDetails(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties) {
+		return new EmbeddedConnectionDetails(
+				"jdbc:postgresql://localhost:" + postgres.getPort() + "/" + properties.database());
+	}
+
 	@Bean
 	@ConfigurationProperties("spring.datasource.hikari")
-	HikariDataSource dataSource(EmbeddedPostgres postgres, EmbeddedPostgresProperties properties) {
+	HikariDataSource dataSource(JdbcConnectionDetails connectionDetails) {
 		return DataSourceBuilder.create()
 			.type(HikariDataSource.class)
-			.url("jdbc:postgresql://localhost:" + postgres.getPort() + "/" + properties.database())
-			.username("postgres")
-			.password("")
+			.url(connectionDetails.getJdbcUrl())
+			.username(connectionDetails.getUsername())
+			.password(connectionDetails.getPassword())
 			.build();
 	}
 
@@ -76,6 +87,26 @@ class EmbeddedPostgresConfiguration {
 				}
 			}
 		}
+	}
+
+	/** The embedded server's URL and its superuser, which has no password. */
+	private record EmbeddedConnectionDetails(String url) implements JdbcConnectionDetails {
+
+		@Override
+		public String getJdbcUrl() {
+			return this.url;
+		}
+
+		@Override
+		public String getUsername() {
+			return "postgres";
+		}
+
+		@Override
+		public String getPassword() {
+			return "";
+		}
+
 	}
 
 }

@@ -3,15 +3,13 @@ package io.codebase.registry.project;
 import java.util.List;
 import java.util.UUID;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** The request conflicts with the registry's current state: a taken name, or a project in the wrong state. */
-public class ProjectConflictException extends ApiException {
+public class ProjectConflictException extends RegistryException {
 
 	ProjectConflictException(String typeSlug, String detail) {
-		super(HttpStatus.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
+		super(typeSlug, detail);
 	}
 
 	static ProjectConflictException nameTaken(String name) {

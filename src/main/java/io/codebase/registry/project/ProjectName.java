@@ -23,7 +23,10 @@ public final class ProjectName {
 		return name != null && PATTERN.matcher(name).matches();
 	}
 
-	/** The key names are unique by, and looked up by: the {@code name_key} column, {@code lower(name)}. */
+	/**
+	 * The key names are unique and looked up by, regardless of case; the same rule as the {@code name_key}
+	 * column ({@code lower(name)}), which is exact for the ASCII names {@link #REGEX} allows.
+	 */
 	public static String key(String name) {
 		return name.toLowerCase(Locale.ROOT);
 	}

@@ -2,21 +2,25 @@ package io.codebase.registry.project;
 
 import java.util.UUID;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /**
  * Creating or dropping a project's database failed on the PostgreSQL server. The row is kept (FAILED, or
  * DELETING) with the reason in {@code lastError}, so the step can be retried; nothing is left half-known.
  */
-public class ProvisioningFailedException extends ApiException {
+public class ProvisioningFailedException extends RegistryException {
 
 	ProvisioningFailedException(UUID projectId, ProjectState state, String reason, String retry) {
-		super(HttpStatus.BAD_GATEWAY, "provisioning-failed", "Project database provisioning failed", reason);
+		super("provisioning-failed", reason);
 		with("projectId", projectId);
 		with("state", state);
 		with("retry", retry);
+	}
+
+	/** The request was valid; the database server did not carry it out. */
+	@Override
+	public boolean isRefusal() {
+		return false;
 	}
 
 }

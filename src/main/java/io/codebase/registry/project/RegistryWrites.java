@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import io.codebase.registry.problem.RegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -7,13 +8,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * Runs every registry write in its own transaction and counts it in {@code registry.sync{operation,result}}.
  * A write that fails is an error to the caller, never a warning (invariant 1). {@code success} is counted
- * after the commit and after its cache invalidations ran; {@code rejected} is a client error that wrote
- * nothing; {@code failure} is a write the database did not take.
+ * after the commit and after its cache invalidations ran; {@code rejected} is a request the registry refused
+ * ({@link RegistryException#isRefusal()}), which wrote nothing; {@code failure} is a write the database did not take.
  */
 @Component
 class RegistryWrites {
@@ -32,8 +32,8 @@ class RegistryWrites {
 		try {
 			result = this.transactions.execute(write);
 		}
-		catch (ErrorResponseException ex) {
-			count(operation, ex.getStatusCode().is4xxClientError() ? "rejected" : "failure");
+		catch (RegistryException ex) {
+			count(operation, ex.isRefusal() ? "rejected" : "failure");
 			throw ex;
 		}
 		catch (RuntimeException ex) {

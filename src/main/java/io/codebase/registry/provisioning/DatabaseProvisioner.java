@@ -1,7 +1,6 @@
 package io.codebase.registry.provisioning;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,9 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
-import org.springframework.util.function.SingletonSupplier;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,8 +45,8 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	private final MeterRegistry meters;
 
-	/** JDBC URL of the server that holds project databases; read once, from the pool when not configured. */
-	private final Supplier<String> serverUrl;
+	/** JDBC URL of the server that holds project databases: the registry database's when not configured. */
+	private final String serverUrl;
 
 	/** The login for connections into project databases (schema migrations): the admin pool's. */
 	private final String username;
@@ -59,7 +56,8 @@ public class DatabaseProvisioner implements DisposableBean {
 	/** {@code " TEMPLATE <quoted name>"}, or empty for the server's default template. */
 	private final String templateClause;
 
-	DatabaseProvisioner(DataSource registryDataSource, ProvisioningProperties properties, MeterRegistry meters) {
+	DatabaseProvisioner(DataSource registryDataSource, JdbcConnectionDetails registryDatabase,
+			ProvisioningProperties properties, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
 		this.meters = meters;
 		this.templateClause = properties.template().isEmpty() ? ""
@@ -74,7 +72,7 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.ownPool.setMinimumIdle(0);
 			this.ownPool.setAutoCommit(true);
 			this.admin = this.ownPool;
-			this.serverUrl = properties::url;
+			this.serverUrl = properties.url();
 			this.username = properties.username();
 			this.password = properties.password();
 			log.info("Project databases are provisioned on {} as {}", properties.url(), properties.username());
@@ -82,10 +80,9 @@ public class DatabaseProvisioner implements DisposableBean {
 		else {
 			this.ownPool = null;
 			this.admin = registryDataSource;
-			this.serverUrl = SingletonSupplier.of(() -> registryServerUrl(registryDataSource));
-			HikariDataSource registryPool = hikari(registryDataSource);
-			this.username = registryPool.getUsername();
-			this.password = registryPool.getPassword();
+			this.serverUrl = registryDatabase.getJdbcUrl();
+			this.username = registryDatabase.getUsername();
+			this.password = registryDatabase.getPassword();
 		}
 	}
 
@@ -96,7 +93,7 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	/** The JDBC URL of a project database, without credentials: the server's URL with the database swapped in. */
 	public String jdbcUrlFor(String databaseName) {
-		return DatabaseNames.jdbcUrl(this.serverUrl.get(), databaseName);
+		return DatabaseNames.jdbcUrl(this.serverUrl, databaseName);
 	}
 
 	/** The login for a connection into a project database: the one that created it. */
@@ -180,15 +177,6 @@ public class DatabaseProvisioner implements DisposableBean {
 		}
 	}
 
-	private static String registryServerUrl(DataSource dataSource) {
-		try {
-			return JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL);
-		}
-		catch (MetaDataAccessException ex) {
-			throw new ProvisioningException("Cannot read the registry database URL: " + ex.getMessage(), ex);
-		}
-	}
-
 	/** Runs an operation on project databases, timed in {@code registry.provisioning.duration{operation,result}}. */
 	<T> T timed(String operation, Supplier<T> action) {
 		long start = System.nanoTime();
@@ -205,16 +193,6 @@ public class DatabaseProvisioner implements DisposableBean {
 				.tag("result", result)
 				.register(this.meters)
 				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private static HikariDataSource hikari(DataSource dataSource) {
-		try {
-			return dataSource.unwrap(HikariDataSource.class);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("The registry DataSource is not a HikariCP pool, so the login for project "
-					+ "databases is unknown; set registry.provisioning.url, username and password", ex);
 		}
 	}
 

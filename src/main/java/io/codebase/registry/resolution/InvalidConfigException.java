@@ -1,15 +1,12 @@
 package io.codebase.registry.resolution;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** A project config (file or inline) that cannot be used; never a reason to fall back to another project. */
-class InvalidConfigException extends ApiException {
+public class InvalidConfigException extends RegistryException {
 
 	InvalidConfigException(String source, String problem) {
-		super(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-project-config", "Invalid project config",
-				source + ": " + problem);
+		super("invalid-project-config", source + ": " + problem);
 		with("file", source);
 	}
 

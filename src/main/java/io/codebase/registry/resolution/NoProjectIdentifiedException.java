@@ -1,16 +1,13 @@
 package io.codebase.registry.resolution;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** Strict mode: nothing identified a project, and the default workspace is refused. */
-class NoProjectIdentifiedException extends ApiException {
+public class NoProjectIdentifiedException extends RegistryException {
 
 	NoProjectIdentifiedException() {
-		super(HttpStatus.NOT_FOUND, "no-project-identified", "No project identified",
-				"Nothing identified a project (no project, no session config, no active project) and strict mode "
-						+ "refuses the default workspace");
+		super("no-project-identified", "Nothing identified a project (no project, no session config, no active "
+				+ "project) and strict mode refuses the default workspace");
 	}
 
 }

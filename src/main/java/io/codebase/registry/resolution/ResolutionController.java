@@ -2,6 +2,7 @@ package io.codebase.registry.resolution;
 
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.security.Caller;
+import io.codebase.registry.web.ProblemFactory;
 import io.codebase.registry.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -12,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -85,10 +87,21 @@ class ResolutionController {
 				explain));
 	}
 
-	/** A reader's resolution may find a project but not create one (or its database): that is a 403. */
+	/**
+	 * A reader's resolution may find a project but not create one (or its database): that is a 403. Errors name
+	 * the tier that failed, as answers name the tier that decided.
+	 */
 	private ResponseEntity<Resolution> respond(ResolutionRequest request) {
-		Resolution resolution = this.resolutions.resolve(request,
-				Caller.current().isAdmin() ? CreationPolicy.MAY_CREATE : CreationPolicy.EXISTING_ONLY);
+		Resolution resolution;
+		try {
+			resolution = this.resolutions.resolve(request,
+					Caller.current().isAdmin() ? CreationPolicy.MAY_CREATE : CreationPolicy.EXISTING_ONLY);
+		}
+		catch (ResolutionFailedException ex) {
+			ErrorResponseException problem = ProblemFactory.of(ex.failure());
+			problem.getHeaders().set(ResolutionService.TIER_HEADER, ex.tier().name());
+			throw problem;
+		}
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
 			.header(ResolutionService.TIER_HEADER, resolution.tier().name());
 		if (resolution.servedFromCache()) {

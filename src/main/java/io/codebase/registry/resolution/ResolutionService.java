@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.codebase.registry.problem.RegistryException;
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectLookup;
@@ -17,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * Resolves which project a caller means, through the tiers in order; the first hit wins (DESIGN.md, Resolution).
@@ -69,7 +69,7 @@ public class ResolutionService {
 			try {
 				found = tier.resolve(context);
 			}
-			catch (ErrorResponseException ex) {
+			catch (RegistryException ex) {
 				throw failed(ex, tier.tier(), context, started);
 			}
 			if (found.isPresent()) {
@@ -86,16 +86,15 @@ public class ResolutionService {
 		this.defaultTier.ensure(CreationPolicy.MAY_CREATE);
 	}
 
-	/** The error, charged to the tier that failed: in the trace, the metrics and the tier header. */
-	private ErrorResponseException failed(ErrorResponseException ex, Tier tier, ResolutionContext context,
+	/** The error, charged to the tier that failed: in the trace, the metrics and (by the controller) the tier header. */
+	private ResolutionFailedException failed(RegistryException ex, Tier tier, ResolutionContext context,
 			long started) {
-		context.trace().error(tier, ex.getBody().getDetail());
+		context.trace().error(tier, ex.detail());
 		record(context.trace(), tier, started);
-		ex.getHeaders().set(TIER_HEADER, tier.name());
 		if (context.request().isExplain()) {
-			ex.getBody().setProperty("trace", context.trace().entries());
+			ex.with("trace", context.trace().entries());
 		}
-		return ex;
+		return new ResolutionFailedException(tier, ex);
 	}
 
 	private Resolution resolution(EnsuredProject found, Tier tier) {

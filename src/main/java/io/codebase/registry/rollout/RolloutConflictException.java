@@ -2,15 +2,13 @@ package io.codebase.registry.rollout;
 
 import java.util.UUID;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** A rollout cannot start now: another one runs, or there is no project schema to roll out. */
-class RolloutConflictException extends ApiException {
+public class RolloutConflictException extends RegistryException {
 
 	private RolloutConflictException(String typeSlug, String detail) {
-		super(HttpStatus.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
+		super(typeSlug, detail);
 	}
 
 	static RolloutConflictException running(UUID running) {

@@ -2,16 +2,13 @@ package io.codebase.registry.rollout;
 
 import java.util.UUID;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** No schema rollout has this id. */
-class RolloutNotFoundException extends ApiException {
+public class RolloutNotFoundException extends RegistryException {
 
 	RolloutNotFoundException(UUID id) {
-		super(HttpStatus.NOT_FOUND, "schema-rollout-not-found", "Schema rollout not found",
-				"No schema rollout has the id " + id);
+		super("schema-rollout-not-found", "No schema rollout has the id " + id);
 		with("rolloutId", id);
 	}
 

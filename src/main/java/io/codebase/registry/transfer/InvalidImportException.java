@@ -2,15 +2,13 @@ package io.codebase.registry.transfer;
 
 import java.util.List;
 
-import io.codebase.registry.web.ApiException;
-
-import org.springframework.http.HttpStatus;
+import io.codebase.registry.problem.RegistryException;
 
 /** The import file cannot be imported as a whole; every bad entry is listed, nothing was written. */
-class InvalidImportException extends ApiException {
+public class InvalidImportException extends RegistryException {
 
 	InvalidImportException(String detail, List<ImportProblem> errors) {
-		super(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-import", "Invalid import file", detail);
+		super("invalid-import", detail);
 		with("errors", errors);
 	}
 

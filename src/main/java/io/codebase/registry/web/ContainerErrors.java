@@ -16,6 +16,7 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,20 +48,20 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
 			if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 				return;
 			}
-			HttpStatus known = HttpStatus.resolve(status);
-			// The members Spring MVC writes for a ProblemDetail, in its order; the text is ASCII, so no charset.
-			Map<String, Object> problem = new LinkedHashMap<>();
-			problem.put("type", "about:blank");
-			problem.put("title", (known != null) ? known.getReasonPhrase() : "Error");
-			problem.put("status", status);
-			problem.put("detail", (known == HttpStatus.BAD_REQUEST)
+			ProblemDetail problem = ProblemFactory.untyped(status, (status == HttpStatus.BAD_REQUEST.value())
 					? "The request is malformed (request line, path encoding or headers) and was refused before it was read"
-					: "The request could not be processed");
+					: ProblemFactory.NOT_PROCESSED);
+			// The members Spring MVC writes for a ProblemDetail, in its order; the text is ASCII, so no charset.
+			Map<String, Object> members = new LinkedHashMap<>();
+			members.put("type", "about:blank");
+			members.put("title", problem.getTitle());
+			members.put("status", problem.getStatus());
+			members.put("detail", problem.getDetail());
 			try {
 				response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 				Writer writer = response.getReporter();
 				if (writer != null) {
-					writer.write(JSON.writeValueAsString(problem));
+					writer.write(JSON.writeValueAsString(members));
 					response.finishResponse();
 				}
 			}

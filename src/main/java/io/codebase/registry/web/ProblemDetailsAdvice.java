@@ -4,7 +4,6 @@ import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -12,6 +11,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.codebase.registry.problem.RegistryException;
+import io.codebase.registry.web.ProblemTypes.WebProblem;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +26,12 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -39,8 +40,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * The one mapping from exceptions to RFC 9457 problems for the whole API. Spring MVC's own errors (405, 406,
- * 415, 404 for unknown routes...) and every {@link ApiException} are rendered by the base class; this class adds
- * precise messages for unreadable bodies, 503 for an unreachable database, and a stack-trace-free 500 for bugs.
+ * 415, 404 for unknown routes...) are rendered by the base class; this class renders every
+ * {@link RegistryException} as its {@link ProblemTypes} entry says, and adds precise messages for unreadable
+ * bodies, 503 for an unreachable database, and a stack-trace-free 500 for bugs.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -52,13 +54,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final String CLOSED_CONNECTION = "Connection is closed";
 
-	static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
+	@ExceptionHandler(RegistryException.class)
+	ResponseEntity<Object> registryException(RegistryException ex, WebRequest request) {
+		return render(ex, ProblemFactory.of(ex), request);
+	}
 
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ApiException problem = describeUnreadableBody(ex);
-		return handleExceptionInternal(problem, problem.getBody(), headers, problem.getStatusCode(), request);
+		return render(ex, describeUnreadableBody(ex), request);
 	}
 
 	@Override
@@ -66,28 +70,24 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			HttpStatusCode status, WebRequest request) {
 		String name = (ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
 				: ex.getPropertyName();
-		ApiException problem = new InvalidRequestException(name,
-				"'" + ex.getValue() + "' is not " + expected(ex.getRequiredType()));
-		return handleExceptionInternal(problem, problem.getBody(), headers, problem.getStatusCode(), request);
+		return render(ex, ProblemFactory.of(new InvalidRequestException(name,
+				"'" + ex.getValue() + "' is not " + expected(ex.getRequiredType()))), request);
 	}
 
 	@ExceptionHandler({ CannotCreateTransactionException.class, DataAccessResourceFailureException.class,
 			TransientDataAccessResourceException.class, QueryTimeoutException.class })
 	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
 		log.warn("Database unavailable: {}", NestedExceptionUtils.getMostSpecificCause(ex).getMessage());
-		ProblemDetail problem = ApiException.problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
-				"Database unavailable", "The registry database cannot be reached; retry shortly");
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, String.valueOf(DATABASE_RETRY_AFTER.toSeconds()))
-			.body(problem);
+		ErrorResponseException problem = ProblemFactory.of(WebProblem.DATABASE_UNAVAILABLE,
+				"The registry database cannot be reached; retry shortly");
+		return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).body(problem.getBody());
 	}
 
 	/** Tomcat refuses to decode a malformed query string or form body only when parameters are first read. */
 	@ExceptionHandler(InvalidParameterException.class)
 	ResponseEntity<Object> undecodableParameters(InvalidParameterException ex, WebRequest request) {
-		ApiException problem = new ApiException(HttpStatus.BAD_REQUEST, "malformed-parameters", "Malformed parameters",
-				"The query string or form body cannot be decoded (bad percent-encoding or character set)");
-		return handleExceptionInternal(problem, problem.getBody(), new HttpHeaders(), problem.getStatusCode(), request);
+		return render(ex, ProblemFactory.of(WebProblem.MALFORMED_PARAMETERS,
+				"The query string or form body cannot be decoded (bad percent-encoding or character set)"), request);
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -97,17 +97,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		}
 		String reference = UUID.randomUUID().toString();
 		log.error("Unexpected error, reference {}", reference, ex);
-		ProblemDetail problem = ApiException.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-				"Internal error", "An unexpected error occurred; quote reference " + reference + " when reporting it");
+		ProblemDetail problem = ProblemFactory.of(WebProblem.INTERNAL_ERROR,
+				"An unexpected error occurred; quote reference " + reference + " when reporting it").getBody();
 		problem.setProperty("reference", reference);
 		return ResponseEntity.internalServerError().body(problem);
 	}
 
-	/**
-	 * A lost or refused database connection can surface wrapped in anything (a failed rollback, a Hibernate
-	 * exception): look for a connection error anywhere in the chain (SQLSTATE class 08, a shutdown, 57P0x, or
-	 * HikariCP's closed-connection error, which carries no SQLSTATE).
-	 */
+	private ResponseEntity<Object> render(Exception ex, ErrorResponseException problem, WebRequest request) {
+		return handleExceptionInternal(ex, problem.getBody(), problem.getHeaders(), problem.getStatusCode(), request);
+	}
+
 	private static boolean isConnectionFailure(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
@@ -123,26 +122,26 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return false;
 	}
 
-	private static ApiException describeUnreadableBody(HttpMessageNotReadableException ex) {
+	private static ErrorResponseException describeUnreadableBody(HttpMessageNotReadableException ex) {
 		Throwable cause = ex.getCause();
 		if (NestedExceptionUtils.getRootCause(ex) instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
-			return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request body too large",
-					tooLarge.getMessage());
+			return ProblemFactory.of(WebProblem.REQUEST_TOO_LARGE, tooLarge.getMessage());
 		}
 		if (cause instanceof PropertyBindingException unknown) {
-			return new InvalidRequestException(path(unknown), "is not a known field; known fields: "
-					+ unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+			return ProblemFactory.of(new InvalidRequestException(path(unknown), "is not a known field; known fields: "
+					+ unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))));
 		}
 		if (cause instanceof MismatchedInputException mismatch && !isTrailingContent(mismatch)) {
-			return new InvalidRequestException(path(mismatch), "must be " + expected(mismatch.getTargetType()));
+			return ProblemFactory.of(new InvalidRequestException(path(mismatch),
+					"must be " + expected(mismatch.getTargetType())));
 		}
 		if (cause instanceof JacksonException jackson) {
 			String where = (jackson.getLocation() != null) ? " at line " + jackson.getLocation().getLineNr()
 					+ ", column " + jackson.getLocation().getColumnNr() : "";
-			return new ApiException(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+			return ProblemFactory.of(WebProblem.MALFORMED_JSON,
 					"The request body is not valid JSON" + where + ": " + withoutInternals(jackson.getOriginalMessage()));
 		}
-		return new ApiException(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
+		return ProblemFactory.of(WebProblem.UNREADABLE_BODY,
 				(cause == null) ? "A JSON request body is required" : "The request body cannot be read");
 	}
 

@@ -1,5 +1,6 @@
 package io.codebase.registry.web;
 
+import io.codebase.registry.web.ProblemTypes.WebProblem;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,16 +28,14 @@ class ProblemErrorController implements ErrorController {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		HttpStatus status = (code instanceof Integer value && HttpStatus.resolve(value) != null)
 				? HttpStatus.valueOf(value) : HttpStatus.NOT_FOUND;
-		ProblemDetail problem = ProblemDetail.forStatus(status);
+		ProblemDetail problem;
 		if (status == HttpStatus.CONTENT_TOO_LARGE) {
-			problem = ApiException.problem(status, "request-too-large", "Request body too large",
-					String.valueOf(request.getAttribute(RequestDispatcher.ERROR_MESSAGE)));
-		}
-		else if (status.is5xxServerError()) {
-			problem.setDetail("The request could not be processed");
+			problem = ProblemFactory.of(WebProblem.REQUEST_TOO_LARGE,
+					String.valueOf(request.getAttribute(RequestDispatcher.ERROR_MESSAGE))).getBody();
 		}
 		else {
-			problem.setDetail(status.getReasonPhrase());
+			problem = ProblemFactory.untyped(status.value(),
+					status.is5xxServerError() ? ProblemFactory.NOT_PROCESSED : status.getReasonPhrase());
 		}
 		if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
 			problem.setInstance(UriComponentsBuilder.fromPath(uri).build().encode().toUri());

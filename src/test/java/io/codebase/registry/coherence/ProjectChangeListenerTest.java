@@ -67,7 +67,7 @@ class ProjectChangeListenerTest {
 	private ProjectChangeListener listener(boolean enabled) {
 		CoherenceProperties properties = new CoherenceProperties(enabled, Duration.ofSeconds(1), Duration.ofSeconds(10),
 				Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5));
-		// No DataSource: these tests never connect.
+		// No connection details: these tests never connect.
 		return new ProjectChangeListener(this.cache, properties, null, "test", new SimpleMeterRegistry());
 	}
 

@@ -29,7 +29,7 @@ class TemplateDatabaseTest {
 		db.execute("CREATE DATABASE " + template);
 		execute(template, "CREATE TABLE preloaded (id int)");
 		try (HikariDataSource pool = pool()) {
-			DatabaseProvisioner provisioner = new DatabaseProvisioner(pool,
+			DatabaseProvisioner provisioner = new DatabaseProvisioner(pool, db.connectionDetails(),
 					new ProvisioningProperties("", "", "", "cb_proj_", 2, template), new SimpleMeterRegistry());
 			String copy = provisioner.databaseNameFor("templated", UUID.randomUUID());
 

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+
 /**
  * The real PostgreSQL every test talks to: an embedded PostgreSQL 17 started once per JVM, or the external
  * server named by {@code REGISTRY_TEST_JDBC_URL} (with {@code REGISTRY_TEST_USERNAME} and
@@ -72,6 +74,28 @@ public final class TestDatabase {
 
 	public String jdbcUrl() {
 		return this.jdbcUrl;
+	}
+
+	/** The same, as Spring Boot hands it to components that open connections of their own. */
+	public JdbcConnectionDetails connectionDetails() {
+		return new JdbcConnectionDetails() {
+
+			@Override
+			public String getJdbcUrl() {
+				return TestDatabase.this.jdbcUrl;
+			}
+
+			@Override
+			public String getUsername() {
+				return TestDatabase.this.username;
+			}
+
+			@Override
+			public String getPassword() {
+				return TestDatabase.this.password;
+			}
+
+		};
 	}
 
 	public String username() {
