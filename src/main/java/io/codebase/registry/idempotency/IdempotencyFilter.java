@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.codebase.registry.security.Caller;
-import io.codebase.registry.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -101,9 +101,7 @@ final class IdempotencyFilter extends OncePerRequestFilter {
 		Optional<IdempotencyKey> parsed = (headers.size() == 1)
 				? IdempotencyKey.parse(headers.get(0), this.properties.maxKeyLength()) : Optional.empty();
 		if (parsed.isEmpty()) {
-			render(request, response, new ApiException(HttpStatus.BAD_REQUEST, "invalid-idempotency-key",
-					"Invalid Idempotency-Key", "Send one Idempotency-Key of 1 to " + this.properties.maxKeyLength()
-							+ " printable ASCII characters, bare or as a quoted string"));
+			render(request, response, IdempotencyKeyException.invalid(this.properties.maxKeyLength()));
 			return;
 		}
 		IdempotencyKey key = parsed.get();
@@ -138,16 +136,11 @@ final class IdempotencyFilter extends OncePerRequestFilter {
 		else if (claim instanceof Claim.Running running && Arrays.equals(running.fingerprint(), fingerprint)) {
 			count("conflict");
 			long retryAfter = Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, running.untilTakeover().toSeconds()));
-			ApiException inUse = new ApiException(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency key in use",
-					"A request with this Idempotency-Key is still being processed; retry after " + retryAfter + " s");
-			inUse.getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-			render(request, response, inUse);
+			render(request, response, IdempotencyKeyException.inUse(Duration.ofSeconds(retryAfter)));
 		}
 		else {
 			count("mismatch");
-			render(request, response, new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-					"Idempotency key reused", "This Idempotency-Key was used for another request (method, path, query "
-							+ "or body); send a new key with a new request"));
+			render(request, response, IdempotencyKeyException.reused());
 		}
 	}
 

@@ -1,8 +1,10 @@
 package io.codebase.registry.problem;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Base of every error the registry raises on purpose: a stable kind that clients can switch on, a detail for
@@ -11,13 +13,39 @@ import java.util.Map;
  */
 public abstract class RegistryException extends RuntimeException {
 
+	private final ProblemCategory category;
+
 	private final String kind;
+
+	private final String title;
 
 	private final Map<String, Object> properties = new LinkedHashMap<>();
 
-	protected RegistryException(String kind, String detail) {
+	private Duration retryAfter;
+
+	protected RegistryException(ProblemCategory category, String kind, String title, String detail) {
 		super(detail);
+		this.category = category;
 		this.kind = kind;
+		this.title = title;
+	}
+
+	public ProblemCategory category() {
+		return this.category;
+	}
+
+	/** A short summary of this kind of error, the same for every occurrence. */
+	public String title() {
+		return this.title;
+	}
+
+	/** When the same request may succeed if sent again, if it may. */
+	public Optional<Duration> retryAfter() {
+		return Optional.ofNullable(this.retryAfter);
+	}
+
+	protected void retryAfter(Duration delay) {
+		this.retryAfter = delay;
 	}
 
 	/** The stable slug of this kind of error, such as {@code project-not-found}. */
@@ -42,10 +70,10 @@ public abstract class RegistryException extends RuntimeException {
 
 	/**
 	 * Whether the registry refused the request itself (it breaks a rule, names nothing known, or conflicts with
-	 * the current state), rather than failing to carry out a valid one. Failures say so by overriding this.
+	 * the current state), rather than failing to carry out a valid one.
 	 */
 	public boolean isRefusal() {
-		return true;
+		return this.category.isRefusal();
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /**
@@ -9,7 +10,7 @@ import io.codebase.registry.problem.RegistryException;
 public class CreationForbiddenException extends RegistryException {
 
 	CreationForbiddenException(String what) {
-		super("creation-forbidden", "Answering would " + what + ", which needs an API key with the admin role");
+		super(ProblemCategory.FORBIDDEN, "creation-forbidden", "Admin role required", "Answering would " + what + ", which needs an API key with the admin role");
 	}
 
 }

@@ -6,7 +6,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 

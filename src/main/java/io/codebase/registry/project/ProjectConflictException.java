@@ -3,13 +3,14 @@ package io.codebase.registry.project;
 import java.util.List;
 import java.util.UUID;
 
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /** The request conflicts with the registry's current state: a taken name, or a project in the wrong state. */
 public class ProjectConflictException extends RegistryException {
 
 	ProjectConflictException(String typeSlug, String detail) {
-		super(typeSlug, detail);
+		super(ProblemCategory.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
 	}
 
 	static ProjectConflictException nameTaken(String name) {

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.codebase.registry.web.FieldProblem;
-import io.codebase.registry.web.InvalidRequestException;
-import io.codebase.registry.web.ProblemResponses;
+import io.codebase.registry.problem.FieldProblem;
+import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import io.codebase.registry.web.FieldProblem;
+import io.codebase.registry.problem.FieldProblem;
 
 /**
  * Which projects a list page holds; {@code null} members do not filter.

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 
 import org.springframework.stereotype.Service;
 

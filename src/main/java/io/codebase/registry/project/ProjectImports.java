@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner;
-import io.codebase.registry.web.FieldProblem;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.FieldProblem;
+import io.codebase.registry.problem.InvalidRequestException;
 
 import org.springframework.stereotype.Service;
 
@@ -86,7 +86,7 @@ public class ProjectImports {
 			this.metadata.encode(imported.metadata());
 		}
 		catch (InvalidRequestException ex) {
-			problems.add(new FieldProblem("metadata", ex.getBody().getDetail()));
+			problems.add(new FieldProblem("metadata", ex.detail()));
 		}
 		if (imported.databaseName() != null) {
 			this.repository.findByDatabaseName(imported.databaseName())

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.codebase.registry.web.FieldProblem;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.FieldProblem;
+import io.codebase.registry.problem.InvalidRequestException;
 
 /**
  * A JSON merge patch (RFC 7396) of a project, checked for shape when it is read: only patchable fields, each a

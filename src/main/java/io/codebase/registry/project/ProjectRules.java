@@ -3,8 +3,8 @@ package io.codebase.registry.project;
 import java.util.Comparator;
 import java.util.List;
 
-import io.codebase.registry.web.FieldProblem;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.FieldProblem;
+import io.codebase.registry.problem.InvalidRequestException;
 import jakarta.validation.Validator;
 
 import org.springframework.stereotype.Component;

@@ -2,7 +2,7 @@ package io.codebase.registry.project;
 
 import java.util.Map;
 
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 
 import org.springframework.data.domain.Sort;
 

@@ -2,6 +2,7 @@ package io.codebase.registry.project;
 
 import java.util.UUID;
 
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /**
@@ -11,16 +12,10 @@ import io.codebase.registry.problem.RegistryException;
 public class ProvisioningFailedException extends RegistryException {
 
 	ProvisioningFailedException(UUID projectId, ProjectState state, String reason, String retry) {
-		super("provisioning-failed", reason);
+		super(ProblemCategory.DOWNSTREAM_FAILED, "provisioning-failed", "Project database provisioning failed", reason);
 		with("projectId", projectId);
 		with("state", state);
 		with("retry", retry);
-	}
-
-	/** The request was valid; the database server did not carry it out. */
-	@Override
-	public boolean isRefusal() {
-		return false;
 	}
 
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.codebase.registry.reconciliation.ValidationReport.Kind;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 
 /**
  * The one list of ways in which the registry and the world disagree, used by the validation report, the

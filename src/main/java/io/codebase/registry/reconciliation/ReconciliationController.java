@@ -2,7 +2,7 @@ package io.codebase.registry.reconciliation;
 
 import java.util.List;
 
-import io.codebase.registry.web.ProblemResponses;
+import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,5 +1,8 @@
 package io.codebase.registry.reconciliation;
 
+import java.time.Duration;
+
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /**
@@ -10,9 +13,10 @@ import io.codebase.registry.problem.RegistryException;
 public class ReconciliationRunningException extends RegistryException {
 
 	ReconciliationRunningException() {
-		super("reconciliation-running",
+		super(ProblemCategory.CONFLICT, "reconciliation-running", "Reconciliation already running",
 				"Another reconciliation is running (on this or another replica); retry in a few seconds, or GET "
 				+ "/api/v1/reconciliation for a report that needs no lock");
+		retryAfter(Duration.ofSeconds(5));
 	}
 
 }

@@ -1,7 +1,7 @@
 package io.codebase.registry.reconciliation;
 
 import io.codebase.registry.project.ProjectLookup;
-import io.codebase.registry.web.ProblemResponses;
+import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

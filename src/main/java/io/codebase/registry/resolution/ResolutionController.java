@@ -3,7 +3,7 @@ package io.codebase.registry.resolution;
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.security.Caller;
 import io.codebase.registry.web.ProblemFactory;
-import io.codebase.registry.web.ProblemResponses;
+import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;

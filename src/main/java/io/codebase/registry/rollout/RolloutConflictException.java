@@ -2,13 +2,14 @@ package io.codebase.registry.rollout;
 
 import java.util.UUID;
 
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /** A rollout cannot start now: another one runs, or there is no project schema to roll out. */
 public class RolloutConflictException extends RegistryException {
 
 	private RolloutConflictException(String typeSlug, String detail) {
-		super(typeSlug, detail);
+		super(ProblemCategory.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
 	}
 
 	static RolloutConflictException running(UUID running) {

@@ -3,7 +3,7 @@ package io.codebase.registry.rollout;
 import java.net.URI;
 import java.util.UUID;
 
-import io.codebase.registry.web.ProblemResponses;
+import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;

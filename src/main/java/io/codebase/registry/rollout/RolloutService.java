@@ -12,8 +12,8 @@ import io.codebase.registry.project.ProjectFilter;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.provisioning.ProjectSchemas;
 import io.codebase.registry.security.Audit;
-import io.codebase.registry.web.FieldProblem;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.FieldProblem;
+import io.codebase.registry.problem.InvalidRequestException;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;

@@ -2,7 +2,7 @@ package io.codebase.registry.session;
 
 import java.util.regex.Pattern;
 
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 
 /** Session ids: 1-128 ASCII letters, digits, '.', '_', ':' or '-', starting with a letter or digit (as the CHECK). */
 public final class SessionId {

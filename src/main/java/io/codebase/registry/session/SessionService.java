@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
-import io.codebase.registry.web.InvalidRequestException;
+import io.codebase.registry.problem.InvalidRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,13 +2,14 @@ package io.codebase.registry.transfer;
 
 import java.util.List;
 
+import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
 /** The import file cannot be imported as a whole; every bad entry is listed, nothing was written. */
 public class InvalidImportException extends RegistryException {
 
 	InvalidImportException(String detail, List<ImportProblem> errors) {
-		super("invalid-import", detail);
+		super(ProblemCategory.UNUSABLE_CONTENT, "invalid-import", "Invalid import file", detail);
 		with("errors", errors);
 	}
 

@@ -1,5 +1,6 @@
 package io.codebase.registry.web;
 
+import io.codebase.registry.problem.ProblemResponses;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package io.codebase.registry.web;
 
+import io.codebase.registry.problem.InvalidRequestException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;

@@ -27,8 +27,7 @@ public final class ProblemFactory {
 
 	/** A domain exception as the problem of its type, with its properties as extension members. */
 	public static ErrorResponseException of(RegistryException ex) {
-		ProblemType type = ProblemTypes.of(ex.getClass())
-			.orElseThrow(() -> new IllegalStateException("No problem type for " + ex.getClass().getName()));
+		ProblemType type = new ProblemType(ProblemTypes.statusOf(ex.category()), ex.title(), ex.retryAfter().orElse(null));
 		ErrorResponseException problem = build(ex.kind(), type, ex.detail(), ex);
 		ex.properties().forEach(problem.getBody()::setProperty);
 		return problem;

@@ -3,6 +3,8 @@ package io.codebase.registry.resolution;
 import java.util.List;
 import java.util.Map;
 
+import io.codebase.registry.problem.ProblemCategory;
+import io.codebase.registry.problem.RegistryException;
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectGetOrCreate;
@@ -11,7 +13,7 @@ import io.codebase.registry.project.ProjectReader;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionService;
-import io.codebase.registry.web.ApiException;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -88,15 +90,16 @@ class ResolutionTierOrderTest {
 
 	@Test
 	void aNamedSessionThatDoesNotExistFailsTheSessionConfigTierBeforeAnyConfigIsRead() {
-		when(this.sessions.get("gone")).thenThrow(new ApiException(HttpStatus.NOT_FOUND, "session-not-found",
-				"Session not found", "No live session has the id 'gone'"));
+		when(this.sessions.get("gone")).thenThrow(new RegistryException(ProblemCategory.NOT_FOUND, "session-not-found",
+				"Session not found", "No live session has the id 'gone'") {
+		});
 
-		ErrorResponseException error = catchThrowableOfType(ErrorResponseException.class,
+		ResolutionFailedException error = catchThrowableOfType(ResolutionFailedException.class,
 				() -> this.service.resolve(new ResolutionRequest(null, "gone", Map.of("project", Map.of("name", "x")),
 						null, true), CreationPolicy.MAY_CREATE));
 
-		assertThat(error.getHeaders().getFirst(ResolutionService.TIER_HEADER)).isEqualTo("SESSION_CONFIG");
-		assertThat((List<?>) error.getBody().getProperties().get("trace")).extracting("tier", "outcome")
+		assertThat(error.tier()).isEqualTo(SESSION_CONFIG);
+		assertThat((List<?>) error.failure().properties().get("trace")).extracting("tier", "outcome")
 			.containsExactly(tuple(EXPLICIT, TraceEntry.Outcome.SKIPPED),
 					tuple(SESSION_CONFIG, TraceEntry.Outcome.ERROR));
 		verifyNoInteractions(this.configs, this.getOrCreate);

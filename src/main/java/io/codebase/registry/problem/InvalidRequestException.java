@@ -1,4 +1,4 @@
-package io.codebase.registry.web;
+package io.codebase.registry.problem;
 
 import java.util.List;
 
@@ -8,7 +8,7 @@ import io.codebase.registry.problem.RegistryException;
 public class InvalidRequestException extends RegistryException {
 
 	public InvalidRequestException(List<FieldProblem> errors) {
-		super("invalid-request", errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+		super(ProblemCategory.INVALID, "invalid-request", "Invalid request", errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
 				: errors.size() + " fields are invalid");
 		with("errors", errors);
 	}

@@ -1,4 +1,4 @@
-package io.codebase.registry.web;
+package io.codebase.registry.problem;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
