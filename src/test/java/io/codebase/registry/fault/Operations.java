@@ -197,7 +197,8 @@ final class Operations {
 
 	/** Mostly a project that should exist; now and then one that should not (404s, re-creation). */
 	static Model.Known target(Random random, Model model) {
-		List<Model.Known> all = model.projects();
+		// Ids only ever named by a config or import that did not go through have no name to address them by.
+		List<Model.Known> all = model.projects().stream().filter(k -> k.name != null).toList();
 		if (all.isEmpty()) {
 			return null;
 		}
@@ -207,7 +208,7 @@ final class Operations {
 	}
 
 	private static Op create(Random random, Context context, int replica) {
-		List<Model.Known> all = context.model.projects();
+		List<Model.Known> all = context.model.projects().stream().filter(k -> k.name != null).toList();
 		if (!all.isEmpty() && random.nextInt(10) == 0) {
 			// A name that is (or was) taken, in another letter case.
 			Model.Known taken = all.get(random.nextInt(all.size()));
@@ -277,7 +278,7 @@ final class Operations {
 		if (!context.importedBefore.isEmpty() && random.nextInt(4) == 0) {
 			entries.add(context.importedBefore.get(random.nextInt(context.importedBefore.size())));
 		}
-		List<Model.Known> all = context.model.projects();
+		List<Model.Known> all = context.model.projects().stream().filter(k -> k.name != null).toList();
 		if (!all.isEmpty() && random.nextInt(5) == 0) {
 			// An existing name under a new id: a clash.
 			Map<String, Object> clash = new LinkedHashMap<>();
