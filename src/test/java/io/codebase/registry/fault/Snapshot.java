@@ -1,0 +1,53 @@
+package io.codebase.registry.fault;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** What PostgreSQL holds at one moment: every project row, and every database with the managed prefix. */
+record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
+
+	/** The columns of a project row that the invariants look at. */
+	record Row(UUID id, String name, String databaseName, String state, long version, String description,
+			String indexStatus) {
+	}
+
+	Snapshot {
+		rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+		databases = Collections.unmodifiableSet(new TreeSet<>(databases));
+	}
+
+	/** Databases are listed first: a row is committed before its database is created, never after. */
+	static Snapshot read(FaultPostgres postgres, String prefix) throws SQLException {
+		Set<String> databases = new TreeSet<>();
+		try (Connection server = postgres.connectServer();
+				PreparedStatement query = server.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+			query.setString(1, prefix);
+			try (ResultSet result = query.executeQuery()) {
+				while (result.next()) {
+					databases.add(result.getString(1));
+				}
+			}
+		}
+		Map<UUID, Row> rows = new LinkedHashMap<>();
+		try (Connection registry = postgres.connectRegistry(); Statement statement = registry.createStatement();
+				ResultSet result = statement.executeQuery("SELECT id, name, database_name, state, version, description, "
+						+ "index_status FROM projects ORDER BY created_at, id")) {
+			while (result.next()) {
+				UUID id = result.getObject(1, UUID.class);
+				rows.put(id, new Row(id, result.getString(2), result.getString(3), result.getString(4), result.getLong(5),
+						result.getString(6), result.getString(7)));
+			}
+		}
+		return new Snapshot(rows, databases);
+	}
+
+}
