@@ -1,12 +1,11 @@
 package io.codebase.registry.project;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.provisioning.DatabaseProvisioner;
 
 import org.springframework.stereotype.Service;
 
@@ -37,8 +36,11 @@ public class ProjectGetOrCreate {
 
 	private final ProjectProperties properties;
 
+	private final ProvisioningOwnership ownership;
+
 	ProjectGetOrCreate(ProjectLookup lookup, ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules,
-			DatabaseProvisioner provisioner, ProjectProperties properties) {
+			DatabaseProvisioner provisioner, ProjectProperties properties, ProvisioningOwnership ownership) {
+		this.ownership = ownership;
 		this.lookup = lookup;
 		this.rows = rows;
 		this.provisioning = provisioning;
@@ -66,10 +68,9 @@ public class ProjectGetOrCreate {
 			}
 			if (existing.isEmpty()) {
 				policy.requireCreate("create the project '" + wanted.name() + "'");
-				Optional<UUID> inserted = tryInsert(wanted);
-				if (inserted.isPresent()) {
-					this.rows.auditCreate(inserted.get(), "get-or-create");
-					return new EnsuredProject(this.provisioning.provision(inserted.get()), true);
+				Optional<ProjectView> created = tryCreate(wanted);
+				if (created.isPresent()) {
+					return new EnsuredProject(created.get(), true);
 				}
 				if (round >= MAX_ROUNDS || System.nanoTime() > deadline) {
 					throw new ProjectBusyException(wanted.name(), wanted.id());
@@ -89,12 +90,11 @@ public class ProjectGetOrCreate {
 				}
 				case DELETING -> throw ProjectConflictException.wrongState(project, "used while it is being deleted");
 				case PROVISIONING -> {
-					// A row left PROVISIONING longer than any provisioning takes was abandoned (a crash):
-					// finish it here; provisioning is safe to run twice at once.
-					if (policy == CreationPolicy.MAY_CREATE
-							&& project.updatedAt().isBefore(Instant.now().minus(this.properties.stuckAfter()))) {
-						this.rows.auditRetry(project, "abandoned provisioning finished by get-or-create");
-						return new EnsuredProject(this.provisioning.provision(project.id()), false);
+					// Nobody owns it: its owner died (a crash); finish it here, at once. Owned: wait for the owner.
+					Optional<ProjectView> finished = (policy == CreationPolicy.MAY_CREATE)
+							? this.provisioning.finishAbandoned(project) : Optional.empty();
+					if (finished.isPresent()) {
+						return new EnsuredProject(finished.get(), false);
 					}
 					pause(project, deadline);
 				}
@@ -114,12 +114,27 @@ public class ProjectGetOrCreate {
 	}
 
 	/**
-	 * Inserts the PROVISIONING row of a wanted project, with its id and database name when it names them. Empty
-	 * when another caller inserted the name first (the next round reads it). A database name or id that another
-	 * project holds is a 409 when the caller chose it, and another random id when it was derived from one.
+	 * Inserts the PROVISIONING row of a wanted project, with its id and database name when it names them, and
+	 * provisions it, owning it from before the insert. Empty when another caller inserted the name (or owns the
+	 * id) first: the next round reads its row. A database name or id that another project holds is a 409 when the
+	 * caller chose it, and another random id when it was derived from one.
 	 */
-	private Optional<UUID> tryInsert(EnsureProject wanted) {
+	private Optional<ProjectView> tryCreate(EnsureProject wanted) {
 		UUID id = (wanted.id() != null) ? wanted.id() : UUID.randomUUID();
+		Optional<ProvisioningOwnership.Ownership> owned = this.ownership.tryAcquire(id);
+		if (owned.isEmpty()) {
+			return Optional.empty();
+		}
+		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
+			if (!tryInsert(wanted, id)) {
+				return Optional.empty();
+			}
+			this.rows.auditCreate(id, "get-or-create");
+			return Optional.of(this.provisioning.provision(ownership, id));
+		}
+	}
+
+	private boolean tryInsert(EnsureProject wanted, UUID id) {
 		String databaseName = (wanted.databaseName() != null) ? wanted.databaseName()
 				: this.provisioner.databaseNameFor(wanted.name(), id);
 		if (!this.provisioner.isManagedName(databaseName)) {
@@ -136,7 +151,7 @@ public class ProjectGetOrCreate {
 					// Read again: the winner's row, or nothing and another round.
 					case NAME, GONE -> null;
 				});
-		return clash.isEmpty() ? Optional.of(id) : Optional.empty();
+		return clash.isEmpty();
 	}
 
 	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */

@@ -28,8 +28,15 @@ public class ProjectImports {
 
 	private final DatabaseProvisioner provisioner;
 
+	private final ProvisioningOwnership ownership;
+
+	private final ProjectProperties properties;
+
 	ProjectImports(ProjectRepository repository, ProjectRows rows, ProjectProvisioning provisioning,
-			ProjectGetOrCreate getOrCreate, ProjectRules rules, Metadata metadata, DatabaseProvisioner provisioner) {
+			ProjectGetOrCreate getOrCreate, ProjectRules rules, Metadata metadata, DatabaseProvisioner provisioner,
+			ProvisioningOwnership ownership, ProjectProperties properties) {
+		this.ownership = ownership;
+		this.properties = properties;
 		this.repository = repository;
 		this.rows = rows;
 		this.provisioning = provisioning;
@@ -53,6 +60,19 @@ public class ProjectImports {
 		}
 		String databaseName = (imported.databaseName() != null) ? imported.databaseName()
 				: this.provisioner.databaseNameFor(imported.name(), imported.id());
+		try (ProvisioningOwnership.Ownership owned = this.ownership.acquire(imported.id(), imported.name(),
+				this.properties.provisioningWait())) {
+			Optional<EnsuredProject> inserted = insertOwned(owned, imported, databaseName, metadataJson);
+			if (inserted.isPresent()) {
+				return inserted.get();
+			}
+		}
+		// A concurrent import of the same project won: take its result.
+		return registeredAlready(imported).orElseThrow();
+	}
+
+	private Optional<EnsuredProject> insertOwned(ProvisioningOwnership.Ownership owned, ImportedProject imported,
+			String databaseName, String metadataJson) {
 		Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(imported.id(), imported.name(),
 				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus()),
 				refused -> sameProjectExists(imported) ? null : switch (refused) {
@@ -61,12 +81,11 @@ public class ProjectImports {
 					case ID -> ProjectConflictException.idTaken(imported.id(), imported.name());
 					case GONE -> new ProjectBusyException(imported.name(), imported.id());
 				});
-		if (clash.isEmpty()) {
-			this.rows.auditCreate(imported.id(), "import");
-			return new EnsuredProject(this.provisioning.provision(imported.id()), true);
+		if (clash.isPresent()) {
+			return Optional.empty();
 		}
-		// A concurrent import of the same project won: take its result.
-		return registeredAlready(imported).orElseThrow();
+		this.rows.auditCreate(imported.id(), "import");
+		return Optional.of(new EnsuredProject(this.provisioning.provision(owned, imported.id()), true));
 	}
 
 	private boolean sameProjectExists(ImportedProject imported) {

@@ -24,9 +24,12 @@ public class ProjectLifecycle {
 	/** Attempts at a database name that no other project holds; a clash needs two 1-in-4-billion coincidences. */
 	private static final int NAME_ATTEMPTS = 3;
 
-	/** States a delete may start from; a project being provisioned is deleted once that ends. */
+	/**
+	 * States a delete may start from, once it owns the project: a PROVISIONING row that nobody else owns was
+	 * abandoned, and is deleted like any other.
+	 */
 	private static final Set<ProjectState> DELETABLE = Set.of(ProjectState.READY, ProjectState.FAILED,
-			ProjectState.DELETING);
+			ProjectState.DELETING, ProjectState.PROVISIONING);
 
 	private final ProjectRows rows;
 
@@ -38,13 +41,19 @@ public class ProjectLifecycle {
 
 	private final DatabaseProvisioner provisioner;
 
+	private final ProvisioningOwnership ownership;
+
+	private final ProjectProperties properties;
+
 	ProjectLifecycle(ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules, Metadata metadata,
-			DatabaseProvisioner provisioner) {
+			DatabaseProvisioner provisioner, ProvisioningOwnership ownership, ProjectProperties properties) {
 		this.rows = rows;
 		this.provisioning = provisioning;
 		this.rules = rules;
 		this.metadata = metadata;
 		this.provisioner = provisioner;
+		this.ownership = ownership;
+		this.properties = properties;
 	}
 
 	/**
@@ -57,13 +66,17 @@ public class ProjectLifecycle {
 		for (int attempt = 1; attempt <= NAME_ATTEMPTS; attempt++) {
 			UUID id = UUID.randomUUID();
 			String databaseName = this.provisioner.databaseNameFor(request.name(), id);
-			Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
-					request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED),
-					refused -> (refused == ProjectRows.Clash.NAME) ? ProjectConflictException.nameTaken(request.name())
-							: null);
-			if (clash.isEmpty()) {
-				this.rows.auditCreate(id, "api");
-				return this.provisioning.provision(id);
+			// Owned before the row exists, so nobody takes the new row for abandoned work.
+			try (ProvisioningOwnership.Ownership owned = this.ownership.acquire(id, request.name(),
+					this.properties.provisioningWait())) {
+				Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
+						request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED),
+						refused -> (refused == ProjectRows.Clash.NAME) ? ProjectConflictException.nameTaken(request.name())
+								: null);
+				if (clash.isEmpty()) {
+					this.rows.auditCreate(id, "api");
+					return this.provisioning.provision(owned, id);
+				}
 			}
 			log.warn("Database name {} or id {} is taken by another project; trying another id", databaseName, id);
 		}
@@ -72,9 +85,18 @@ public class ProjectLifecycle {
 
 	/**
 	 * Deletes a project and drops its database: DELETING is committed first, then the database is dropped, then
-	 * the row goes. A failed drop keeps the row in DELETING so the delete can be repeated.
+	 * the row goes, all under the project's ownership (a provisioning in progress is waited for, bounded). A
+	 * failed drop keeps the row in DELETING so the delete can be repeated.
 	 */
 	public void delete(UUID id, String ifMatch) {
+		ProjectView seen = this.rows.committed(id);
+		try (ProvisioningOwnership.Ownership owned = this.ownership.acquire(id, seen.name(),
+				this.properties.provisioningWait())) {
+			deleteOwned(id, ifMatch);
+		}
+	}
+
+	private void deleteOwned(UUID id, String ifMatch) {
 		ProjectView deleting = this.rows.commit("delete", tx -> {
 			Project project = this.rows.load(id);
 			if (ifMatch != null && !ETags.matches(ifMatch, project.getVersion())) {
@@ -115,12 +137,18 @@ public class ProjectLifecycle {
 	 * False when the project is no longer READY or its database is back.
 	 */
 	public boolean markDatabaseMissing(UUID id, String reason) {
-		ProjectView current = this.rows.committed(id);
-		if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
+		Optional<ProvisioningOwnership.Ownership> owned = this.ownership.tryAcquire(id);
+		if (owned.isEmpty()) {
 			return false;
 		}
-		return this.rows.commit("provision",
-				tx -> this.rows.tryTransition(current, Set.of(ProjectState.READY), ProjectState.FAILED, reason));
+		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
+			ProjectView current = this.rows.committed(id);
+			if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
+				return false;
+			}
+			return this.rows.commit("provision",
+					tx -> this.rows.tryTransition(current, Set.of(ProjectState.READY), ProjectState.FAILED, reason));
+		}
 	}
 
 	/**

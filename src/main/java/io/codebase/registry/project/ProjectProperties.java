@@ -13,8 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultPageSize list page size when the caller gives none
  * @param maxPageSize largest list page a caller may ask for
  * @param provisioningWait how long a get-or-create waits for another caller's provisioning of the same project
- * @param stuckAfter a project PROVISIONING or DELETING for longer than this was abandoned (a crash): a
- * get-or-create finishes its provisioning, and validation reports it as stuck
+ * @param stuckAfter a project PROVISIONING or DELETING for longer than this is reported as stuck even though a
+ * live owner holds it (an owner alive but hung); abandoned work (no owner) is recognised at once, by ownership
+ * @param maxConcurrentProvisioning projects whose database this replica creates or drops at once (connections
+ * of the ownership pool); more wait, up to {@code provisioningWait}
  */
 @ConfigurationProperties("registry.projects")
 public record ProjectProperties(
@@ -23,5 +25,6 @@ public record ProjectProperties(
 		@DefaultValue("20") int defaultPageSize,
 		@DefaultValue("200") int maxPageSize,
 		@DefaultValue("10s") Duration provisioningWait,
-		@DefaultValue("2m") Duration stuckAfter) {
+		@DefaultValue("2m") Duration stuckAfter,
+		@DefaultValue("16") int maxConcurrentProvisioning) {
 }

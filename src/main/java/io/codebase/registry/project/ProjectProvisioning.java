@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -26,18 +27,32 @@ class ProjectProvisioning {
 
 	private final ProjectSchemas schemas;
 
-	ProjectProvisioning(ProjectRows rows, DatabaseProvisioner provisioner, ProjectSchemas schemas) {
+	private final ProvisioningOwnership ownership;
+
+	private final ProjectProperties properties;
+
+	ProjectProvisioning(ProjectRows rows, DatabaseProvisioner provisioner, ProjectSchemas schemas,
+			ProvisioningOwnership ownership, ProjectProperties properties) {
 		this.rows = rows;
 		this.provisioner = provisioner;
 		this.schemas = schemas;
+		this.ownership = ownership;
+		this.properties = properties;
 	}
 
 	/**
-	 * CREATE DATABASE (adopting our own), the project schema, then READY with the schema version. Safe to run twice
-	 * at once: Flyway serializes migrations of one database with a lock in that database.
+	 * CREATE DATABASE (adopting our own), the project schema, then READY with the schema version, for a project
+	 * whose ownership the caller holds. The row is read again under ownership: a project that is no longer
+	 * PROVISIONING (finished by an earlier owner, or being deleted) is not touched.
 	 */
-	ProjectView provision(UUID id) {
+	ProjectView provision(ProvisioningOwnership.Ownership owned, UUID id) {
 		ProjectView project = this.rows.committed(id);
+		if (project.state() == ProjectState.READY) {
+			return project;
+		}
+		if (project.state() != ProjectState.PROVISIONING || !owned.isHeld()) {
+			throw ProjectConflictException.wrongState(project, "provisioned");
+		}
 		String schemaVersion;
 		try {
 			this.provisioner.createDatabase(project.databaseName());
@@ -58,24 +73,50 @@ class ProjectProvisioning {
 
 	/**
 	 * Finishes provisioning of a FAILED (or interrupted) project. A READY project is returned as it is, after
-	 * creating its database again (empty) if it has gone missing.
+	 * creating its database again (empty) if it has gone missing. Runs under the project's ownership, waiting
+	 * (bounded) for a live owner to finish first, and decides from the row as it is once ownership is held.
 	 */
 	ProjectView retry(UUID id) {
-		ProjectView current = this.rows.committed(id);
-		if (current.state() != ProjectState.DELETING) {
-			this.rows.auditRetry(current, "retry requested");
+		ProjectView seen = this.rows.committed(id);
+		if (seen.state() == ProjectState.DELETING) {
+			throw ProjectConflictException.wrongState(seen, "provisioned");
 		}
-		return switch (current.state()) {
-			case READY -> this.provisioner.databaseExists(current.databaseName()) ? current : recreateDatabase(current);
-			case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
-			case FAILED, PROVISIONING -> {
-				if (current.state() == ProjectState.FAILED) {
-					this.rows.commit("provision", tx -> this.rows.tryTransition(current, Set.of(ProjectState.FAILED),
-							ProjectState.PROVISIONING, current.lastError()));
-				}
-				yield provision(id);
+		try (ProvisioningOwnership.Ownership owned = this.ownership.acquire(id, seen.name(),
+				this.properties.provisioningWait())) {
+			ProjectView current = this.rows.committed(id);
+			if (current.state() != ProjectState.DELETING) {
+				this.rows.auditRetry(current, "retry requested");
 			}
-		};
+			return switch (current.state()) {
+				case READY -> this.provisioner.databaseExists(current.databaseName()) ? current : recreateDatabase(current);
+				case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
+				case FAILED, PROVISIONING -> {
+					if (current.state() == ProjectState.FAILED) {
+						this.rows.commit("provision", tx -> this.rows.tryTransition(current, Set.of(ProjectState.FAILED),
+								ProjectState.PROVISIONING, current.lastError()));
+					}
+					yield provision(owned, id);
+				}
+			};
+		}
+	}
+
+	/**
+	 * Finishes a PROVISIONING project whose owner is gone, if nobody owns it now: empty when a live owner is at
+	 * work (the caller waits for it instead).
+	 */
+	Optional<ProjectView> finishAbandoned(ProjectView project) {
+		Optional<ProvisioningOwnership.Ownership> owned = this.ownership.tryAcquire(project.id());
+		if (owned.isEmpty()) {
+			return Optional.empty();
+		}
+		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
+			ProjectView current = this.rows.committed(project.id());
+			if (current.state() == ProjectState.PROVISIONING) {
+				this.rows.auditRetry(current, "abandoned provisioning finished");
+			}
+			return Optional.of(provision(ownership, project.id()));
+		}
 	}
 
 	/** A FAILED project provisioned again, when the caller may create databases. */

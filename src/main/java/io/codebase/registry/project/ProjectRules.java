@@ -2,6 +2,8 @@ package io.codebase.registry.project;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.codebase.registry.problem.FieldProblem;
 import io.codebase.registry.problem.InvalidRequestException;
@@ -19,13 +21,18 @@ class ProjectRules {
 		this.validator = validator;
 	}
 
-	/** The problems of a request, by field name; empty when it is valid. */
+	/**
+	 * The problems of a request, one per field (the first by message when several rules refuse one value, such as
+	 * a NUL that is also a control character), by field name; empty when it is valid.
+	 */
 	<T> List<FieldProblem> problemsOf(T request) {
-		return this.validator.validate(request)
+		Map<String, FieldProblem> byField = new TreeMap<>();
+		this.validator.validate(request)
 			.stream()
 			.map(violation -> new FieldProblem(violation.getPropertyPath().toString(), violation.getMessage()))
-			.sorted(Comparator.comparing(FieldProblem::field))
-			.toList();
+			.sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::message))
+			.forEach(problem -> byField.putIfAbsent(problem.field(), problem));
+		return List.copyOf(byField.values());
 	}
 
 	<T> void requireValid(T request) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectProperties;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
@@ -35,8 +36,11 @@ class ProjectValidator {
 
 	private final ReconciliationPolicy policy;
 
-	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories,
+	private final ProjectLookup projects;
+
+	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories, ProjectLookup projects,
 			ProjectProperties properties, ReconciliationPolicy policy) {
+		this.projects = projects;
 		this.provisioner = provisioner;
 		this.workingDirectories = workingDirectories;
 		this.stuckAfter = properties.stuckAfter();
@@ -105,7 +109,6 @@ class ProjectValidator {
 	}
 
 	private void checkLifecycle(ProjectView project, Predicate<String> databaseExists, List<Finding> findings) {
-		boolean stuck = project.updatedAt().isBefore(Instant.now().minus(this.stuckAfter));
 		switch (project.state()) {
 			case READY -> {
 				if (!databaseExists.test(project.databaseName())) {
@@ -115,17 +118,26 @@ class ProjectValidator {
 			}
 			case FAILED -> findings.add(new Finding(DriftKind.FAILED, String.valueOf(project.lastError())));
 			case PROVISIONING -> {
-				if (stuck) {
+				if (stuck(project)) {
 					findings.add(new Finding(DriftKind.STUCK_PROVISIONING, "provisioning since " + project.updatedAt()));
 				}
 			}
 			case DELETING -> {
-				if (stuck) {
+				if (stuck(project)) {
 					findings.add(new Finding(DriftKind.LEFTOVER_DELETING, "deleting since " + project.updatedAt()
 							+ (project.lastError() != null ? ": " + project.lastError() : "")));
 				}
 			}
 		}
+	}
+
+	/**
+	 * Unfinished work nobody is doing: no live owner holds the project (its owner died), or one has held it for
+	 * longer than {@code stuck-after} (an owner alive but hung). Work in progress is not drift.
+	 */
+	private boolean stuck(ProjectView project) {
+		return !this.projects.isBeingProvisioned(project.id())
+				|| project.updatedAt().isBefore(Instant.now().minus(this.stuckAfter));
 	}
 
 	/** What the checks of one project found, and whether its source path lay outside the allowed roots. */

@@ -68,8 +68,8 @@ class ReconciliationVocabularyTest {
 		given(projectService.scan(any(), anyInt())).willReturn(projects);
 		ReconciliationPolicy policy = new ReconciliationPolicy(new ReconciliationProperties(true, Duration.ofSeconds(60),
 				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24)));
-		ProjectValidator validator = new ProjectValidator(provisioner, directories,
-				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2)), policy);
+		ProjectValidator validator = new ProjectValidator(provisioner, directories, projectService,
+				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy);
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
 				validator, mock(OrphanDatabases.class)), policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
