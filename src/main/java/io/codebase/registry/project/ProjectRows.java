@@ -77,7 +77,7 @@ class ProjectRows {
 				return Optional.of(Clash.ID);
 			}
 			return Optional.of(Clash.GONE);
-		});
+		}, Optional::isPresent);
 	}
 
 	/** Runs a write in its own transaction, counted in {@code registry.sync} under {@code operation}. */

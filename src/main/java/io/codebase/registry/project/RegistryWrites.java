@@ -1,5 +1,7 @@
 package io.codebase.registry.project;
 
+import java.util.function.Predicate;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -28,6 +30,14 @@ class RegistryWrites {
 	}
 
 	<T> T commit(String operation, TransactionCallback<T> write) {
+		return commit(operation, write, result -> false);
+	}
+
+	/**
+	 * Like {@link #commit(String, TransactionCallback)}, for writes that find out inside their transaction that
+	 * they are refused (a name already taken) and say so in their result: such a result is counted as rejected.
+	 */
+	<T> T commit(String operation, TransactionCallback<T> write, Predicate<? super T> refused) {
 		T result;
 		try {
 			result = this.transactions.execute(write);
@@ -40,7 +50,7 @@ class RegistryWrites {
 			count(operation, "failure");
 			throw ex;
 		}
-		count(operation, "success");
+		count(operation, refused.test(result) ? "rejected" : "success");
 		return result;
 	}
 
