@@ -233,7 +233,7 @@ class ProjectApiTest {
 	}
 
 	@Test
-	void everyWriteIsCountedAsASync() {
+	void createsAreCountedBySyncOutcomeAndExposedToPrometheus() {
 		double before = syncCount("create", "success");
 		double rejectedBefore = syncCount("create", "rejected");
 		String name = this.projects.ready("Counted").get("name").asString();
