@@ -1,7 +1,6 @@
 package io.codebase.registry;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import io.codebase.registry.project.CreateProjectRequest;
@@ -9,6 +8,7 @@ import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +22,13 @@ class RegistryRestartTest {
 
 	@Test
 	void aFreshApplicationSeesEveryProjectTheLastOneCreated() {
-		String run = UUID.randomUUID().toString().substring(0, 8);
+		String prefix = Projects.uniqueName("restart");
 		List<ProjectView> created;
 		try (ConfigurableApplicationContext first = start()) {
 			ProjectLifecycle projects = first.getBean(ProjectLifecycle.class);
 			ProjectLookup lookup = first.getBean(ProjectLookup.class);
 			created = IntStream.range(0, 5)
-				.mapToObj(i -> projects.create(new CreateProjectRequest("restart " + run + " " + i, null, null, null)))
+				.mapToObj(i -> projects.create(new CreateProjectRequest(prefix + " " + i, null, null, null)))
 				.toList();
 			// Warm the first application's cache; the second must not need it.
 			created.forEach(project -> lookup.cached().get(project.name()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,7 @@ class ChangeNotificationTriggerTest {
 			writer.rollback();
 		}
 		// Notifications arrive in commit order: had the rollback announced anything, it would come first.
-		String marker = "marker-" + UUID.randomUUID().toString().substring(0, 8);
+		String marker = Projects.uniqueName("marker");
 		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES (gen_random_uuid(), '" + marker
 				+ "', 'cb_proj_m_" + marker.substring(7) + "', 'READY')");
 

@@ -6,10 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import io.codebase.registry.ProjectRegistryApplication;
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -186,7 +186,7 @@ class CrossReplicaCoherenceTest {
 	}
 
 	private JsonNode create(String label) {
-		String name = "coherence-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = "coherence-" + Projects.uniqueName(label);
 		HttpResponse<String> created = this.a.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		return json(created);

@@ -1,15 +1,18 @@
 package io.codebase.registry.deployment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.codebase.registry.ProjectRegistryApplication;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +24,9 @@ import static io.codebase.registry.deployment.Manifests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile read as text (no Docker engine here), its entrypoint script run for real with {@code sh}, and the
- * {@code .dockerignore} checked against what the Dockerfile copies.
+ * The Dockerfile read as text (no Docker engine here); its entrypoint script run for real with {@code sh} and the
+ * image's environment, up to starting the application where that is what decides; and the {@code .dockerignore}
+ * checked against what the Dockerfile copies.
  */
 class DockerfileTest {
 
@@ -31,6 +35,8 @@ class DockerfileTest {
 	private static final Path ENTRYPOINT = Path.of("docker/entrypoint.sh");
 
 	private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+
+	private static final Pattern ENV_VARIABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(?:\"([^\"]*)\"|(\\S+))");
 
 	/** Instructions in order, continuation lines joined and comments dropped: {keyword, arguments}. */
 	private static List<String[]> instructions;
@@ -116,17 +122,25 @@ class DockerfileTest {
 	}
 
 	@Test
-	void imageListensOnItsNetworkAddressSoItRefusesToStartWithoutKeys() {
+	void theImageRefusesToStartWithoutKeysBecauseItListensOnItsNetworkAddress(@TempDir Path jdk) throws Exception {
 		// Reachable from outside the container, and so (SafeExposure) never served there without API keys unless
 		// anonymous access is allowed explicitly: the image carries neither keys nor that permission.
-		String environment = String.join(" ", argumentsInStage("ENV", 1));
-		assertThat(environment).contains("SERVER_ADDRESS=0.0.0.0")
-			.doesNotContain("REGISTRY_SECURITY_ALLOW_ANONYMOUS")
-			.doesNotContain("REGISTRY_SECURITY_KEYS");
+		Map<String, String> image = imageEnvironment();
+		assertThat(image).containsEntry("SERVER_ADDRESS", "0.0.0.0");
+		assertThat(image.keySet()).noneMatch(name -> name.startsWith("REGISTRY_SECURITY"));
+
+		// The container minus Docker: the entrypoint, with the image's environment and an external database, starts
+		// the application (from the test classpath instead of the image's layers), which must stop before listening.
+		Result started = runEntrypoint(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.invalid:5432/registry"),
+				applicationAsJava(jdk), "--server.port=0");
+		assertThat(started.exitCode()).as(started.stdout()).isNotZero();
+		assertThat(started.stdout() + started.stderr())
+			.contains("Refusing to listen on 0.0.0.0 (server.address) without API keys")
+			.doesNotContain("Tomcat started");
 	}
 
 	@Test
-	void entrypointIsTheScriptThatRefusesToStartWithoutAnExternalDatabase() {
+	void theEntrypointIsTheScriptTheseTestsRun() {
 		assertThat(arguments("ENTRYPOINT")).containsExactly("[\"/app/entrypoint.sh\"]");
 		assertThat(argumentsInStage("COPY", 1)).contains("--chmod=0755 docker/entrypoint.sh /app/entrypoint.sh");
 	}
@@ -189,23 +203,65 @@ class DockerfileTest {
 	private record Result(int exitCode, String stdout, String stderr) {
 	}
 
+	/**
+	 * Runs the entrypoint as the image would: with the environment its ENV instructions set, plus the run's own
+	 * variables. Output goes to files, so that a talkative process cannot fill a pipe and stall.
+	 */
 	private static Result runEntrypoint(Map<String, String> environment, Path pathFirst, String... arguments)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of("sh", ENTRYPOINT.toString()));
 		command.addAll(List.of(arguments));
-		ProcessBuilder builder = new ProcessBuilder(command);
+		Path stdout = Files.createTempFile("entrypoint", ".out");
+		Path stderr = Files.createTempFile("entrypoint", ".err");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
 		builder.environment().clear();
+		builder.environment().putAll(imageEnvironment());
 		String path = "/usr/local/bin:/usr/bin:/bin";
 		builder.environment().put("PATH", pathFirst == null ? path : pathFirst + ":" + path);
 		builder.environment().putAll(environment);
 		Process process = builder.start();
 		process.getOutputStream().close();
-		if (!process.waitFor(10, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new AssertionError("entrypoint did not finish in 10 s");
+		try {
+			// Generous: the machine may be busy, and one case starts a JVM with the application.
+			if (!process.waitFor(120, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new AssertionError("entrypoint did not finish in 120 s");
+			}
+			return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
 		}
-		return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-				new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+		finally {
+			Files.delete(stdout);
+			Files.delete(stderr);
+		}
+	}
+
+	/** Variables the runtime stage's ENV instructions set ({@code NAME=value} or {@code NAME="value"}). */
+	private static Map<String, String> imageEnvironment() {
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (String instruction : argumentsInStage("ENV", 1)) {
+			Matcher variable = ENV_VARIABLE.matcher(instruction);
+			while (variable.find()) {
+				environment.put(variable.group(1), variable.group(2) != null ? variable.group(2) : variable.group(3));
+			}
+		}
+		return environment;
+	}
+
+	/**
+	 * A directory with a {@code java} that stands in for the image's: called as the entrypoint calls it, it runs
+	 * the application's main class on this JVM's class path instead of the image's extracted layers.
+	 */
+	private static Path applicationAsJava(Path directory) throws IOException {
+		Path java = directory.resolve("java");
+		Files.writeString(java, """
+				#!/bin/sh
+				[ "$1" = "%s" ] || { echo "unexpected launcher $1" >&2; exit 99; }
+				shift
+				exec '%s' -cp '%s' %s "$@"
+				""".formatted(LAUNCHER, Path.of(System.getProperty("java.home"), "bin", "java"),
+				System.getProperty("java.class.path"), ProjectRegistryApplication.class.getName()));
+		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+		return directory;
 	}
 
 	private static List<String> arguments(String keyword) {

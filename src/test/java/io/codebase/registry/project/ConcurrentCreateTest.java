@@ -3,13 +3,13 @@ package io.codebase.registry.project;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class ConcurrentCreateTest {
 
 	@Test
 	void twentySimultaneousCreatesOfOneNameGiveOneProjectAndOneDatabase() throws Exception {
-		String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = Projects.uniqueName("race");
 		Http http = new Http(this.port);
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService pool = Executors.newFixedThreadPool(THREADS);

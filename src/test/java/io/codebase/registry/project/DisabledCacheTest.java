@@ -1,8 +1,8 @@
 package io.codebase.registry.project;
 
 import java.util.Map;
-import java.util.UUID;
 
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class DisabledCacheTest {
 	@Test
 	void everyReadGoesToPostgreSqlAndSeesAChangeMadeBehindTheServicesBack() {
 		ProjectView project = this.lifecycle
-			.create(new CreateProjectRequest("uncached-" + UUID.randomUUID().toString().substring(0, 8), null, null,
+			.create(new CreateProjectRequest(Projects.uniqueName("uncached"), null, null,
 					Map.of()));
 		for (int round = 0; round < 200; round++) {
 			String description = "round " + round;

@@ -2,9 +2,10 @@ package io.codebase.registry.project;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.UUID;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Json;
+import io.codebase.registry.support.Projects;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,8 +33,7 @@ class IndexStatusApiTest {
 	@BeforeEach
 	void createProject() {
 		this.http = new Http(this.port);
-		this.project = json(this.http.post("/api/v1/projects",
-				"{\"name\": \"indexed " + UUID.randomUUID().toString().substring(0, 8) + "\"}"));
+		this.project = json(this.http.post("/api/v1/projects", Json.write(Json.object("name", Projects.uniqueName("indexed")))));
 		this.path = "/api/v1/projects/" + this.project.get("id").asString();
 	}
 

@@ -2,11 +2,11 @@ package io.codebase.registry.project;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -139,7 +139,7 @@ class ProjectCacheTest {
 	}
 
 	private ProjectView create(String label) {
-		return this.lifecycle.create(new CreateProjectRequest(label + "-" + UUID.randomUUID().toString().substring(0, 8),
+		return this.lifecycle.create(new CreateProjectRequest(Projects.uniqueName(label),
 				null, null, null));
 	}
 

@@ -4,24 +4,19 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import io.codebase.registry.support.ControllerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import io.codebase.registry.web.WebProperties;
-
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.ResultActions;
 
+import static io.codebase.registry.support.Problems.isProblem;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
@@ -44,8 +39,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * mock here, so that a refused request can be shown to never reach it; its behaviour on PostgreSQL is covered
  * by {@link ProjectApiTest}.
  */
-@WebMvcTest(controllers = ProjectController.class, includeFilters = @ComponentScan.Filter(
-		type = FilterType.ASSIGNABLE_TYPE, classes = JsonMapperBuilderCustomizer.class))
+@ControllerTest(ProjectController.class)
 class ProjectControllerWebTest {
 
 	private static final UUID ID = UUID.fromString("3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11");
@@ -122,19 +116,19 @@ class ProjectControllerWebTest {
 
 	@Test
 	void refusedBodiesNeverReachTheService() throws Exception {
-		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON).content("{")), 400);
-		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"name\": \"a\", \"extra\": 1}")), 400)
+		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON).content("{")).andExpect(isProblem(400));
+		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"name\": \"a\", \"extra\": 1}")).andExpect(isProblem(400))
 			.andExpect(jsonPath("$.errors[0].field").value("extra"));
-		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"name\": 1.5}")), 400)
+		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"name\": 1.5}")).andExpect(isProblem(400))
 			.andExpect(jsonPath("$.errors[0].message").value("must be a string"));
-		expectProblem(this.mvc.perform(post("/api/v1/projects").contentType(MediaType.TEXT_PLAIN).content("a")), 415);
-		expectProblem(this.mvc.perform(patch("/api/v1/projects/" + ID).contentType(MediaType.APPLICATION_XML)
-			.content("<a/>")), 415);
-		expectProblem(this.mvc.perform(get("/api/v1/projects").param("state", "NOPE")), 400)
+		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.TEXT_PLAIN).content("a")).andExpect(isProblem(415));
+		this.mvc.perform(patch("/api/v1/projects/" + ID).contentType(MediaType.APPLICATION_XML)
+			.content("<a/>")).andExpect(isProblem(415));
+		this.mvc.perform(get("/api/v1/projects").param("state", "NOPE")).andExpect(isProblem(400))
 			.andExpect(jsonPath("$.errors[0].field").value("state"));
-		expectProblem(this.mvc.perform(delete("/api/v1/projects/123")), 400);
+		this.mvc.perform(delete("/api/v1/projects/123")).andExpect(isProblem(400));
 		verifyNoInteractions(this.lifecycle, this.edits, this.cached);
 	}
 
@@ -144,29 +138,21 @@ class ProjectControllerWebTest {
 		given(this.cached.get("down")).willThrow(new DataAccessResourceFailureException("connection refused"));
 		given(this.cached.get("bug")).willThrow(new IllegalStateException("secret internals"));
 
-		expectProblem(this.mvc.perform(get("/api/v1/projects/gone")), 404)
+		this.mvc.perform(get("/api/v1/projects/gone")).andExpect(isProblem(404))
 			.andExpect(jsonPath("$.type").value("urn:project-registry:problem:project-not-found"));
-		expectProblem(this.mvc.perform(get("/api/v1/projects/down")), 503)
+		this.mvc.perform(get("/api/v1/projects/down")).andExpect(isProblem(503))
 			.andExpect(header().string("Retry-After", "5"));
-		expectProblem(this.mvc.perform(get("/api/v1/projects/bug")), 500)
+		this.mvc.perform(get("/api/v1/projects/bug")).andExpect(isProblem(500))
 			.andExpect(jsonPath("$.reference").isString())
 			.andExpect(content().string(not(containsString("secret internals"))));
 	}
 
-	/** Configuration properties the web layer binds (the slice does not scan for them). */
+	/** The controller binds the page-size limits (the slice does not scan for configuration properties). */
 	@TestConfiguration
-	@EnableConfigurationProperties({ WebProperties.class, ProjectProperties.class })
-	static class WebLayerProperties {
+	@EnableConfigurationProperties(ProjectProperties.class)
+	static class ListLimits {
 
 	}
 
-	private static ResultActions expectProblem(ResultActions result, int status) throws Exception {
-		return result.andExpect(status().is(status))
-			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-			.andExpect(jsonPath("$.status").value(status))
-			.andExpect(jsonPath("$.title").isString())
-			.andExpect(jsonPath("$.detail").isString())
-			.andExpect(content().string(not(containsString("Exception"))));
-	}
 
 }

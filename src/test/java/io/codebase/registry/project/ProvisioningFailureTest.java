@@ -1,9 +1,9 @@
 package io.codebase.registry.project;
 
 import java.net.http.HttpResponse;
-import java.util.UUID;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class ProvisioningFailureTest {
 	void aFailedProvisioningIsRecordedAnswered502AndRetryable() {
 		Http http = new Http(this.port);
 		db.execute("ALTER ROLE " + ROLE + " NOCREATEDB");
-		String name = "unprivileged-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = Projects.uniqueName("unprivileged");
 
 		HttpResponse<String> failed = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 

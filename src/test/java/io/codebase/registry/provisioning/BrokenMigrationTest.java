@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +45,7 @@ class BrokenMigrationTest {
 		Files.writeString(MIGRATIONS.resolve("V1__documents.sql"), "CREATE TABLE documents (id bigint PRIMARY KEY);");
 		Files.writeString(MIGRATIONS.resolve("V2__tags.sql"), "CREATE TABLE tags (id bigint PRIMARY KEY);\nCREATE TABEL oops;");
 		Http http = new Http(this.port);
-		String name = "broken-schema-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = Projects.uniqueName("broken-schema");
 
 		HttpResponse<String> failed = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 

@@ -14,6 +14,7 @@ import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.project.ProjectGetOrCreate;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ class ProjectSchemaProvisioningTest {
 	@Test
 	void aNewProjectDatabaseHoldsTheDefaultSchemaWhenItIsReady() throws SQLException {
 		Http http = new Http(this.port);
-		String name = "schema-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = Projects.uniqueName("schema");
 
 		HttpResponse<String> created = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 
@@ -72,7 +73,7 @@ class ProjectSchemaProvisioningTest {
 
 	@Test
 	void anAdoptedDatabaseWithTheOldTablesIsBaselinedNotMigratedAgain() throws SQLException {
-		String name = "adopted-" + UUID.randomUUID().toString().substring(0, 8);
+		String name = Projects.uniqueName("adopted");
 		UUID id = UUID.randomUUID();
 		String database = this.provisioner.databaseNameFor(name, id);
 		db.execute("CREATE DATABASE " + database);

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import io.codebase.registry.ProjectRegistryApplication;
@@ -16,6 +15,7 @@ import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -43,13 +43,13 @@ class RolloutResumeTest {
 
 	@Test
 	void aRolloutInterruptedByARestartIsResumedByTheNextInstance() throws Exception {
-		String run = UUID.randomUUID().toString().substring(0, 8);
+		String prefix = Projects.uniqueName("resume");
 		List<ProjectView> created;
 		String location;
 		try (ConfigurableApplicationContext first = start()) {
 			ProjectLifecycle projects = first.getBean(ProjectLifecycle.class);
 			created = IntStream.range(0, DATABASES)
-				.mapToObj(i -> projects.create(new CreateProjectRequest("resume " + run + " " + i, null, null, null)))
+				.mapToObj(i -> projects.create(new CreateProjectRequest(prefix + " " + i, null, null, null)))
 				.toList();
 			// Slow enough that the restart comes in the middle.
 			Files.writeString(MIGRATIONS.resolve("V2__slow.sql"),

@@ -20,6 +20,7 @@ import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -76,9 +77,9 @@ class SchemaRolloutTest {
 	@Test
 	void oneUnmigratableDatabaseIsReportedAndTheOther49AreMigrated(CapturedOutput output) throws Exception {
 		service = this.projects;
-		String run = UUID.randomUUID().toString().substring(0, 8);
+		String prefix = Projects.uniqueName("rollout");
 		IntStream.range(0, DATABASES).forEach(i -> created.add(this.projects
-			.create(new CreateProjectRequest(String.format("rollout %s %02d", run, i), null, null, null))));
+			.create(new CreateProjectRequest(String.format("%s %02d", prefix, i), null, null, null))));
 		assertThat(created).allSatisfy(project -> assertThat(project.schemaVersion()).isEqualTo("1"));
 		ProjectView broken = created.get(17);
 		// Someone added the column by hand: the new migration cannot add it again.
@@ -117,7 +118,7 @@ class SchemaRolloutTest {
 		assertThat(count(created.get(0).databaseName(),
 				"SELECT count(*) FROM information_schema.columns WHERE table_name = 'code_files' AND column_name = 'owner'"))
 			.isEqualTo(1);
-		assertThat(json(http.get("/api/v1/projects?schemaVersion=1&namePrefix=rollout%20" + run))
+		assertThat(json(http.get("/api/v1/projects?schemaVersion=1&namePrefix=" + prefix))
 			.get("totalElements").asInt()).isEqualTo(1);
 		assertThat(counted("failed") - failedBefore).isEqualTo(1);
 		assertThat(counted("succeeded") - succeededBefore).isEqualTo(DATABASES - 1);

@@ -1,63 +1,63 @@
 package io.codebase.registry.session;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import io.codebase.registry.support.Http;
+import io.codebase.registry.support.ApiResponse;
+import io.codebase.registry.support.ApiTest;
+import io.codebase.registry.support.Projects;
+import io.codebase.registry.support.RegistryClient;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static io.codebase.registry.support.Http.json;
+import static io.codebase.registry.support.Json.object;
 import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Sessions over real HTTP: working directories, active projects, expiry, and the paths they refuse. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/**
+ * Sessions over real HTTP on PostgreSQL and the real file system: working directories, active projects, expiry,
+ * and the paths they refuse. The controller's mapping alone is {@link SessionControllerWebTest}'s.
+ */
+@ApiTest
 class SessionApiTest {
 
 	private static final TestDatabase db = TestDatabase.get();
 
-	@LocalServerPort
-	int port;
+	private final RegistryClient api;
+
+	private final Projects projects;
+
+	private final String id = "test-" + UUID.randomUUID();
 
 	@Autowired
 	SessionService sessions;
 
-	Http http;
-
-	String id;
-
-	@BeforeEach
-	void setUp() {
-		this.http = new Http(this.port);
-		this.id = "test-" + UUID.randomUUID();
+	SessionApiTest(RegistryClient api, Projects projects) {
+		this.api = api;
+		this.projects = projects;
 	}
 
 	@Test
 	void setReadAndEndASession() throws Exception {
 		Path directory = TestWorkspace.newDirectory("work");
-		HttpResponse<String> put = putDirectory(this.id, directory.toString());
-		assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-		assertThat(json(put).get("workingDirectory").asString()).isEqualTo(directory.toString());
+		ApiResponse put = putDirectory(this.id, directory.toString());
+		assertThat(put.status()).as(put.toString()).isEqualTo(200);
+		assertThat(put.json().get("workingDirectory").asString()).isEqualTo(directory.toString());
 
-		JsonNode read = json(this.http.get("/api/v1/sessions/" + this.id));
+		JsonNode read = this.api.get(session(this.id)).json();
 		assertThat(read.get("workingDirectory").asString()).isEqualTo(directory.toString());
 		assertThat(Instant.parse(read.get("expiresAt").asString()))
-			.isAfter(Instant.parse(json(put).get("expiresAt").asString()).minusMillis(1));
+			.isAfter(Instant.parse(put.json().get("expiresAt").asString()).minusMillis(1));
 
-		assertThat(this.http.send("DELETE", "/api/v1/sessions/" + this.id, null, Map.of()).statusCode()).isEqualTo(204);
-		assertProblem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
+		assertThat(delete(session(this.id)).status()).isEqualTo(204);
+		assertProblem(this.api.get(session(this.id)), 404, "session-not-found");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
 	}
 
@@ -65,8 +65,8 @@ class SessionApiTest {
 	void workingDirectoriesAreStoredAsRealPaths() throws Exception {
 		Path directory = TestWorkspace.newDirectory("real");
 		Path link = Files.createSymbolicLink(TestWorkspace.ROOT.resolve("link-" + UUID.randomUUID()), directory);
-		HttpResponse<String> put = putDirectory(this.id, link + "/../" + directory.getFileName());
-		assertThat(json(put).get("workingDirectory").asString()).isEqualTo(directory.toString());
+		ApiResponse put = putDirectory(this.id, link + "/../" + directory.getFileName());
+		assertThat(put.json().get("workingDirectory").asString()).isEqualTo(directory.toString());
 	}
 
 	@Test
@@ -93,29 +93,29 @@ class SessionApiTest {
 	void sessionIdsAreBounded() {
 		assertProblem(putDirectory("x".repeat(10_000), TestWorkspace.ROOT.toString()), 400, "invalid-request");
 		assertProblem(putDirectory("bad%20id", TestWorkspace.ROOT.toString()), 400, "invalid-request");
-		assertProblem(this.http.get("/api/v1/sessions/" + "y".repeat(129)), 400, "invalid-request");
+		assertProblem(this.api.get(session("y".repeat(129))), 400, "invalid-request");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE length(session_id) > 128")).isZero();
 	}
 
 	@Test
 	void activeProjectIsSetByNameClearedAndForgottenWhenTheProjectIsDeleted() {
-		String name = "active " + UUID.randomUUID().toString().substring(0, 8);
-		JsonNode project = json(this.http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}"));
+		JsonNode project = this.projects.ready("active");
+		String name = project.get("name").asString();
 
 		assertProblem(putActive(this.id, "no such project"), 404, "project-not-found");
-		JsonNode session = json(putActive(this.id, name.toUpperCase()));
+		JsonNode session = putActive(this.id, name.toUpperCase()).json();
 		assertThat(session.get("activeProjectId").asString()).isEqualTo(project.get("id").asString());
 		String activeSessions = "/api/v1/projects/" + project.get("id").asString() + "/active-sessions";
-		assertThat(json(this.http.get(activeSessions)).findValuesAsString("sessionId")).containsExactly(this.id);
+		assertThat(this.api.get(activeSessions).json().findValuesAsString("sessionId")).containsExactly(this.id);
 
-		JsonNode cleared = json(this.http.send("DELETE", "/api/v1/sessions/" + this.id + "/active-project", null, Map.of()));
+		JsonNode cleared = delete(session(this.id) + "/active-project").json();
 		assertThat(cleared.get("activeProjectId").isNull()).isTrue();
 
-		assertThat(json(this.http.get(activeSessions))).isEmpty();
+		assertThat(this.api.get(activeSessions).json()).isEmpty();
 		putActive(this.id, name);
-		this.http.send("DELETE", "/api/v1/projects/" + project.get("id").asString(), null, Map.of());
-		assertProblem(this.http.get(activeSessions), 404, "project-not-found");
-		assertThat(json(this.http.get("/api/v1/sessions/" + this.id)).get("activeProjectId").isNull()).isTrue();
+		assertThat(this.api.delete(project.get("id").asString()).status()).isEqualTo(204);
+		assertProblem(this.api.get(activeSessions), 404, "project-not-found");
+		assertThat(this.api.get(session(this.id)).json().get("activeProjectId").isNull()).isTrue();
 	}
 
 	@Test
@@ -123,7 +123,7 @@ class SessionApiTest {
 		putDirectory(this.id, TestWorkspace.ROOT.toString());
 		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
 
-		assertProblem(this.http.get("/api/v1/sessions/" + this.id), 404, "session-not-found");
+		assertProblem(this.api.get(session(this.id)), 404, "session-not-found");
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isEqualTo(1);
 		this.sessions.purgeExpired();
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
@@ -131,28 +131,34 @@ class SessionApiTest {
 
 	@Test
 	void anExpiredSessionThatIsUsedAgainStartsOver() {
-		String name = "expired " + UUID.randomUUID().toString().substring(0, 8);
-		this.http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
+		String name = this.projects.ready("expired").get("name").asString();
 		putActive(this.id, name);
 		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
 
-		assertThat(this.http.send("DELETE", "/api/v1/sessions/" + this.id, null, Map.of()).statusCode()).isEqualTo(404);
+		assertThat(delete(session(this.id)).status()).isEqualTo(404);
 		putActive(this.id, name);
 		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");
-		JsonNode revived = json(putDirectory(this.id, TestWorkspace.ROOT.toString()));
+		JsonNode revived = putDirectory(this.id, TestWorkspace.ROOT.toString()).json();
 
 		assertThat(revived.get("activeProjectId").isNull()).isTrue();
 		assertThat(revived.get("createdAt").asString()).isEqualTo(revived.get("lastSeenAt").asString());
 	}
 
-	private HttpResponse<String> putDirectory(String sessionId, String directory) {
-		return this.http.send("PUT", "/api/v1/sessions/" + sessionId,
-				"{\"workingDirectory\": \"" + directory.replace("\u0000", "\\u0000") + "\"}", Map.of());
+	private ApiResponse putDirectory(String sessionId, String directory) {
+		return this.api.put(session(sessionId), object("workingDirectory", directory));
 	}
 
-	private HttpResponse<String> putActive(String sessionId, String project) {
-		return this.http.send("PUT", "/api/v1/sessions/" + sessionId + "/active-project",
-				"{\"project\": \"" + project + "\"}", Map.of());
+	private ApiResponse putActive(String sessionId, String project) {
+		return this.api.put(session(sessionId) + "/active-project", object("project", project));
+	}
+
+	private ApiResponse delete(String path) {
+		return this.api.send("DELETE", path, null, Map.of());
+	}
+
+	/** The session's path; ids go in as they are (some tests send ids that are not valid on purpose). */
+	private static String session(String sessionId) {
+		return "/api/v1/sessions/" + sessionId;
 	}
 
 }

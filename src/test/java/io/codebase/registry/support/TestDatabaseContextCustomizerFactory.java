@@ -11,7 +11,9 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Points every Spring test context at {@link TestDatabase}, with {@link TestWorkspace} as the only allowed root
- * for working directories and no scheduled reconciliation (registered in META-INF/spring.factories).
+ * for working directories and no scheduled reconciliation. Registered in META-INF/spring.factories, so it applies
+ * whatever a test class is annotated with ({@link ApiTest}, {@code @SpringBootTest}, {@code @DataJpaTest}, slices);
+ * {@link ApiTest} and {@code package-info} say so where readers of tests look.
  */
 class TestDatabaseContextCustomizerFactory implements ContextCustomizerFactory {
 

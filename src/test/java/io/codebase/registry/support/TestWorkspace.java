@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 /**
  * The directory tree clients "work in" during tests: the only allowed root of every test context
@@ -16,14 +15,13 @@ public final class TestWorkspace {
 
 	public static final Path ROOT = create();
 
-
 	private TestWorkspace() {
 	}
 
-	/** A fresh directory under the root, for one test. */
+	/** A fresh directory under the root, for one test; named like a unique project, as resolution may derive one. */
 	public static Path newDirectory(String label) {
 		try {
-			return Files.createDirectories(ROOT.resolve(label + "-" + UUID.randomUUID().toString().substring(0, 8)));
+			return Files.createDirectories(ROOT.resolve(Projects.uniqueName(label)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,0 +1,58 @@
+package io.codebase.registry.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Projects a test needs as a precondition: created through the API, checked READY, and deleted (with their
+ * databases) when the test is over. {@link RegistryApi} hands one to each test and closes it afterwards.
+ */
+public final class Projects implements AutoCloseable {
+
+	private final RegistryClient api;
+
+	private final List<String> created = new ArrayList<>();
+
+	public Projects(RegistryClient api) {
+		this.api = api;
+	}
+
+	/**
+	 * A name no other test (or earlier run on the same database) uses: the prefix, a dash and 8 random hex digits.
+	 * Valid under the project name rule when the prefix is.
+	 */
+	public static String uniqueName(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** A READY project with a {@link #uniqueName unique name} made from the prefix. */
+	public JsonNode ready(String prefix) {
+		return readyNamed(uniqueName(prefix));
+	}
+
+	/** A READY project with exactly this name. */
+	public JsonNode readyNamed(String name) {
+		ApiResponse response = this.api.createProject(name);
+		assertThat(response.status()).as(response.toString()).isEqualTo(201);
+		JsonNode project = response.json();
+		assertThat(project.get("state").asString()).isEqualTo("READY");
+		this.created.add(project.get("id").asString());
+		return project;
+	}
+
+	/** Deletes what this fixture created; a project the test deleted itself is simply gone (404). */
+	@Override
+	public void close() {
+		for (String id : this.created) {
+			int status = this.api.delete(id).status();
+			assertThat(status).as("deleting fixture project %s", id).isIn(204, 404);
+		}
+		this.created.clear();
+	}
+
+}
