@@ -23,10 +23,15 @@ public class WorkingDirectories {
 
 	private static final int MAX_LENGTH = 4096;
 
+	/** The allowed roots' real paths: what a working directory's real path must lie under. */
 	private final List<Path> roots;
+
+	/** The allowed roots as configured: a client may name a directory through a root that is a link. */
+	private final List<Path> configuredRoots;
 
 	WorkingDirectories(SessionProperties properties) {
 		this.roots = properties.allowedRoots().stream().map(WorkingDirectories::realRoot).flatMap(Optional::stream).toList();
+		this.configuredRoots = properties.allowedRoots().stream().map(root -> root.toAbsolutePath().normalize()).toList();
 		if (this.roots.isEmpty()) {
 			log.error("None of registry.sessions.allowed-roots {} exists: every working directory will be refused",
 					properties.allowedRoots());
@@ -54,6 +59,12 @@ public class WorkingDirectories {
 			throw new InvalidWorkingDirectoryException(workingDirectory, "absolute",
 					"workingDirectory must be an absolute path");
 		}
+		// Outside the roots, every path gets the same answer, looked up or not: the API must not tell whether a
+		// host path exists, is a file, or where a link leads. Inside them, the detailed answers help the client.
+		if (this.roots.stream().noneMatch(path.normalize()::startsWith)
+				&& this.configuredRoots.stream().noneMatch(path.normalize()::startsWith)) {
+			throw outsideTheRoots(workingDirectory);
+		}
 		Path real;
 		try {
 			real = path.toRealPath();
@@ -62,15 +73,19 @@ public class WorkingDirectories {
 			throw new InvalidWorkingDirectoryException(workingDirectory, "exists",
 					"workingDirectory does not exist (or cannot be read): " + workingDirectory);
 		}
+		if (rootOf(real).isEmpty()) {
+			throw outsideTheRoots(workingDirectory);
+		}
 		if (!Files.isDirectory(real)) {
 			throw new InvalidWorkingDirectoryException(workingDirectory, "directory",
 					"workingDirectory is not a directory: " + workingDirectory);
 		}
-		if (rootOf(real).isEmpty()) {
-			throw new InvalidWorkingDirectoryException(workingDirectory, "allowed-root", "workingDirectory resolves to "
-					+ real + ", which is not under an allowed root (registry.sessions.allowed-roots)");
-		}
 		return real;
+	}
+
+	private static InvalidWorkingDirectoryException outsideTheRoots(String workingDirectory) {
+		return new InvalidWorkingDirectoryException(abbreviated(workingDirectory), "allowed-root",
+				"workingDirectory is not a directory under an allowed root (registry.sessions.allowed-roots)");
 	}
 
 	/** The allowed root that holds a real path, if any. */

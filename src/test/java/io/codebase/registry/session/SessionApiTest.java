@@ -3,7 +3,10 @@ package io.codebase.registry.session;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.codebase.registry.support.ApiResponse;
@@ -87,6 +90,23 @@ class SessionApiTest {
 			assertThat(problem.get("rule").asString()).as(workingDirectory).isEqualTo(rule);
 		});
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
+	}
+
+	/** Outside the allowed roots nothing about a host path may be learnt: one answer for every such path. */
+	@Test
+	void pathsOutsideTheRootsAllGetOneAnswerThatRevealsNothing() throws Exception {
+		Path directory = TestWorkspace.newDirectory("probe");
+		Path link = Files.createSymbolicLink(directory.resolve("to-etc"), Path.of("/etc"));
+		Set<String> answers = new HashSet<>();
+		for (String probe : List.of("/etc/shadow", "/etc/nonexistent", "/proc/self", "/etc", "/", link.toString(),
+				directory + "/../../../../../../../../etc/passwd")) {
+			JsonNode problem = assertProblem(putDirectory(this.id, probe), 422, "invalid-working-directory");
+			assertThat(problem.get("rule").asString()).as(probe).isEqualTo("allowed-root");
+			String detail = problem.get("detail").asString();
+			assertThat(detail).as(probe).doesNotContain("/etc", "/proc", "exist", "resolves");
+			answers.add(detail);
+		}
+		assertThat(answers).hasSize(1);
 	}
 
 	@Test

@@ -1,0 +1,84 @@
+package io.codebase.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * PostgreSQL frozen (every one of its processes SIGSTOPped: it accepts nothing and answers nothing, like a server
+ * behind a network black hole): readiness still answers, DOWN, within about two seconds, and UP again once the
+ * server thaws. Runs its own PostgreSQL, so as not to freeze the one every other test uses.
+ */
+class FrozenDatabaseReadinessTest {
+
+	private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+	@Test
+	void readinessAnswersDownWithinTheBoundWhilePostgreSqlIsFrozen(@TempDir Path data) throws Exception {
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).start();
+				ConfigurableApplicationContext app = new SpringApplicationBuilder(ProjectRegistryApplication.class)
+					.properties("spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+							"spring.datasource.username=postgres")
+					.run("--server.port=0")) {
+			URI readiness = URI.create("http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort()
+					+ "/actuator/health/readiness");
+			assertThat(probe(readiness).statusCode()).isEqualTo(200);
+
+			List<String> processes = processesOf(data);
+			signal("STOP", processes);
+			try {
+				for (int probe = 0; probe < 3; probe++) {
+					long started = System.nanoTime();
+					HttpResponse<String> answer = probe(readiness);
+					Duration took = Duration.ofNanos(System.nanoTime() - started);
+					assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+					assertThat(took).as("readiness answered in " + took).isLessThan(Duration.ofSeconds(4));
+				}
+			}
+			finally {
+				signal("CONT", processes);
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> probe(readiness).statusCode() == 200);
+		}
+	}
+
+	/** The postmaster (first line of postmaster.pid) and its children. */
+	private static List<String> processesOf(Path data) throws IOException, InterruptedException {
+		String postmaster = Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim();
+		List<String> processes = new ArrayList<>(List.of(postmaster));
+		Process children = new ProcessBuilder("pgrep", "-P", postmaster).start();
+		processes.addAll(new String(children.getInputStream().readAllBytes()).lines().map(String::trim).toList());
+		children.waitFor();
+		return processes;
+	}
+
+	private static void signal(String signal, List<String> processes) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+		command.addAll(processes);
+		assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
+	}
+
+	private static HttpResponse<String> probe(URI uri) throws IOException, InterruptedException {
+		return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}
