@@ -124,6 +124,14 @@ public class ProjectLifecycle {
 	}
 
 	/**
+	 * Whether a live replica is creating or dropping this project's database right now. A PROVISIONING or
+	 * DELETING project that nobody is working on was abandoned (its owner died) and may be finished at once.
+	 */
+	public boolean isBeingProvisioned(UUID id) {
+		return this.ownership.isOwned(id);
+	}
+
+	/**
 	 * Finishes provisioning of a FAILED (or interrupted) project. A READY project is returned as it is, after
 	 * creating its database again (empty) if it has gone missing.
 	 */

@@ -25,12 +25,9 @@ public class ProjectLookup {
 
 	private final ProjectReader committed;
 
-	private final ProvisioningOwnership ownership;
-
-	ProjectLookup(ProjectRepository repository, ProjectCache cache, ProvisioningOwnership ownership) {
+	ProjectLookup(ProjectRepository repository, ProjectCache cache) {
 		this.repository = repository;
 		this.cache = cache;
-		this.ownership = ownership;
 		this.cached = new CachedReader();
 		this.committed = new CommittedReader();
 	}
@@ -63,14 +60,6 @@ public class ProjectLookup {
 	public List<ProjectView> scan(UUID after, int limit) {
 		UUID from = (after != null) ? after : new UUID(0, 0);
 		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(Project::toView).toList();
-	}
-
-	/**
-	 * Whether a live replica is creating or dropping this project's database right now. A PROVISIONING or
-	 * DELETING project that nobody is working on was abandoned (its owner died) and may be finished at once.
-	 */
-	public boolean isBeingProvisioned(UUID id) {
-		return this.ownership.isOwned(id);
 	}
 
 	/** Whether any project, in any state, owns this database name. */

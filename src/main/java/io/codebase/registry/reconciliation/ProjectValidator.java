@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import io.codebase.registry.project.ProjectLookup;
+import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectProperties;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
@@ -36,11 +36,11 @@ class ProjectValidator {
 
 	private final ReconciliationPolicy policy;
 
-	private final ProjectLookup projects;
+	private final ProjectLifecycle lifecycle;
 
-	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories, ProjectLookup projects,
+	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories, ProjectLifecycle lifecycle,
 			ProjectProperties properties, ReconciliationPolicy policy) {
-		this.projects = projects;
+		this.lifecycle = lifecycle;
 		this.provisioner = provisioner;
 		this.workingDirectories = workingDirectories;
 		this.stuckAfter = properties.stuckAfter();
@@ -136,7 +136,7 @@ class ProjectValidator {
 	 * longer than {@code stuck-after} (an owner alive but hung). Work in progress is not drift.
 	 */
 	private boolean stuck(ProjectView project) {
-		return !this.projects.isBeingProvisioned(project.id())
+		return !this.lifecycle.isBeingProvisioned(project.id())
 				|| project.updatedAt().isBefore(Instant.now().minus(this.stuckAfter));
 	}
 

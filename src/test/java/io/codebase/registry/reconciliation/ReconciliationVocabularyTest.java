@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import io.codebase.registry.project.IndexStatus;
 import io.codebase.registry.project.ProjectProperties;
+import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
@@ -68,7 +69,7 @@ class ReconciliationVocabularyTest {
 		given(projectService.scan(any(), anyInt())).willReturn(projects);
 		ReconciliationPolicy policy = new ReconciliationPolicy(new ReconciliationProperties(true, Duration.ofSeconds(60),
 				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24)));
-		ProjectValidator validator = new ProjectValidator(provisioner, directories, projectService,
+		ProjectValidator validator = new ProjectValidator(provisioner, directories, mock(ProjectLifecycle.class),
 				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy);
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
 				validator, mock(OrphanDatabases.class)), policy, mock(Repairer.class),
