@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -134,6 +135,22 @@ final class Operations {
 			Reply reply = cluster.send(this.replica, method, path, (body == null) ? null : json(body), headers);
 			this.replies.add(reply);
 			return reply;
+		}
+
+		/**
+		 * What a write of one project's row teaches the model: acknowledged, the new row (its version and what
+		 * {@code details} records); ambiguous, that it may or may not have been written.
+		 */
+		void learnWrite(Model.Effects effects, Outcome outcome, UUID project, Event.Type type, Consumer<Event> details) {
+			if (outcome == Outcome.ACK) {
+				seen(effects, body());
+				Event written = effects.add(project, type);
+				details.accept(written);
+				written.version = body().path("version").asLong();
+			}
+			else if (outcome == Outcome.AMBIGUOUS) {
+				effects.add(project, Event.Type.MAYBE_WRITTEN);
+			}
 		}
 
 	}
@@ -543,15 +560,7 @@ final class Operations {
 
 		@Override
 		void learn(Model.Effects effects, Outcome outcome, Model model) {
-			if (outcome == Outcome.ACK) {
-				seen(effects, body());
-				Event patched = effects.add(this.target.id, Event.Type.PATCHED);
-				patched.description = this.description;
-				patched.version = body().path("version").asLong();
-			}
-			else if (outcome == Outcome.AMBIGUOUS) {
-				effects.add(this.target.id, Event.Type.MAYBE_WRITTEN);
-			}
+			learnWrite(effects, outcome, this.target.id, Event.Type.PATCHED, patched -> patched.description = this.description);
 		}
 
 	}
@@ -595,15 +604,8 @@ final class Operations {
 
 		@Override
 		void learn(Model.Effects effects, Outcome outcome, Model model) {
-			if (outcome == Outcome.ACK) {
-				seen(effects, body());
-				Event reported = effects.add(this.target.id, Event.Type.INDEX_REPORTED);
-				reported.indexStatus = this.status;
-				reported.version = body().path("version").asLong();
-			}
-			else if (outcome == Outcome.AMBIGUOUS) {
-				effects.add(this.target.id, Event.Type.MAYBE_WRITTEN);
-			}
+			learnWrite(effects, outcome, this.target.id, Event.Type.INDEX_REPORTED,
+					reported -> reported.indexStatus = this.status);
 		}
 
 	}
