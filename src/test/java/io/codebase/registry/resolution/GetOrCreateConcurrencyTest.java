@@ -1,6 +1,7 @@
 package io.codebase.registry.resolution;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -100,20 +101,23 @@ class GetOrCreateConcurrencyTest {
 		String name = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
 		UUID id = UUID.randomUUID();
 		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
-		// Another replica has committed the row and is creating the database.
-		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name + "', '"
-				+ databaseName + "', 'PROVISIONING')");
+		// Another replica owns the project, has committed the row and is creating the database.
+		JsonNode resolved;
+		try (Connection owner = db.holdOwnership(id)) {
+			db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name + "', '"
+					+ databaseName + "', 'PROVISIONING')");
 
-		HttpResponse<String> busy = http.post("/api/v1/resolutions", inline(name));
-		assertProblem(busy, 503, "project-provisioning");
-		assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
+			HttpResponse<String> busy = http.post("/api/v1/resolutions", inline(name));
+			assertProblem(busy, 503, "project-provisioning");
+			assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
 
-		CompletableFuture<HttpResponse<String>> waiting = CompletableFuture
-			.supplyAsync(() -> http.post("/api/v1/resolutions", inline(name)));
-		Thread.sleep(500);
-		db.execute("CREATE DATABASE " + databaseName);
-		db.execute("UPDATE projects SET state = 'READY', version = version + 1 WHERE id = '" + id + "'");
-		JsonNode resolved = json(waiting.get());
+			CompletableFuture<HttpResponse<String>> waiting = CompletableFuture
+				.supplyAsync(() -> http.post("/api/v1/resolutions", inline(name)));
+			Thread.sleep(500);
+			db.execute("CREATE DATABASE " + databaseName);
+			db.execute("UPDATE projects SET state = 'READY', version = version + 1 WHERE id = '" + id + "'");
+			resolved = json(waiting.get());
+		}
 		assertThat(resolved.get("project").get("id").asString()).isEqualTo(id.toString());
 		assertThat(resolved.get("project").get("state").asString()).isEqualTo("READY");
 		assertThat(resolved.get("created").asBoolean()).isFalse();
@@ -132,8 +136,9 @@ class GetOrCreateConcurrencyTest {
 		String name = "abandoned-" + UUID.randomUUID().toString().substring(0, 8);
 		UUID id = UUID.randomUUID();
 		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
-		db.execute("INSERT INTO projects (id, name, database_name, state, updated_at) VALUES ('" + id + "', '" + name
-				+ "', '" + databaseName + "', 'PROVISIONING', now() - interval '1 hour')");
+		// Committed a moment ago by a replica that then died: nobody owns it, so it is finished at once.
+		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name
+				+ "', '" + databaseName + "', 'PROVISIONING')");
 
 		JsonNode resolved = json(new Http(this.port).post("/api/v1/resolutions", inline(name)));
 

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.UUID;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -154,6 +155,21 @@ public final class TestDatabase {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Holds a project's ownership as another replica would while it provisions or deletes the project: the same
+	 * session-level advisory lock as the service's ProvisioningOwnership (class 0x5c4e7a02, key the id's hash),
+	 * released when the returned connection is closed.
+	 */
+	public Connection holdOwnership(UUID projectId) throws SQLException {
+		Connection connection = connect();
+		try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+			lock.setInt(1, 0x5c4e_7a02);
+			lock.setInt(2, projectId.hashCode());
+			lock.execute();
+		}
+		return connection;
 	}
 
 }
