@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.codebase.registry.problem.RegistryException;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ImportedProject;
 import io.codebase.registry.project.ProjectImports;
@@ -13,7 +14,6 @@ import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
-import io.codebase.registry.project.ProvisioningFailedException;
 import io.codebase.registry.session.SessionId;
 import io.codebase.registry.session.SessionService;
 import org.slf4j.Logger;
@@ -106,7 +106,9 @@ class ImportService {
 				EnsuredProject registered = this.imports.register(project);
 				(registered.created() ? imported : unchanged).add(entry(registered.project()));
 			}
-			catch (ProvisioningFailedException ex) {
+			catch (RegistryException ex) {
+				// Whatever stops an import midway (a failed database, a clash with a concurrent writer) says what
+				// was already imported, so the caller knows what the registry now holds.
 				ex.with("imported", imported);
 				throw ex;
 			}
