@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,12 @@ class ProjectCacheTest {
 
 	@Test
 	void readsAreServedFromTheCacheUntilACommittedWriteInvalidatesThem() {
+		double heard = this.meters.get("registry.coherence.notifications").counter().count();
 		ProjectView project = create("cached");
+		// The create's own commits (insert, then READY) are announced; once this replica has heard both, nothing
+		// in flight can evict the entry the next read caches.
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.meters.get("registry.coherence.notifications").counter().count() >= heard + 2);
 		ProjectView cached = this.projects.cached().get(project.id().toString());
 		// A change made behind the service's back is not seen: the value comes from the cache...
 		TestDatabase.get()
