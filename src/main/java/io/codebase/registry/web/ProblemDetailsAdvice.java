@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -192,6 +193,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		}
 		if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
 			return "a number";
+		}
+		if (Temporal.class.isAssignableFrom(type)) {
+			return "an RFC 3339 date-time string such as 2026-11-23T19:21:00Z";
 		}
 		if (Map.class.isAssignableFrom(type)) {
 			return "a JSON object";

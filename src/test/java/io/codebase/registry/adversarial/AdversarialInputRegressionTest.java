@@ -130,6 +130,10 @@ class AdversarialInputRegressionTest {
 		}
 		expectProblem(this.http.send("POST", path + "/index-status", "{\"status\": \"INDEXING\", \"reportedAt\": 12345}",
 				Map.of("If-Match", "*")), 400, null);
+		HttpResponse<String> notADate = this.http.send("POST", path + "/index-status",
+				"{\"status\": \"INDEXING\", \"reportedAt\": \"yesterday\"}", Map.of("If-Match", "*"));
+		expectProblem(notADate, 400, null);
+		assertThat(notADate.body()).contains("reportedAt").doesNotContain("JSON object");
 		HttpResponse<String> exact = this.http.send("PATCH", path, "{\"metadata\": {\"n\": 0.1000000000000000055511151231257827}}",
 				Map.of("If-Match", "*"));
 		assertThat(exact.statusCode()).as(exact.body()).isEqualTo(200);

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -324,9 +326,23 @@ class ResolutionApiTest {
 
 	@Test
 	void everyTierStepIsCounted() {
-		double before = count("DEFAULT", "HIT");
-		this.http.get("/api/v1/resolutions");
-		assertThat(count("DEFAULT", "HIT")).isEqualTo(before + 1);
+		Map<String, Double> before = new HashMap<>();
+		for (String tier : List.of("EXPLICIT", "SESSION_CONFIG", "ACTIVE_PROJECT", "DEFAULT")) {
+			for (String outcome : List.of("HIT", "MISS", "SKIPPED", "ERROR")) {
+				before.put(tier + " " + outcome, count(tier, outcome));
+			}
+		}
+		JsonNode trace = json(this.http.get("/api/v1/resolutions?explain=true")).get("trace");
+
+		Map<String, Integer> steps = new HashMap<>();
+		trace.forEach(step -> steps.merge(step.get("tier").asString() + " " + step.get("outcome").asString(), 1, Integer::sum));
+		assertThat(steps.keySet()).contains("EXPLICIT SKIPPED", "SESSION_CONFIG SKIPPED", "ACTIVE_PROJECT SKIPPED",
+				"DEFAULT HIT");
+		before.forEach((step, count) -> {
+			String[] tierAndOutcome = step.split(" ");
+			assertThat(count(tierAndOutcome[0], tierAndOutcome[1])).as(step)
+				.isEqualTo(count + steps.getOrDefault(step, 0));
+		});
 		assertThat(this.meters.find("registry.resolution.duration").tag("tier", "DEFAULT").timer()).isNotNull();
 	}
 
