@@ -32,6 +32,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -90,6 +91,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> undecodableParameters(InvalidParameterException ex, WebRequest request) {
 		return render(ex, ProblemFactory.of(WebProblem.MALFORMED_PARAMETERS,
 				"The query string or form body cannot be decoded (bad percent-encoding or character set)"), request);
+	}
+
+	/** Spring Security's firewall refuses some parameter names only when a form body is read, inside a handler. */
+	@ExceptionHandler(RequestRejectedException.class)
+	ResponseEntity<Object> rejectedParameters(RequestRejectedException ex, WebRequest request) {
+		return render(ex, ProblemFactory.of(WebProblem.MALFORMED_PARAMETERS,
+				"The query string or form body holds a parameter name or value that is not allowed"), request);
 	}
 
 	@ExceptionHandler(Exception.class)

@@ -140,6 +140,16 @@ class AdversarialInputRegressionTest {
 		assertThat(exact.body()).contains("0.1000000000000000055511151231257827");
 	}
 
+	/** Found by the fuzzer: a form body whose parameter name the security firewall refuses was a 500. */
+	@Test
+	void aFormBodyTheFirewallRefusesIsAProblemNotA500() {
+		HttpResponse<String> answer = this.http.send("POST", "/api/v1/schema-rollouts", "// c\n{}",
+				Map.of("Content-Type", "application/x-www-form-urlencoded"));
+		assertThat(answer.statusCode()).as(answer.body()).isBetween(400, 499);
+		assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+				type -> assertThat(type).startsWith("application/problem+json"));
+	}
+
 	@Test
 	void aPageBeyondTheRowsPostgreSqlCanSkipIsA400() {
 		expectProblem(this.http.get("/api/v1/projects?page=10737419&size=200"), 400, "page");
