@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.UUID;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,8 +43,7 @@ class ConfigWriteBack {
 			return "config file is read-only; project id not written back";
 		}
 		String updated = withId(config.text(), id);
-		if (!this.json.readTree(updated).equals(config.document().deepCopy().set("project",
-				((ObjectNode) config.document().get("project")).deepCopy().put("id", id.toString())))) {
+		if (!isTheDocumentWithTheId(updated, config, id)) {
 			return "project id not written back: the file could not be edited safely";
 		}
 		byte[] read = config.text().getBytes(StandardCharsets.UTF_8);
@@ -74,46 +74,60 @@ class ConfigWriteBack {
 		}
 	}
 
-	/** The text with {@code project.id} set: its value replaced, or a member inserted first in {@code project}. */
+	/**
+	 * The text with {@code project.id} set: its value replaced wherever it stands among the members, or a member
+	 * inserted first in {@code project} (indented like the first member) when there is none.
+	 */
 	private String withId(String text, UUID id) {
 		String quoted = "\"" + id + "\"";
 		try (JsonParser parser = this.json.createParser(text)) {
-			int depth = 0;
-			boolean inProject = false;
-			int projectStart = -1;
-			JsonToken token;
-			while ((token = parser.nextToken()) != null) {
-				if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-					depth++;
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return text;
+			}
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				boolean isProject = parser.currentName().equals("project");
+				if (parser.nextToken() == JsonToken.START_OBJECT && isProject) {
+					return withIdInProject(text, parser, quoted);
 				}
-				else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-					if (inProject && depth == 2) {
-						return insertAfter(text, projectStart, "\"id\": " + quoted, "");
-					}
-					depth--;
-				}
-				else if (token == JsonToken.PROPERTY_NAME && depth == 1 && parser.currentName().equals("project")) {
-					parser.nextToken();
-					projectStart = (int) parser.currentTokenLocation().getCharOffset();
-					inProject = true;
-					depth++;
-				}
-				else if (token == JsonToken.PROPERTY_NAME && inProject && depth == 2) {
-					if (parser.currentName().equals("id")) {
-						parser.nextToken();
-						int start = (int) parser.currentTokenLocation().getCharOffset();
-						parser.skipChildren();
-						parser.getString();
-						int end = (int) parser.currentLocation().getCharOffset();
-						return text.substring(0, start) + quoted + text.substring(end);
-					}
-					int firstMember = (int) parser.currentTokenLocation().getCharOffset();
-					return insertAfter(text, projectStart, "\"id\": " + quoted + ",",
-							text.substring(projectStart + 1, firstMember));
-				}
+				parser.skipChildren();
 			}
 		}
 		return text;
+	}
+
+	/** {@code parser} stands on the '{' of {@code project}. */
+	private static String withIdInProject(String text, JsonParser parser, String quoted) {
+		int projectStart = (int) parser.currentTokenLocation().getCharOffset();
+		int firstMember = -1;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			if (firstMember < 0) {
+				firstMember = (int) parser.currentTokenLocation().getCharOffset();
+			}
+			boolean isId = parser.currentName().equals("id");
+			parser.nextToken();
+			int start = (int) parser.currentTokenLocation().getCharOffset();
+			parser.skipChildren();
+			if (isId) {
+				if (parser.currentToken() == JsonToken.VALUE_STRING) {
+					parser.getString(); // strings are read lazily: the location is past the value only once it is read
+				}
+				int end = (int) parser.currentLocation().getCharOffset();
+				return text.substring(0, start) + quoted + text.substring(end);
+			}
+		}
+		return (firstMember < 0) ? insertAfter(text, projectStart, "\"id\": " + quoted, "")
+				: insertAfter(text, projectStart, "\"id\": " + quoted + ",", text.substring(projectStart + 1, firstMember));
+	}
+
+	/** Whether the edited text reads back as the document with {@code project.id} set, and nothing else changed. */
+	private boolean isTheDocumentWithTheId(String updated, ProjectConfig config, UUID id) {
+		try {
+			return this.json.readTree(updated).equals(config.document().deepCopy().set("project",
+					((ObjectNode) config.document().get("project")).deepCopy().put("id", id.toString())));
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
 	}
 
 	/** Inserts a member right after the '{' at {@code brace}, on its own line when the object uses lines. */

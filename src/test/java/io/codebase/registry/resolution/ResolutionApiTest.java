@@ -80,6 +80,24 @@ class ResolutionApiTest {
 		assertThat(problem.get("trace").get(0).get("outcome").asString()).isEqualTo("ERROR");
 	}
 
+	/** Found by the fault test: an id that is not the first member of project was written a second time (a 500). */
+	@Test
+	void anIdAfterOtherMembersIsReplacedInPlace() throws Exception {
+		Path repository = TestWorkspace.newDirectory("id-last");
+		String name = "id last " + this.unique;
+		String existing = json(this.http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}")).get("id").asString();
+		String stale = UUID.randomUUID().toString();
+		String original = "{\n  \"version\": \"1.0\",\n  \"project\": {\n    \"name\": \"" + name
+				+ "\",\n    \"id\": \"" + stale + "\",\n    \"description\": \"kept\"\n  }\n}\n";
+		Path config = TestWorkspace.writeConfig(repository, original);
+
+		HttpResponse<String> resolved = post("{\"sessionId\": \"" + session(repository) + "\"}");
+
+		assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+		assertThat(json(resolved).get("project").get("id").asString()).isEqualTo(existing);
+		assertThat(Files.readString(config, StandardCharsets.UTF_8)).isEqualTo(original.replace(stale, existing));
+	}
+
 	@Test
 	void aSessionConfigAutoCreatesTheProjectCommitsItAndWritesTheIdBack() throws Exception {
 		Path repository = TestWorkspace.newDirectory("payments");
