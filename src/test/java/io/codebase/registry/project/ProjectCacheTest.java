@@ -19,6 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Invariant 2: the cache only ever holds committed rows. */
 @SpringBootTest
@@ -51,7 +52,7 @@ class ProjectCacheTest {
 		ProjectView project = create("cached");
 		// The create's own commits (insert, then READY) are announced; once this replica has heard both, nothing
 		// in flight can evict the entry the next read caches.
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.meters.get("registry.coherence.notifications").counter().count() >= heard + 2);
 		ProjectView cached = this.projects.cached().get(project.id().toString());
 		// A change made behind the service's back is not seen: the value comes from the cache...
@@ -101,7 +102,7 @@ class ProjectCacheTest {
 		// A reader has read the old row and is about to store it...
 		CompletableFuture<Optional<ProjectView>> reader = CompletableFuture.supplyAsync(() -> this.cache.get(key, () -> {
 			loading.countDown();
-			await(release);
+			awaitLatch(release);
 			return Optional.of(project);
 		}));
 		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
@@ -149,7 +150,7 @@ class ProjectCacheTest {
 				null, null, null));
 	}
 
-	private static void await(CountDownLatch latch) {
+	private static void awaitLatch(CountDownLatch latch) {
 		try {
 			latch.await(10, TimeUnit.SECONDS);
 		}
