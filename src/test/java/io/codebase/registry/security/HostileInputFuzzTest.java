@@ -13,18 +13,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -126,16 +132,21 @@ class HostileInputFuzzTest {
 
 	@AfterEach
 	void removeWhatAcceptedRequestsCreated() {
+		removeCreatedSince(this.projectsBefore, this.sessionsBefore);
+		new Http(this.port).send("DELETE", "/api/v1/projects/" + this.projectId, null, Map.of());
+	}
+
+	/** Deletes the projects and sessions that are not among those given. */
+	private void removeCreatedSince(Set<String> projects, Set<String> sessions) {
 		Http http = new Http(this.port);
 		for (String id : ids("SELECT id FROM projects")) {
-			if (!this.projectsBefore.contains(id)) {
+			if (!projects.contains(id)) {
 				http.send("DELETE", "/api/v1/projects/" + id, null, Map.of());
 			}
 		}
-		http.send("DELETE", "/api/v1/projects/" + this.projectId, null, Map.of());
 		for (String session : ids("SELECT session_id FROM sessions")) {
-			if (!this.sessionsBefore.contains(session)) {
-				http.send("DELETE", "/api/v1/sessions/" + session, null, Map.of());
+			if (!sessions.contains(session)) {
+				http.send("DELETE", "/api/v1/sessions/" + encode(session), null, Map.of());
 			}
 		}
 	}
@@ -168,7 +179,7 @@ class HostileInputFuzzTest {
 				assertThat(status).as(context).isLessThan(500);
 				if (status >= 400) {
 					refused++;
-					assertProblem(response, context);
+					SoftAssertions.assertSoftly(softly -> assertProblem(softly, response, context));
 					assertThat(state(connection)).as("state after refused " + context).isEqualTo(state);
 				}
 				else {
@@ -183,12 +194,481 @@ class HostileInputFuzzTest {
 		assertThat(refused).isGreaterThan(REQUESTS / 2);
 	}
 
-	private static void assertProblem(HttpResponse<String> response, String context) {
-		assertThat(response.headers().firstValue("Content-Type")).as(context).hasValue("application/problem+json");
+	private static void assertProblem(SoftAssertions softly, HttpResponse<String> response, String context) {
+		Optional<String> contentType = response.headers().firstValue("Content-Type");
+		softly.assertThat(contentType).as(context).hasValue("application/problem+json");
+		if (contentType.filter("application/problem+json"::equals).isEmpty()) {
+			return;
+		}
 		JsonNode problem = JSON.readTree(response.body());
-		assertThat(problem.get("status").asInt()).as(context).isEqualTo(response.statusCode());
-		assertThat(problem.get("title").asString()).as(context).isNotBlank();
-		assertThat(response.body()).as(context).doesNotContain("Exception", "\tat ", "io.codebase");
+		softly.assertThat(problem.path("status").asInt()).as(context).isEqualTo(response.statusCode());
+		softly.assertThat(problem.path("title").asString("")).as(context).isNotBlank();
+		softly.assertThat(response.body()).as(context).doesNotContain("Exception", "\tat ", "io.codebase");
+	}
+
+	/**
+	 * The random requests above rarely get past a lookup, a content type or a precondition. Here every write of the
+	 * served OpenAPI document is first made to succeed (a real project and session, the current ETag, the declared
+	 * content type, a body with every string field its schema declares); then exactly one field at a time carries a
+	 * value PostgreSQL cannot store or compare as sent, so the value reaches the deepest check or the database.
+	 * The benign request is sent last, as a control that the template really succeeds. List reads get page
+	 * numbers that fit an int but whose offset does not.
+	 */
+	@Test
+	void oneHostileValueInAnOtherwiseValidRequestIsRefusedCleanly() throws Exception {
+		System.out.println("[HostileInputFuzzTest] valid-but-one phase, seed " + SEED + " (replay: -Dfuzz.seed=" + SEED + ")");
+		long started = System.nanoTime();
+		JsonNode document = Http.json(new Http(this.port).get("/v3/api-docs"));
+		Random random = new Random(SEED);
+		SoftAssertions softly = new SoftAssertions();
+		List<String> serverErrors = new ArrayList<>();
+		List<String> accepted = new ArrayList<>();
+		int sent = 0;
+		try (Connection connection = db.connect()) {
+			for (Operation write : servedOperations(document, "POST", "PUT", "PATCH", "DELETE")) {
+				Fixture fixture = newFixture(sent);
+				Template template = template(document, write, fixture, random);
+				List<Field> fields = template.fields();
+				for (Field field : fields) {
+					for (Hostile hostile : hostiles(field)) {
+						sent++;
+						Variant variant = template.with(field, hostile, random);
+						int status = send(connection, variant, fixture, softly, serverErrors);
+						if (status < 400) {
+							// It changed the project or session (or removed them): the next variant gets fresh ones.
+							accepted.add(variant + " -> " + status);
+							fixture = newFixture(sent);
+							template = template(document, write, fixture, random);
+						}
+					}
+				}
+				sent++;
+				int control = send(connection, template.benign(), fixture, softly, serverErrors);
+				softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+			}
+			Fixture fixture = newFixture(sent);
+			String rollout = rolloutOf(fixture);
+			awaitNoRunningRollout(connection);
+			for (Operation list : servedOperations(document, "GET")) {
+				if (list.queryParameters().contains("page")) {
+					for (String page : LARGE_PAGES) {
+						sent++;
+						String path = list.path().replace("{id}", rollout);
+						send(connection, new Variant("GET", path + "?" + page, null, null, Map.of(), "page " + page),
+								fixture, softly, serverErrors);
+					}
+				}
+			}
+		}
+		System.out.println("[HostileInputFuzzTest] valid-but-one phase: " + sent + " requests in "
+				+ TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s; server errors: "
+				+ (serverErrors.isEmpty() ? "none" : "\n  " + String.join("\n  ", serverErrors)) + "\naccepted: "
+				+ (accepted.isEmpty() ? "none" : "\n  " + String.join("\n  ", accepted)));
+		softly.assertAll();
+	}
+
+	/** Page numbers within int whose offset (page * size) is beyond int, or near it. */
+	private static final String[] LARGE_PAGES = { "page=10737419&size=200", "page=2147483647", "page=2147483647&size=1",
+			"page=21474837&size=100", "page=1073741824&size=2", "page=10737418&size=200" };
+
+	private static final AtomicLong KEYS = new AtomicLong();
+
+	/** Stands, quotes included, for the raw JSON text of a hostile value until the body is written. */
+	private static final String MARKER = "__hostile_value__";
+
+	/** Past any column or path limit, for a string that declares none. */
+	private static final int UNDECLARED_LIMIT = 65_536;
+
+	/** Where a hostile value can go, which decides the values it gets. */
+	private enum Kind {
+
+		STRING, DATE_TIME, NUMBER, FREE_OBJECT, PATH, QUERY
+
+	}
+
+	/** One place in a request: a body member (by its location in the tree), a path or a query parameter. */
+	private record Field(Kind kind, String name, List<Object> location, int maxLength) {
+
+		@Override
+		public String toString() {
+			return this.kind + " " + ((this.location == null) ? this.name : this.location.toString());
+		}
+
+	}
+
+	/** {@code json} is JSON text for a body field, percent-encoded text to insert for a path or query one. */
+	private record Hostile(String label, String json) {
+	}
+
+	private static List<Hostile> hostiles(Field field) {
+		return switch (field.kind()) {
+			// Inserted into the benign value, so that only the one character is wrong.
+			case PATH, QUERY -> List.of(new Hostile("NUL", "%00"), new Hostile("lone surrogate", "%ED%A0%80"));
+			case STRING -> stringHostiles(field);
+			case DATE_TIME -> {
+				List<Hostile> values = new ArrayList<>(stringHostiles(field));
+				values.add(new Hostile("numeric date-time", "1732389660"));
+				values.add(new Hostile("numeric date-time beyond double", "1e999999999"));
+				yield values;
+			}
+			case NUMBER -> List.of(new Hostile("beyond double", "1e999999999"), new Hostile("below double", "1e-999999999"));
+			case FREE_OBJECT -> List.of(new Hostile("NUL value", "\"x\\u0000y\""),
+					new Hostile("lone surrogate value", "\"x\\ud800y\""), new Hostile("NUL key", "{\"k\\u0000\": 1}"),
+					new Hostile("beyond double", "1e999999999"), new Hostile("below double", "1e-999999999"),
+					new Hostile("negative beyond double", "-1e999999999"),
+					new Hostile("nested beyond double", "{\"a\": [1e999999999]}"));
+		};
+	}
+
+	private static List<Hostile> stringHostiles(Field field) {
+		int limit = (field.maxLength() > 0) ? field.maxLength() : UNDECLARED_LIMIT;
+		// The escapes are written into the JSON text: a Java String with a lone surrogate would be sent as '?'.
+		return List.of(new Hostile("NUL", "\\u0000"), new Hostile("lone surrogate", "\\ud800"),
+				new Hostile("over-long (" + (limit + 1) + ")", "\"" + "a".repeat(limit + 1) + "\""));
+	}
+
+	/** A project of its own (a write may delete it), its ETag, and a session in an allowed directory. */
+	private record Fixture(String projectId, String projectName, String sessionId, Path directory) {
+	}
+
+	private Fixture newFixture(int number) {
+		Http http = new Http(this.port);
+		String name = "fuzz-valid-" + SEED + "-" + number;
+		HttpResponse<String> created = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Path directory = TestWorkspace.newDirectory("fuzz-valid");
+		String session = "fuzz-valid-" + SEED + "-" + number;
+		HttpResponse<String> put = http.send("PUT", "/api/v1/sessions/" + session,
+				"{\"workingDirectory\": \"" + directory + "\"}", Map.of());
+		assertThat(put.statusCode()).as(put.body()).isBetween(200, 201);
+		return new Fixture(Http.json(created).get("id").asString(), name, session, directory);
+	}
+
+	private String rolloutOf(Fixture fixture) {
+		HttpResponse<String> rollout = new Http(this.port).post("/api/v1/schema-rollouts",
+				"{\"projects\": [\"" + fixture.projectName() + "\"]}");
+		assertThat(rollout.statusCode()).as(rollout.body()).isBetween(200, 202);
+		return Http.json(rollout).get("id").asString();
+	}
+
+	/** One request to send; {@code body} may hold the marker, replaced by {@code hostileJson}. */
+	private record Variant(String method, String target, String contentType, String body, Map<String, String> headers,
+			String label) {
+
+		@Override
+		public String toString() {
+			return this.method + " " + abbreviated(this.target) + " [" + this.label + "] body " + abbreviated(this.body);
+		}
+
+	}
+
+	/** A write that succeeds as it is, and knows how to put a hostile value in one of its fields. */
+	private record Template(Operation operation, Map<String, String> pathValues, Map<String, String> query,
+			JsonNode body, String contentType, Map<String, String> headers, List<Field> fields) {
+
+		Variant benign() {
+			return variant(this.pathValues, this.query, (this.body == null) ? null : JSON.writeValueAsString(this.body),
+					"benign");
+		}
+
+		Variant with(Field field, Hostile hostile, Random random) {
+			String label = hostile.label() + " in " + field;
+			return switch (field.kind()) {
+				case PATH -> variant(inserted(this.pathValues, field.name(), hostile.json(), random), this.query,
+						(this.body == null) ? null : JSON.writeValueAsString(this.body), label);
+				case QUERY -> variant(this.pathValues, inserted(this.query, field.name(), hostile.json(), random),
+						(this.body == null) ? null : JSON.writeValueAsString(this.body), label);
+				default -> variant(this.pathValues, this.query, bodyWith(field, hostile, random), label);
+			};
+		}
+
+		private Variant variant(Map<String, String> path, Map<String, String> parameters, String text, String label) {
+			String target = this.operation.path();
+			for (Map.Entry<String, String> value : path.entrySet()) {
+				target = target.replace("{" + value.getKey() + "}", value.getValue());
+			}
+			StringBuilder queryText = new StringBuilder();
+			parameters.forEach((name, value) -> queryText.append(queryText.isEmpty() ? "?" : "&")
+				.append(name).append('=').append(value));
+			Map<String, String> sentHeaders = new LinkedHashMap<>(this.headers);
+			// A key of its own per request: a replay of an earlier outcome would hide what this one does.
+			sentHeaders.computeIfPresent("Idempotency-Key", (name, key) -> "fuzz-" + SEED + "-" + KEYS.incrementAndGet());
+			return new Variant(this.operation.method(), target + queryText, this.contentType, text, sentHeaders, label);
+		}
+
+		/** Encoded text put at a random place inside one of the (already encoded) benign values. */
+		private static Map<String, String> inserted(Map<String, String> values, String name, String encoded,
+				Random random) {
+			Map<String, String> changed = new LinkedHashMap<>(values);
+			changed.computeIfPresent(name, (key, value) -> {
+				int at = random.nextInt(value.length() + 1);
+				return value.substring(0, at) + encoded + value.substring(at);
+			});
+			return changed;
+		}
+
+		private String bodyWith(Field field, Hostile hostile, Random random) {
+			JsonNode copy = this.body.deepCopy();
+			List<Object> location = field.location();
+			JsonNode parent = copy;
+			for (Object step : location.subList(0, location.size() - 1)) {
+				parent = (step instanceof Integer index) ? parent.get(index) : parent.get((String) step);
+			}
+			Object last = location.get(location.size() - 1);
+			String raw = hostile.json();
+			if (field.kind() == Kind.FREE_OBJECT) {
+				// A member of its own next to the benign ones; a whole value when the hostile part is a key.
+				JsonNode object = (last instanceof Integer index) ? parent.get(index) : parent.get((String) last);
+				((ObjectNode) object).put("fuzz", MARKER);
+			}
+			else {
+				JsonNode current = (last instanceof Integer index) ? parent.get(index) : parent.get((String) last);
+				if (raw.startsWith("\\u")) {
+					// An escaped character: inside the benign text, at a random place.
+					String text = current.asString();
+					int at = random.nextInt(text.length() + 1);
+					raw = write(text.substring(0, at)).replaceAll("\"$", "") + raw
+							+ write(text.substring(at)).replaceAll("^\"", "");
+				}
+				if (last instanceof Integer index) {
+					((ArrayNode) parent).set(index, MARKER);
+				}
+				else {
+					((ObjectNode) parent).put((String) last, MARKER);
+				}
+			}
+			return JSON.writeValueAsString(copy).replace("\"" + MARKER + "\"", raw);
+		}
+
+	}
+
+	/** The request that would succeed: path, query, headers and a body with every declared string field. */
+	private Template template(JsonNode document, Operation operation, Fixture fixture, Random random) {
+		JsonNode spec = document.get("paths").get(operation.path()).get(operation.method().toLowerCase());
+		Map<String, String> pathValues = new LinkedHashMap<>();
+		Map<String, String> query = new LinkedHashMap<>();
+		Map<String, String> headers = new LinkedHashMap<>();
+		List<Field> fields = new ArrayList<>();
+		for (JsonNode parameter : spec.path("parameters")) {
+			JsonNode schema = resolve(document, parameter.path("schema"));
+			String name = parameter.get("name").asString();
+			String in = parameter.get("in").asString();
+			String value = knownValue(name, fixture);
+			switch (in) {
+				case "path" -> {
+					pathValues.put(name, encode(value));
+					fields.add(new Field(Kind.PATH, name, null, 0));
+				}
+				case "query" -> {
+					// Optional filters and switches keep their defaults; a string that names a target is filled.
+					if (value != null && isString(schema) && !schema.has("enum")) {
+						query.put(name, encode(value));
+						fields.add(new Field(Kind.QUERY, name, null, 0));
+					}
+				}
+				case "header" -> {
+					if (name.equals("If-Match") || name.equals("Idempotency-Key")) {
+						headers.put(name, "(set when sent)");
+					}
+				}
+				default -> {
+				}
+			}
+		}
+		JsonNode body = null;
+		String contentType = null;
+		JsonNode content = spec.path("requestBody").path("content");
+		if (!content.isMissingNode()) {
+			contentType = content.propertyNames().iterator().next();
+			JsonNode media = content.get(contentType);
+			JsonNode schema = resolve(document, media.path("schema"));
+			body = schema.has("properties") ? sample(document, schema, "", new ArrayList<>(), fixture, fields)
+					: collectStrings(example(media), new ArrayList<>(), fields);
+		}
+		return new Template(operation, pathValues, query, body, contentType, headers, List.copyOf(fields));
+	}
+
+	/** Values that make a request valid for this fixture, by the name of the field or parameter. */
+	private String knownValue(String name, Fixture fixture) {
+		return switch (name) {
+			case "id" -> fixture.projectId();
+			case "idOrName", "project", "projects" -> fixture.projectName();
+			case "sessionId", "session" -> fixture.sessionId();
+			case "workingDirectory", "sourcePath" -> fixture.directory().toString();
+			// A new project per request, so that a create never clashes with an earlier one.
+			case "name" -> "fuzz-new-" + SEED + "-" + this.names++;
+			default -> null;
+		};
+	}
+
+	private int names;
+
+	/** A valid value for a schema, recording every place a hostile value can go. */
+	private JsonNode sample(JsonNode document, JsonNode schema, String name, List<Object> location, Fixture fixture,
+			List<Field> fields) {
+		schema = resolve(document, schema);
+		String type = type(schema);
+		switch (type) {
+			case "object" -> {
+				if (!schema.has("properties")) {
+					JsonNode example = schema.has("example") ? schema.get("example").deepCopy() : JSON.createObjectNode();
+					fields.add(new Field(Kind.FREE_OBJECT, name, List.copyOf(location), 0));
+					return collectStrings(example, location, fields);
+				}
+				ObjectNode object = JSON.createObjectNode();
+				for (Map.Entry<String, JsonNode> property : schema.get("properties").properties()) {
+					location.add(property.getKey());
+					object.set(property.getKey(), sample(document, property.getValue(), property.getKey(), location,
+							fixture, fields));
+					location.remove(location.size() - 1);
+				}
+				return object;
+			}
+			case "array" -> {
+				location.add(0);
+				JsonNode item = sample(document, schema.path("items"), name, location, fixture, fields);
+				location.remove(location.size() - 1);
+				return JSON.createArrayNode().add(item);
+			}
+			case "integer", "number" -> {
+				fields.add(new Field(Kind.NUMBER, name, List.copyOf(location), 0));
+				return schema.has("example") ? schema.get("example") : JSON.getNodeFactory().numberNode(1);
+			}
+			case "boolean" -> {
+				return JSON.getNodeFactory().booleanNode(false);
+			}
+			default -> {
+				boolean dateTime = "date-time".equals(schema.path("format").asString(""));
+				fields.add(new Field(dateTime ? Kind.DATE_TIME : Kind.STRING, name, List.copyOf(location),
+						schema.path("maxLength").asInt(0)));
+				String known = knownValue(name, fixture);
+				String value = (known != null) ? known
+						: schema.has("enum") ? schema.get("enum").get(0).asString()
+								: dateTime ? Instant.now().toString()
+										: schema.path("example").isString() ? schema.get("example").asString() : "benign text";
+				return JSON.getNodeFactory().stringNode(value);
+			}
+		}
+	}
+
+	/** Records every string inside a free-form value (an example, metadata) as a place for a hostile value. */
+	private static JsonNode collectStrings(JsonNode value, List<Object> location, List<Field> fields) {
+		if (value.isString()) {
+			Object last = location.isEmpty() ? "" : location.get(location.size() - 1);
+			fields.add(new Field(Kind.STRING, String.valueOf(last), List.copyOf(location), 0));
+		}
+		else if (value.isObject()) {
+			for (Map.Entry<String, JsonNode> member : value.properties()) {
+				location.add(member.getKey());
+				collectStrings(member.getValue(), location, fields);
+				location.remove(location.size() - 1);
+			}
+		}
+		else if (value.isArray()) {
+			for (int i = 0; i < value.size(); i++) {
+				location.add(i);
+				collectStrings(value.get(i), location, fields);
+				location.remove(location.size() - 1);
+			}
+		}
+		return value;
+	}
+
+	private static JsonNode example(JsonNode media) {
+		if (media.has("example")) {
+			return media.get("example").deepCopy();
+		}
+		JsonNode examples = media.path("examples");
+		assertThat(examples.isObject()).as("a body without properties needs an example: " + media).isTrue();
+		return examples.properties().iterator().next().getValue().get("value").deepCopy();
+	}
+
+	private static JsonNode resolve(JsonNode document, JsonNode schema) {
+		String reference = schema.path("$ref").asString("");
+		return reference.isEmpty() ? schema : document.at(reference.substring(1));
+	}
+
+	/** The first type that is not "null" (OpenAPI 3.1 writes nullable fields as a list of types). */
+	private static String type(JsonNode schema) {
+		JsonNode type = schema.path("type");
+		if (type.isArray()) {
+			for (JsonNode each : type) {
+				if (!each.asString().equals("null")) {
+					return each.asString();
+				}
+			}
+		}
+		return type.asString(schema.has("properties") ? "object" : "string");
+	}
+
+	private static boolean isString(JsonNode schema) {
+		return type(schema).equals("string");
+	}
+
+	/**
+	 * Sends one variant with the current ETag; asserts it is below 500, a problem when refused, and that a refused
+	 * one changed nothing: the fixture's ETag, the number of projects and sessions, the registry's state.
+	 */
+	private int send(Connection connection, Variant variant, Fixture fixture, SoftAssertions softly,
+			List<String> serverErrors) throws Exception {
+		Http http = new Http(this.port);
+		String etag = http.get("/api/v1/projects/" + fixture.projectId()).headers().firstValue("ETag").orElse("\"0\"");
+		long projects = db.count("SELECT count(*) FROM projects");
+		long sessions = db.count("SELECT count(*) FROM sessions");
+		String state = state(connection);
+		Set<String> projectIds = ids("SELECT id FROM projects");
+		Set<String> sessionIds = ids("SELECT session_id FROM sessions");
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + variant.target()))
+			.timeout(Duration.ofSeconds(30))
+			.method(variant.method(), (variant.body() == null) ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofString(variant.body(), StandardCharsets.UTF_8));
+		if (variant.contentType() != null) {
+			request.header("Content-Type", variant.contentType());
+		}
+		variant.headers().forEach((name, value) -> request.header(name, name.equals("If-Match") ? etag : value));
+		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		int status = response.statusCode();
+		String context = variant + " -> " + status + " " + abbreviated(response.body());
+		if (status >= 500) {
+			serverErrors.add(context);
+		}
+		softly.assertThat(status).as(context).isLessThan(500);
+		if (status >= 400 && status < 500) {
+			assertProblem(softly, response, context);
+			String etagAfter = http.get("/api/v1/projects/" + fixture.projectId()).headers().firstValue("ETag").orElse("\"0\"");
+			softly.assertThat(etagAfter).as("ETag after refused " + context).isEqualTo(etag);
+			softly.assertThat(db.count("SELECT count(*) FROM projects")).as("projects after refused " + context)
+				.isEqualTo(projects);
+			softly.assertThat(db.count("SELECT count(*) FROM sessions")).as("sessions after refused " + context)
+				.isEqualTo(sessions);
+			softly.assertThat(state(connection)).as("state after refused " + context).isEqualTo(state);
+		}
+		else {
+			// What an accepted (or failed) variant created must not make the next one clash.
+			awaitNoRunningRollout(connection);
+			removeCreatedSince(projectIds, sessionIds);
+		}
+		return status;
+	}
+
+	/** The operations of the served document with these methods, in the document's order. */
+	private static List<Operation> servedOperations(JsonNode document, String... methods) {
+		List<Operation> operations = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
+			for (String method : methods) {
+				JsonNode spec = path.getValue().get(method.toLowerCase());
+				if (spec != null) {
+					List<String> inQuery = new ArrayList<>();
+					for (JsonNode parameter : spec.path("parameters")) {
+						if (parameter.path("in").asString("").equals("query")) {
+							inQuery.add(parameter.get("name").asString());
+						}
+					}
+					operations.add(new Operation(method, path.getKey(), List.of(), inQuery));
+				}
+			}
+		}
+		return operations;
 	}
 
 	private Attempt attempt(Operation operation, Random random) {
