@@ -226,7 +226,7 @@ class HostileInputFuzzTest {
 		int sent = 0;
 		try (Connection connection = db.connect()) {
 			for (Operation write : servedOperations(document, "POST", "PUT", "PATCH", "DELETE")) {
-				Fixture fixture = newFixture(sent);
+				Fixture fixture = newFixture(sent, write);
 				Template template = template(document, write, fixture, random);
 				List<Field> fields = template.fields();
 				for (Field field : fields) {
@@ -237,7 +237,7 @@ class HostileInputFuzzTest {
 						if (status < 400) {
 							// It changed the project or session (or removed them): the next variant gets fresh ones.
 							accepted.add(variant + " -> " + status);
-							fixture = newFixture(sent);
+							fixture = newFixture(sent, write);
 							template = template(document, write, fixture, random);
 						}
 					}
@@ -246,7 +246,7 @@ class HostileInputFuzzTest {
 				int control = send(connection, template.benign(), fixture, softly, serverErrors);
 				softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
 			}
-			Fixture fixture = newFixture(sent);
+			Fixture fixture = newFixture(sent, null);
 			String rollout = rolloutOf(fixture);
 			awaitNoRunningRollout(connection);
 			for (Operation list : servedOperations(document, "GET")) {
@@ -331,11 +331,21 @@ class HostileInputFuzzTest {
 	private record Fixture(String projectId, String projectName, String sessionId, Path directory) {
 	}
 
-	private Fixture newFixture(int number) {
+	/** A fixture in the state {@code write} needs to succeed: reindexing takes an INDEXED project. */
+	private Fixture newFixture(int number, Operation write) {
 		Http http = new Http(this.port);
 		String name = "fuzz-valid-" + SEED + "-" + number;
 		HttpResponse<String> created = http.post("/api/v1/projects", "{\"name\": \"" + name + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		if (write != null && write.path().endsWith("/reindex")) {
+			String path = "/api/v1/projects/" + Http.json(created).get("id").asString();
+			for (String status : List.of("INDEXING", "INDEXED")) {
+				String etag = http.get(path).headers().firstValue("ETag").orElseThrow();
+				HttpResponse<String> reported = http.send("POST", path + "/index-status",
+						"{\"status\": \"" + status + "\"}", Map.of("If-Match", etag));
+				assertThat(reported.statusCode()).as(reported.body()).isEqualTo(200);
+			}
+		}
 		Path directory = TestWorkspace.newDirectory("fuzz-valid");
 		String session = "fuzz-valid-" + SEED + "-" + number;
 		HttpResponse<String> put = http.send("PUT", "/api/v1/sessions/" + session,
@@ -543,12 +553,23 @@ class HostileInputFuzzTest {
 						schema.path("maxLength").asInt(0)));
 				String known = knownValue(name, fixture);
 				String value = (known != null) ? known
-						: schema.has("enum") ? schema.get("enum").get(0).asString()
+						: schema.has("enum") ? enumValue(schema)
 								: dateTime ? Instant.now().toString()
 										: schema.path("example").isString() ? schema.get("example").asString() : "benign text";
 				return JSON.getNodeFactory().stringNode(value);
 			}
 		}
+	}
+
+	/** The declared example when it is one of the values (it is the one meant to succeed), else the first value. */
+	private static String enumValue(JsonNode schema) {
+		String example = schema.path("example").asString("");
+		for (JsonNode value : schema.get("enum")) {
+			if (value.asString().equals(example)) {
+				return example;
+			}
+		}
+		return schema.get("enum").get(0).asString();
 	}
 
 	/** Records every string inside a free-form value (an example, metadata) as a place for a hostile value. */
