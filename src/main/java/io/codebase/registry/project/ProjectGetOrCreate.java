@@ -72,9 +72,11 @@ public class ProjectGetOrCreate {
 				if (created.isPresent()) {
 					return new EnsuredProject(created.get(), true);
 				}
-				if (round >= MAX_ROUNDS || System.nanoTime() > deadline) {
+				if (round >= MAX_ROUNDS) {
 					throw new ProjectBusyException(wanted.name(), wanted.id());
 				}
+				// Another caller owns the id or won the insert: its row is about to be readable.
+				pause(wanted.name(), wanted.id(), deadline);
 				continue;
 			}
 			ProjectView project = existing.get();
@@ -96,7 +98,7 @@ public class ProjectGetOrCreate {
 					if (finished.isPresent()) {
 						return new EnsuredProject(finished.get(), false);
 					}
-					pause(project, deadline);
+					pause(project.name(), project.id(), deadline);
 				}
 			}
 		}
@@ -155,16 +157,16 @@ public class ProjectGetOrCreate {
 	}
 
 	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */
-	private static void pause(ProjectView project, long deadline) {
+	private static void pause(String name, UUID id, long deadline) {
 		if (System.nanoTime() > deadline) {
-			throw new ProjectBusyException(project.name(), project.id());
+			throw new ProjectBusyException(name, id);
 		}
 		try {
 			Thread.sleep(PROVISIONING_POLL.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new ProjectBusyException(project.name(), project.id());
+			throw new ProjectBusyException(name, id);
 		}
 	}
 

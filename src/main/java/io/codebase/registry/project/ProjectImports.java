@@ -89,9 +89,12 @@ public class ProjectImports {
 	}
 
 	private boolean sameProjectExists(ImportedProject imported) {
-		return this.repository.findById(imported.id())
-			.filter(existing -> existing.getName().equalsIgnoreCase(imported.name()))
-			.isPresent();
+		return this.rows.committedIfPresent(imported.id()).filter(existing -> isTheImported(existing, imported)).isPresent();
+	}
+
+	/** A project with the imported id is the imported project when the names agree (regardless of case). */
+	private static boolean isTheImported(ProjectView existing, ImportedProject imported) {
+		return ProjectName.key(existing.name()).equals(ProjectName.key(imported.name()));
 	}
 
 	/**
@@ -122,7 +125,7 @@ public class ProjectImports {
 		if (existing.isEmpty()) {
 			return Optional.empty();
 		}
-		if (!existing.get().name().equalsIgnoreCase(imported.name())) {
+		if (!isTheImported(existing.get(), imported)) {
 			throw ProjectConflictException.idTaken(imported.id(), imported.name());
 		}
 		return Optional.of(new EnsuredProject(this.getOrCreate.ensureReady(existing.get(), CreationPolicy.MAY_CREATE), false));

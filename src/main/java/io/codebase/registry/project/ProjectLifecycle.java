@@ -164,10 +164,7 @@ public class ProjectLifecycle {
 	 * version is a change of the project: its version (ETag) goes up and every cache forgets it.
 	 */
 	public ProjectView recordSchemaVersion(UUID id, String schemaVersion) {
-		return this.rows.commit("schema-version", tx -> {
-			this.rows.recordSchemaVersion(this.rows.committed(id), schemaVersion);
-			return this.rows.committed(id);
-		});
+		return this.rows.recordSchemaVersion(id, schemaVersion);
 	}
 
 }

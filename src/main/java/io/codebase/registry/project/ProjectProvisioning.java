@@ -133,10 +133,7 @@ class ProjectProvisioning {
 			if (version == null) {
 				return current;
 			}
-			return this.rows.commit("schema-version", tx -> {
-				this.rows.recordSchemaVersion(current, version);
-				return this.rows.committed(current.id());
-			});
+			return this.rows.recordSchemaVersion(current.id(), version);
 		}
 		catch (ProvisioningException ex) {
 			throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(), retryHint(current.id()));

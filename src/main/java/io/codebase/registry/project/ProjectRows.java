@@ -124,11 +124,17 @@ class ProjectRows {
 		return true;
 	}
 
-	/** Records a schema version reached outside provisioning, inside the caller's transaction. */
-	void recordSchemaVersion(ProjectView project, String schemaVersion) {
-		if (this.repository.recordSchemaVersion(project.id(), schemaVersion, Project.now()) == 1) {
-			changed(project);
-		}
+	/**
+	 * Records, in its own transaction, a schema version the project's database reached; a new version is a change
+	 * of the project (its ETag goes up and every cache forgets it). Returns the project as committed.
+	 */
+	ProjectView recordSchemaVersion(UUID id, String schemaVersion) {
+		return commit("schema-version", tx -> {
+			if (this.repository.recordSchemaVersion(id, schemaVersion, Project.now()) == 1) {
+				changed(committed(id));
+			}
+			return committed(id);
+		});
 	}
 
 	/** Removes a DELETING row, inside the caller's transaction; a row a concurrent delete removed first is gone too. */
