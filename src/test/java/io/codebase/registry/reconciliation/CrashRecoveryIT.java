@@ -140,7 +140,7 @@ class CrashRecoveryIT {
 		assertThat(report.get("repairs").size()).as("repairs made").isGreaterThanOrEqualTo((int) inFlight);
 
 		assertThat(count("state IN ('PROVISIONING', 'DELETING')")).isZero();
-		assertThat(count("state = 'FAILED'")).isZero();
+		assertThat(count("state = 'FAILED'")).as("FAILED projects: %s", failures()).isZero();
 		Set<String> databases = databasesWithPrefix();
 		Map<String, String> rows = rows();
 		rows.forEach((id, line) -> {
@@ -273,6 +273,18 @@ class CrashRecoveryIT {
 			result.next();
 			return result.getLong(1);
 		}
+	}
+
+	/** Every FAILED project with the reason it failed, for the failure message. */
+	private List<String> failures() throws SQLException {
+		List<String> failures = new ArrayList<>();
+		try (Connection connection = registryConnection(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT id, last_error FROM projects WHERE state = 'FAILED'")) {
+			while (result.next()) {
+				failures.add(result.getString(1) + ": " + result.getString(2));
+			}
+		}
+		return failures;
 	}
 
 	/** Every project: id to "database_name state". */
