@@ -29,7 +29,7 @@ class ProjectEdits {
 
 	/** Applies a merge patch to description, sourcePath and metadata, if {@code ifMatch} names the current version. */
 	ProjectView update(UUID id, String ifMatch, ProjectPatch patch) {
-		return changeIfMatch("update", id, ifMatch, project -> {
+		return changeIfMatch(SyncOperation.UPDATE, id, ifMatch, project -> {
 			if (project.getState() == ProjectState.DELETING) {
 				throw ProjectConflictException.wrongState(project.toView(), "updated");
 			}
@@ -41,7 +41,7 @@ class ProjectEdits {
 	/** Records a client's index-status report; the transition must be allowed (409 names the allowed ones). */
 	ProjectView reportIndexStatus(UUID id, String ifMatch, IndexReport report) {
 		this.rules.requireValid(report);
-		return changeIfMatch("index-status", id, ifMatch, project -> {
+		return changeIfMatch(SyncOperation.INDEX_STATUS, id, ifMatch, project -> {
 			requireReady(project, "indexed");
 			if (!project.reportIndexStatus(report.status(), report.message(), report.reportedAt())) {
 				throw ProjectConflictException.illegalIndexTransition(project.toView(), report.status());
@@ -51,7 +51,7 @@ class ProjectEdits {
 
 	/** Starts indexing an INDEXED or FAILED project again (the old registry's "retrain"). */
 	ProjectView reindex(UUID id, String ifMatch, String message) {
-		return changeIfMatch("index-status", id, ifMatch, project -> {
+		return changeIfMatch(SyncOperation.INDEX_STATUS, id, ifMatch, project -> {
 			requireReady(project, "reindexed");
 			if (!project.reindex(message)) {
 				throw ProjectConflictException.notReindexable(project.toView());
@@ -64,7 +64,7 @@ class ProjectEdits {
 	 * the caller sent {@code If-Match: *}, which holds for any version: the change is then applied again to the
 	 * version that won (bounded).
 	 */
-	private ProjectView changeIfMatch(String operation, UUID id, String ifMatch, Consumer<Project> change) {
+	private ProjectView changeIfMatch(SyncOperation operation, UUID id, String ifMatch, Consumer<Project> change) {
 		if (ifMatch == null || ifMatch.isBlank()) {
 			throw new IfMatchRequiredException();
 		}
@@ -80,7 +80,7 @@ class ProjectEdits {
 		}
 	}
 
-	private ProjectView changeOnce(String operation, UUID id, String ifMatch, Consumer<Project> change) {
+	private ProjectView changeOnce(SyncOperation operation, UUID id, String ifMatch, Consumer<Project> change) {
 		return this.rows.commit(operation, tx -> {
 			Project project = this.rows.load(id);
 			if (!ETags.matches(ifMatch, project.getVersion())) {

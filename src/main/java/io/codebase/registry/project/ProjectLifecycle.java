@@ -97,7 +97,7 @@ public class ProjectLifecycle {
 	}
 
 	private void deleteOwned(UUID id, String ifMatch) {
-		ProjectView deleting = this.rows.commit("delete", tx -> {
+		ProjectView deleting = this.rows.step(SyncOperation.DELETE, tx -> {
 			Project project = this.rows.load(id);
 			if (ifMatch != null && !ETags.matches(ifMatch, project.getVersion())) {
 				throw new VersionMismatchException(ifMatch, project.getVersion());
@@ -109,13 +109,13 @@ public class ProjectLifecycle {
 			this.provisioner.dropDatabase(deleting.databaseName());
 		}
 		catch (ProvisioningException ex) {
-			this.rows.commit("delete", tx -> this.rows.transition(deleting, Set.of(ProjectState.DELETING),
+			this.rows.step(SyncOperation.DELETE, tx -> this.rows.transition(deleting, Set.of(ProjectState.DELETING),
 					ProjectState.DELETING, ex.getMessage(), "deleted"));
 			this.rows.auditDelete(deleting, "drop-failed");
 			throw new ProvisioningFailedException(id, ProjectState.DELETING, ex.getMessage(),
 					"DELETE /api/v1/projects/" + id);
 		}
-		this.rows.commit("delete", tx -> {
+		this.rows.commit(SyncOperation.DELETE, tx -> {
 			this.rows.delete(deleting);
 			return null;
 		});
@@ -154,7 +154,7 @@ public class ProjectLifecycle {
 			if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
 				return false;
 			}
-			return this.rows.commit("provision",
+			return this.rows.commit(SyncOperation.PROVISION,
 					tx -> this.rows.tryTransition(current, Set.of(ProjectState.READY), ProjectState.FAILED, reason));
 		}
 	}

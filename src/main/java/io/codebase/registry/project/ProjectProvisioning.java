@@ -59,11 +59,11 @@ class ProjectProvisioning {
 			schemaVersion = this.schemas.migrate(project.databaseName()).to();
 		}
 		catch (ProvisioningException ex) {
-			this.rows.commit("provision", tx -> this.rows.transition(project, Set.of(ProjectState.PROVISIONING),
+			this.rows.step(SyncOperation.PROVISION, tx -> this.rows.transition(project, Set.of(ProjectState.PROVISIONING),
 					ProjectState.FAILED, ex.getMessage(), "marked failed"));
 			throw new ProvisioningFailedException(id, ProjectState.FAILED, ex.getMessage(), retryHint(id));
 		}
-		this.rows.commit("provision", tx -> this.rows.markReady(project, schemaVersion));
+		this.rows.commit(SyncOperation.PROVISION, tx -> this.rows.markReady(project, schemaVersion));
 		ProjectView ready = this.rows.committed(id);
 		if (ready.state() != ProjectState.READY) {
 			throw ProjectConflictException.wrongState(ready, "made READY");
@@ -92,7 +92,7 @@ class ProjectProvisioning {
 				case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 				case FAILED, PROVISIONING -> {
 					if (current.state() == ProjectState.FAILED) {
-						this.rows.commit("provision", tx -> this.rows.tryTransition(current, Set.of(ProjectState.FAILED),
+						this.rows.step(SyncOperation.PROVISION, tx -> this.rows.tryTransition(current, Set.of(ProjectState.FAILED),
 								ProjectState.PROVISIONING, current.lastError()));
 					}
 					yield provision(owned, id);

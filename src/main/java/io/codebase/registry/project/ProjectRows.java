@@ -64,7 +64,7 @@ class ProjectRows {
 	 * thrown and counted as rejected) and which the caller handles (null: the clash is returned).
 	 */
 	Optional<Clash> insert(NewRow row, Function<Clash, RuntimeException> refusal) {
-		return this.writes.commit("create", tx -> {
+		return this.writes.commit(SyncOperation.CREATE, tx -> {
 			if (this.repository.insertProvisioning(row.id(), row.name(), row.description(), row.databaseName(),
 					row.sourcePath(), row.metadataJson(), row.indexStatus().name()) == 1) {
 				this.events.publishEvent(new ProjectChanged(row.id(), null, row.name()));
@@ -89,9 +89,14 @@ class ProjectRows {
 		return this.repository.existsById(row.id()) ? Clash.ID : Clash.GONE;
 	}
 
-	/** Runs a write in its own transaction, counted in {@code registry.sync} under {@code operation}. */
-	<T> T commit(String operation, TransactionCallback<T> write) {
+	/** Runs the write that completes {@code operation} in its own transaction, counted in {@code registry.sync}. */
+	<T> T commit(SyncOperation operation, TransactionCallback<T> write) {
 		return this.writes.commit(operation, write);
+	}
+
+	/** Runs a write on the way to completing {@code operation} in its own transaction; see {@link RegistryWrites#step}. */
+	<T> T step(SyncOperation operation, TransactionCallback<T> write) {
+		return this.writes.step(operation, write);
 	}
 
 	/**
@@ -129,7 +134,7 @@ class ProjectRows {
 	 * of the project (its ETag goes up and every cache forgets it). Returns the project as committed.
 	 */
 	ProjectView recordSchemaVersion(UUID id, String schemaVersion) {
-		return commit("schema-version", tx -> {
+		return commit(SyncOperation.SCHEMA_VERSION, tx -> {
 			if (this.repository.recordSchemaVersion(id, schemaVersion, Project.now()) == 1) {
 				changed(committed(id));
 			}

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,9 @@ public class DatabaseProvisioner implements DisposableBean {
 	private static final String DUPLICATE_DATABASE = "42P04";
 
 	private static final String UNIQUE_VIOLATION = "23505";
+
+	/** The operations timed in {@code registry.provisioning.duration}; {@link ProjectSchemas} times "migrate". */
+	private static final List<String> OPERATIONS = List.of("create", "migrate", "drop");
 
 	private final DataSource admin;
 
@@ -83,6 +87,11 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.serverUrl = registryDatabase.getJdbcUrl();
 			this.username = registryDatabase.getUsername();
 			this.password = registryDatabase.getPassword();
+		}
+		// Registered at zero, so that alerts on failures have a series to watch before the first one.
+		for (String operation : OPERATIONS) {
+			timer(operation, "success");
+			timer(operation, "failure");
 		}
 	}
 
@@ -187,13 +196,16 @@ public class DatabaseProvisioner implements DisposableBean {
 			return value;
 		}
 		finally {
-			Timer.builder("registry.provisioning.duration")
-				.description("Time spent creating, migrating and dropping project databases")
-				.tag("operation", operation)
-				.tag("result", result)
-				.register(this.meters)
-				.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			timer(operation, result).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	private Timer timer(String operation, String result) {
+		return Timer.builder("registry.provisioning.duration")
+			.description("Time spent creating, migrating and dropping project databases")
+			.tag("operation", operation)
+			.tag("result", result)
+			.register(this.meters);
 	}
 
 	private static ProvisioningException failure(String what, SQLException ex) {

@@ -249,6 +249,18 @@ class ProjectApiTest {
 				"registry_provisioning_duration_seconds_count{", "cache_gets_total{", "cache=\"projects\"");
 	}
 
+	@Test
+	void aDeleteIsCountedOnceAndARetryThatChangesNothingIsNotCounted() {
+		String id = this.projects.ready("Counted once").get("id").asString();
+		double deletes = syncCount("delete", "success");
+		double provisions = syncCount("provision", "success");
+		assertThat(this.api.post("/api/v1/projects/" + id + "/provision", null).status()).isEqualTo(200);
+		assertThat(this.api.delete(id).status()).isEqualTo(204);
+
+		assertThat(syncCount("delete", "success")).isEqualTo(deletes + 1);
+		assertThat(syncCount("provision", "success")).isEqualTo(provisions);
+	}
+
 	private double syncCount(String operation, String result) {
 		var counter = this.meters.find("registry.sync").tags("operation", operation, "result", result).counter();
 		return counter == null ? 0 : counter.count();
