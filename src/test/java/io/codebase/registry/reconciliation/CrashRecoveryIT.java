@@ -140,7 +140,8 @@ class CrashRecoveryIT {
 		assertThat(report.get("repairs").size()).as("repairs made").isGreaterThanOrEqualTo((int) inFlight);
 
 		assertThat(count("state IN ('PROVISIONING', 'DELETING')")).isZero();
-		assertThat(count("state = 'FAILED'")).as("FAILED projects: %s", failures()).isZero();
+		assertThat(count("state = 'FAILED'")).as("FAILED projects: %s; the reconciliation answered %s; the application "
+				+ "logged: %s", failures(), reconciled.body(), problemsLogged()).isZero();
 		Set<String> databases = databasesWithPrefix();
 		Map<String, String> rows = rows();
 		rows.forEach((id, line) -> {
@@ -272,6 +273,15 @@ class CrashRecoveryIT {
 				ResultSet result = statement.executeQuery("SELECT count(*) FROM projects WHERE " + condition)) {
 			result.next();
 			return result.getLong(1);
+		}
+	}
+
+	/** Every WARN and ERROR line the application processes logged, for failure messages. */
+	private List<String> problemsLogged() throws IOException {
+		Path log = Path.of("target", "crash-it", this.run, "app.log");
+		try (var lines = Files.lines(log)) {
+			return lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+				.toList();
 		}
 	}
 
