@@ -1,5 +1,6 @@
 /**
- * The container health check, run by the image without a shell or curl.
+ * What the platform sees of the service: the container health check, run by the image without a shell or curl, and
+ * the readiness gauge that alerts watch.
  */
 @ApplicationModule(displayName = "Deployment", allowedDependencies = {})
 package io.codebase.registry.deployment;
