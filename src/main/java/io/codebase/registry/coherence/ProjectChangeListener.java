@@ -85,9 +85,12 @@ class ProjectChangeListener implements SmartLifecycle {
 		this.reconnects = Counter.builder("registry.coherence.reconnects")
 			.description("Times the listener connection was established again after a loss (each clears the cache)")
 			.register(meters);
-		Gauge.builder("registry.coherence.listening", this, listener -> listener.state().listening() ? 1 : 0)
-			.description("1 while this replica hears change notifications, 0 otherwise")
-			.register(meters);
+		if (properties.enabled()) {
+			// Absent when turned off (a single replica), so an alert on 0 watches only listeners meant to listen.
+			Gauge.builder("registry.coherence.listening", this, listener -> listener.state().listening() ? 1 : 0)
+				.description("1 while this replica hears change notifications, 0 otherwise")
+				.register(meters);
+		}
 	}
 
 	ListenerState state() {

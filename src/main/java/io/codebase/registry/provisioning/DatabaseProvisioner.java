@@ -5,8 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +39,11 @@ public class DatabaseProvisioner implements DisposableBean {
 
 	private static final String UNIQUE_VIOLATION = "23505";
 
-	/** The operations timed in {@code registry.provisioning.duration}; {@link ProjectSchemas} times "migrate". */
-	private static final List<String> OPERATIONS = List.of("create", "migrate", "drop");
+
+	/** Histogram buckets of provisioning times: percentiles on dashboards without a bucket per millisecond. */
+	private static final Duration[] DURATION_BUCKETS = { Duration.ofMillis(100), Duration.ofMillis(250),
+			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+			Duration.ofSeconds(10), Duration.ofSeconds(30) };
 
 	private final DataSource admin;
 
@@ -64,6 +68,11 @@ public class DatabaseProvisioner implements DisposableBean {
 			ProvisioningProperties properties, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
 		this.meters = meters;
+		// Every series at zero from the start: an alert on failures then has a series to watch before the first one.
+		for (Operation operation : Operation.values()) {
+			timer(operation, "success");
+			timer(operation, "failure");
+		}
 		this.templateClause = properties.template().isEmpty() ? ""
 				: " TEMPLATE " + DatabaseNames.quoteTemplate(properties.template());
 		if (properties.usesSeparateServer()) {
@@ -87,11 +96,6 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.serverUrl = registryDatabase.getJdbcUrl();
 			this.username = registryDatabase.getUsername();
 			this.password = registryDatabase.getPassword();
-		}
-		// Registered at zero, so that alerts on failures have a series to watch before the first one.
-		for (String operation : OPERATIONS) {
-			timer(operation, "success");
-			timer(operation, "failure");
 		}
 	}
 
@@ -126,7 +130,7 @@ public class DatabaseProvisioner implements DisposableBean {
 	 */
 	public boolean createDatabase(String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
-		return timed("create", () -> {
+		return timed(Operation.CREATE, () -> {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
 				statement.execute("CREATE DATABASE " + quoted + this.templateClause);
@@ -145,7 +149,7 @@ public class DatabaseProvisioner implements DisposableBean {
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */
 	public void dropDatabase(String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
-		timed("drop", () -> {
+		timed(Operation.DROP, () -> {
 			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
 				statement.execute("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
@@ -187,7 +191,7 @@ public class DatabaseProvisioner implements DisposableBean {
 	}
 
 	/** Runs an operation on project databases, timed in {@code registry.provisioning.duration{operation,result}}. */
-	<T> T timed(String operation, Supplier<T> action) {
+	<T> T timed(Operation operation, Supplier<T> action) {
 		long start = System.nanoTime();
 		String result = "failure";
 		try {
@@ -200,17 +204,25 @@ public class DatabaseProvisioner implements DisposableBean {
 		}
 	}
 
-	private Timer timer(String operation, String result) {
+	private Timer timer(Operation operation, String result) {
 		return Timer.builder("registry.provisioning.duration")
 			.description("Time spent creating, migrating and dropping project databases")
-			.tag("operation", operation)
+			.tag("operation", operation.name().toLowerCase(Locale.ROOT))
 			.tag("result", result)
+			.serviceLevelObjectives(DURATION_BUCKETS)
 			.register(this.meters);
 	}
 
 	private static ProvisioningException failure(String what, SQLException ex) {
 		return new ProvisioningException(what + " failed: " + ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + ")",
 				ex);
+	}
+
+	/** What {@link #timed} measures: the {@code operation} tag. */
+	enum Operation {
+
+		CREATE, MIGRATE, DROP
+
 	}
 
 	@Override

@@ -61,7 +61,7 @@ public class ProjectSchemas {
 		if (!this.properties.enabled()) {
 			return Migration.NONE;
 		}
-		return this.provisioner.timed("migrate", () -> {
+		return this.provisioner.timed(DatabaseProvisioner.Operation.MIGRATE, () -> {
 			try {
 				MigrateResult result = flyway(databaseName).migrate();
 				if (!result.success) {

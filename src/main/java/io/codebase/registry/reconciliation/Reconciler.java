@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.codebase.registry.reconciliation.DriftDetector.Detection;
+import io.codebase.registry.reconciliation.ReconciliationMetrics.RunResult;
+import io.codebase.registry.reconciliation.ReconciliationMetrics.Trigger;
 import io.codebase.registry.reconciliation.ReconciliationPolicy.Decision;
 import io.codebase.registry.reconciliation.ReconciliationPolicy.Remedy;
 import io.codebase.registry.reconciliation.Repair.Outcome;
@@ -57,18 +59,18 @@ class Reconciler {
 
 	/**
 	 * Finds and repairs drift of these kinds, holding the lock; empty when another run (on any replica) holds
-	 * it. {@code trigger} tags the run counter ({@code schedule} or {@code api}).
+	 * it. {@code trigger} tags the run counter.
 	 */
-	Optional<ReconciliationReport> reconcile(Set<DriftKind> kinds, String trigger) {
+	Optional<ReconciliationReport> reconcile(Set<DriftKind> kinds, Trigger trigger) {
 		Optional<ReconciliationReport> report;
 		try {
 			report = this.lock.runExclusively(() -> repair(kinds));
 		}
 		catch (RuntimeException ex) {
-			this.metrics.ran(trigger, "failed");
+			this.metrics.ran(trigger, RunResult.FAILED);
 			throw ex;
 		}
-		this.metrics.ran(trigger, report.isPresent() ? "completed" : "skipped");
+		this.metrics.ran(trigger, report.isPresent() ? RunResult.COMPLETED : RunResult.SKIPPED);
 		return report;
 	}
 

@@ -54,7 +54,7 @@ class ReconciliationController {
 	@ProblemResponses({ 400, 409 })
 	ReconciliationReport reconcile(@Parameter(description = KIND, example = "STUCK_PROVISIONING")
 			@RequestParam(name = "kind", required = false) List<String> kinds) {
-		return this.reconciler.reconcile(DriftKind.parse(kinds), "api").orElseThrow(ReconciliationRunningException::new);
+		return this.reconciler.reconcile(DriftKind.parse(kinds), ReconciliationMetrics.Trigger.API).orElseThrow(ReconciliationRunningException::new);
 	}
 
 }

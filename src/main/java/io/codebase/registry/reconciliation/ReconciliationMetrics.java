@@ -12,8 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * The reconciler's meters: {@code registry.drift} per kind (registered for every kind at start-up, so that each
- * reads 0 before the first run), {@code registry.reconciliation.runs} and {@code registry.reconciliation.repairs}.
+ * The reconciler's meters: {@code registry.drift} per kind and {@code registry.reconciliation.runs} per trigger and
+ * result (both registered at start-up, so that each reads 0 before the first run and an alert on failed runs has a
+ * series to watch), and {@code registry.reconciliation.repairs}.
  */
 @Component
 class ReconciliationMetrics {
@@ -21,6 +22,25 @@ class ReconciliationMetrics {
 	private final MeterRegistry meters;
 
 	private final Map<DriftKind, AtomicLong> drift = new EnumMap<>(DriftKind.class);
+
+	/** What started a repairing run: the {@code trigger} tag. */
+	enum Trigger {
+
+		SCHEDULE, API
+
+	}
+
+	/** How a repairing run ended: the {@code result} tag. */
+	enum RunResult {
+
+		/** It ran to the end. */
+		COMPLETED,
+		/** Another run, on any replica, held the lock. */
+		SKIPPED,
+		/** It threw. */
+		FAILED
+
+	}
 
 	ReconciliationMetrics(MeterRegistry meters) {
 		this.meters = meters;
@@ -31,6 +51,11 @@ class ReconciliationMetrics {
 				.description("Drift per kind left by the last reconciliation run or report on this replica")
 				.tag("kind", kind.name())
 				.register(meters);
+		}
+		for (Trigger trigger : Trigger.values()) {
+			for (RunResult result : RunResult.values()) {
+				runs(trigger, result);
+			}
 		}
 	}
 
@@ -48,14 +73,16 @@ class ReconciliationMetrics {
 			.increment();
 	}
 
-	/** One repairing run: completed, skipped because another run held the lock, or failed. */
-	void ran(String trigger, String result) {
-		Counter.builder("registry.reconciliation.runs")
+	void ran(Trigger trigger, RunResult result) {
+		runs(trigger, result).increment();
+	}
+
+	private Counter runs(Trigger trigger, RunResult result) {
+		return Counter.builder("registry.reconciliation.runs")
 			.description("Repairing reconciliation runs: completed, skipped because another run held the lock, or failed")
-			.tag("trigger", trigger)
-			.tag("result", result)
-			.register(this.meters)
-			.increment();
+			.tag("trigger", trigger.name().toLowerCase(Locale.ROOT))
+			.tag("result", result.name().toLowerCase(Locale.ROOT))
+			.register(this.meters);
 	}
 
 }

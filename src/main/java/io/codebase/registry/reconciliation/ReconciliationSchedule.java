@@ -41,7 +41,7 @@ class ReconciliationSchedule implements SchedulingConfigurer {
 
 	void run() {
 		try {
-			if (this.reconciler.reconcile(EnumSet.allOf(DriftKind.class), "schedule").isEmpty()) {
+			if (this.reconciler.reconcile(EnumSet.allOf(DriftKind.class), ReconciliationMetrics.Trigger.SCHEDULE).isEmpty()) {
 				log.debug("Reconciliation skipped: another replica is running it");
 			}
 		}

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -57,6 +58,9 @@ class RolloutRunner implements DisposableBean {
 
 	private static final long SHUTDOWN_WAIT_SECONDS = 30;
 
+	/** What a handled item ends as (PENDING is not an outcome). */
+	private static final Set<ItemState> OUTCOMES = EnumSet.of(ItemState.SUCCEEDED, ItemState.FAILED, ItemState.SKIPPED);
+
 	private final RolloutStore store;
 
 	private final ProjectLookup projects;
@@ -77,6 +81,9 @@ class RolloutRunner implements DisposableBean {
 
 	private final AtomicInteger pending = new AtomicInteger();
 
+	/** 1 while a rollout is RUNNING in the registry: as this replica runs it, or saw it at its last look. */
+	private final AtomicInteger running = new AtomicInteger();
+
 	private volatile boolean stopping;
 
 	RolloutRunner(RolloutStore store, ProjectLookup projects, ProjectLifecycle lifecycle, ProjectSchemas schemas,
@@ -90,6 +97,14 @@ class RolloutRunner implements DisposableBean {
 		Gauge.builder("registry.schema.rollout.pending", this.pending, AtomicInteger::get)
 			.description("Project databases still to migrate in the schema rollout this replica runs")
 			.register(meters);
+		Gauge.builder("registry.schema.rollout.running", this.running, AtomicInteger::get)
+			.description("1 while a schema rollout is RUNNING in the registry: run by this replica, or seen RUNNING at "
+					+ "its last look for unfinished rollouts (every resume-interval)")
+			.register(meters);
+		// Every outcome at zero from the start: a halted-rollout alert compares progress with nothing otherwise.
+		for (ItemState outcome : OUTCOMES) {
+			handled(outcome);
+		}
 	}
 
 	/** Runs the rollout in the background, after the one this replica runs now, if any. */
@@ -118,7 +133,9 @@ class RolloutRunner implements DisposableBean {
 			return;
 		}
 		try {
-			this.store.findRunning().ifPresent(rollout -> {
+			Optional<RolloutStore.RolloutRow> unfinished = this.store.findRunning();
+			this.running.set(unfinished.isPresent() ? 1 : 0);
+			unfinished.ifPresent(rollout -> {
 				if (!rollout.locations().equals(this.schemas.locations())) {
 					log.warn("Schema rollout {} was started with locations {}, this replica has {}; leaving it to a "
 							+ "replica with the same ones", rollout.id(), rollout.locations(), this.schemas.locations());
@@ -142,6 +159,7 @@ class RolloutRunner implements DisposableBean {
 				Optional<RolloutStore.RolloutRow> rollout = this.store.find(rolloutId)
 					.filter(row -> row.state() == RolloutState.RUNNING);
 				if (rollout.isPresent()) {
+					this.running.set(1);
 					migrateAll(rollout.get());
 				}
 			}
@@ -178,6 +196,7 @@ class RolloutRunner implements DisposableBean {
 			workers.shutdownNow();
 		}
 		if (this.store.completeIfDone(rollout.id())) {
+			this.running.set(0);
 			log.info("Schema rollout {} completed: {}", rollout.id(), this.store.countByState(rollout.id()));
 		}
 	}
@@ -217,11 +236,14 @@ class RolloutRunner implements DisposableBean {
 		if (state == ItemState.FAILED) {
 			log.warn("Schema rollout {}: {} ({}) failed: {}", rolloutId, item.projectName(), item.databaseName(), error);
 		}
-		Counter.builder("registry.schema.rollout.projects")
+		handled(state).increment();
+	}
+
+	private Counter handled(ItemState outcome) {
+		return Counter.builder("registry.schema.rollout.projects")
 			.description("Project databases handled by schema rollouts, by outcome")
-			.tag("result", state.name().toLowerCase(Locale.ROOT))
-			.register(this.meters)
-			.increment();
+			.tag("result", outcome.name().toLowerCase(Locale.ROOT))
+			.register(this.meters);
 	}
 
 	private static boolean tryLock(Connection connection, UUID rolloutId) throws SQLException {

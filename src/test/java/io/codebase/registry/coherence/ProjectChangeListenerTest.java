@@ -14,10 +14,12 @@ import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the listener does with each payload, and its health when it is turned off (no database needed). */
+/** What the listener does with each payload, its gauge, and its health when it is turned off (no database needed). */
 class ProjectChangeListenerTest {
 
 	private final List<String> calls = new ArrayList<>();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final ProjectCacheInvalidation cache = new ProjectCacheInvalidation() {
 
@@ -53,6 +55,16 @@ class ProjectChangeListenerTest {
 	}
 
 	@Test
+	void itsListeningGaugeIsZeroUntilItListensAndAbsentWhenTurnedOff() {
+		listener(true);
+		assertThat(this.meters.get("registry.coherence.listening").gauge().value()).isZero();
+
+		SimpleMeterRegistry turnedOff = new SimpleMeterRegistry();
+		listener(false, turnedOff);
+		assertThat(turnedOff.find("registry.coherence.listening").gauge()).isNull();
+	}
+
+	@Test
 	void turnedOffItDoesNotStartAndReportsUp() {
 		ProjectChangeListener listener = listener(false);
 
@@ -65,10 +77,14 @@ class ProjectChangeListenerTest {
 	}
 
 	private ProjectChangeListener listener(boolean enabled) {
+		return listener(enabled, this.meters);
+	}
+
+	private ProjectChangeListener listener(boolean enabled, SimpleMeterRegistry meters) {
 		CoherenceProperties properties = new CoherenceProperties(enabled, Duration.ofSeconds(1), Duration.ofSeconds(10),
 				Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5));
 		// No connection details: these tests never connect.
-		return new ProjectChangeListener(this.cache, properties, null, "test", new SimpleMeterRegistry());
+		return new ProjectChangeListener(this.cache, properties, null, "test", meters);
 	}
 
 }

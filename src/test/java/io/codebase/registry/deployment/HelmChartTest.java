@@ -14,9 +14,7 @@ import io.codebase.registry.security.Role;
 import io.codebase.registry.security.SecurityProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -33,6 +31,7 @@ import static io.codebase.registry.deployment.Manifests.has;
 import static io.codebase.registry.deployment.Manifests.list;
 import static io.codebase.registry.deployment.Manifests.map;
 import static io.codebase.registry.deployment.Manifests.named;
+import static io.codebase.registry.deployment.Manifests.readYaml;
 import static io.codebase.registry.deployment.Manifests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HelmChartTest {
 
 	private static final Path ALL_ON = Path.of("src/test/resources/helm/values-all-on.yaml");
+
+	/** The ConfigMap of the Grafana dashboard, beside the one of the settings. */
+	private static final String DASHBOARD = FULLNAME + "-dashboard";
 
 	private static final Map<String, String> STANDARD_LABELS = Map.of(
 			"app.kubernetes.io/name", "project-registry",
@@ -129,8 +131,8 @@ class HelmChartTest {
 	void everyOptionOnAddsAutoscalerDisruptionBudgetServiceMonitorAndProvisioningSettings() {
 		Manifests manifests = HelmRunner.template(ALL_ON, Map.of());
 
-		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "HorizontalPodAutoscaler",
-				"PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
+		assertThat(manifests.kinds()).containsExactly("ConfigMap", "ConfigMap", "Deployment", "HorizontalPodAutoscaler",
+				"PodDisruptionBudget", "PrometheusRule", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
 		assertCommonWiring(manifests, "0.1.0-test");
 
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -188,7 +190,7 @@ class HelmChartTest {
 
 		// Project databases on another server: the three settings come from the chart's Secret.
 		assertSecretWired(manifests, deployment, FULLNAME, PROVISIONING_VARIABLES);
-		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
+		Map<String, Object> config = map(manifests.one("ConfigMap", FULLNAME), "data");
 		assertThat(config).containsEntry("REGISTRY_WORKFLOW_URL", "http://workflow.tools.svc:8080")
 			.containsEntry("REGISTRY_WORKFLOW_TIMEOUT", "2s")
 			.containsEntry("REGISTRY_PROJECTS_MAX_PAGE_SIZE", "500")
@@ -201,6 +203,45 @@ class HelmChartTest {
 		assertThat(named(mounts, "workspace")).containsEntry("mountPath", "/workspace");
 		assertThat(map(deployment, "spec", "template", "metadata", "labels"))
 			.containsEntry("example.test/team", "platform");
+	}
+
+	@Test
+	void alertRulesAndDashboardAreOffByDefaultAndOnShipTheCheckedFilesUnchanged() throws IOException {
+		Manifests off = HelmRunner.template(null, Map.of());
+		assertThat(off.kinds()).doesNotContain("PrometheusRule");
+		assertThat(off.ofKind("ConfigMap")).extracting(configMap -> text(configMap, "metadata", "name"))
+			.containsExactly(FULLNAME);
+
+		Manifests on = HelmRunner.template(null, Map.of("prometheusRule.enabled", true,
+				"prometheusRule.labels.release", "kube-prometheus", "grafanaDashboard.enabled", true,
+				"grafanaDashboard.namespace", "monitoring", "grafanaDashboard.annotations.grafana_folder", "Registry"));
+
+		// The rule file promtool checks is the spec, as it is.
+		Map<String, Object> rule = on.one("PrometheusRule");
+		assertThat(rule.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+		assertThat(text(rule, "metadata", "name")).isEqualTo(FULLNAME);
+		assertThat(map(rule, "metadata", "labels")).containsEntry("release", "kube-prometheus");
+		assertThat(rule.get("spec")).isEqualTo(readYaml(MonitoringFiles.RULES));
+		assertThat(list(rule, "spec", "groups", 0, "rules")).extracting(each -> each.get("alert"))
+			.contains("RegistryProvisioningFailures", "RegistryReadinessFlapping");
+
+		// The dashboard JSON, byte for byte, where Grafana's sidecar finds it.
+		Map<String, Object> dashboard = on.one("ConfigMap", DASHBOARD);
+		assertThat(text(dashboard, "metadata", "namespace")).isEqualTo("monitoring");
+		assertThat(map(dashboard, "metadata", "labels")).containsEntry("grafana_dashboard", "1")
+			.containsEntry("app.kubernetes.io/instance", RELEASE);
+		assertThat(map(dashboard, "metadata", "annotations")).containsEntry("grafana_folder", "Registry");
+		assertThat(text(dashboard, "data", "project-registry.json"))
+			.isEqualTo(Files.readString(MonitoringFiles.DASHBOARD).stripTrailing());
+		// Turning them on changes nothing else.
+		assertThat(text(on.one("ConfigMap", FULLNAME), "metadata", "name")).isEqualTo(FULLNAME);
+		assertThat(on.documents()).hasSize(off.documents().size() + 2);
+
+		Manifests sidecar = HelmRunner.template(null, Map.of("grafanaDashboard.enabled", true,
+				"grafanaDashboard.sidecarLabel", "dashboards", "grafanaDashboard.sidecarLabelValue", "registry"));
+		assertThat(map(sidecar.one("ConfigMap", DASHBOARD), "metadata", "labels")).containsEntry("dashboards", "registry")
+			.doesNotContainKey("grafana_dashboard");
+		assertThat(text(sidecar.one("ConfigMap", DASHBOARD), "metadata", "namespace")).isEqualTo(NAMESPACE);
 	}
 
 	@Test
@@ -282,7 +323,7 @@ class HelmChartTest {
 	private static void assertCommonWiring(Manifests manifests, String appVersion) {
 		for (Map<String, Object> resource : manifests.documents()) {
 			assertThat(text(resource, "metadata", "name")).as("name of %s", resource.get("kind"))
-				.isEqualTo(FULLNAME);
+				.isIn(FULLNAME, DASHBOARD);
 			assertStandardLabels(map(resource, "metadata", "labels"), appVersion);
 		}
 
@@ -338,7 +379,7 @@ class HelmChartTest {
 		assertSecretWired(manifests, deployment, FULLNAME, DATASOURCE_VARIABLES);
 
 		// Every Spring or registry variable the chart sets is one that relaxed binding maps to a real property.
-		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
+		Map<String, Object> config = map(manifests.one("ConfigMap", FULLNAME), "data");
 		List<String> variables = concat(new ArrayList<>(config.keySet()), envNames(deployment));
 		for (String variable : variables) {
 			if (variable.startsWith("REGISTRY_") || variable.startsWith("SPRING_")) {
@@ -409,11 +450,6 @@ class HelmChartTest {
 		Binder binder = new Binder(ConfigurationPropertySource.from(new SystemEnvironmentPropertySource("env", environment)));
 		return binder.bind(property, Bindable.listOf(String.class)).orElseThrow(
 				() -> new AssertionError(property + " is not bound from " + variables.keySet()));
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> readYaml(Path file) throws IOException {
-		return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,5 +1,9 @@
 package io.codebase.registry.deployment;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,17 @@ record Manifests(List<Map<String, Object>> documents) {
 		return new Manifests(List.copyOf(documents));
 	}
 
+	/** A YAML file as maps and lists (values files, rule files). */
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> readYaml(Path file) {
+		try {
+			return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	List<String> kinds() {
 		return this.documents.stream().map(document -> (String) document.get("kind")).sorted().toList();
 	}
@@ -40,6 +55,14 @@ record Manifests(List<Map<String, Object>> documents) {
 			throw new AssertionError("expected exactly one " + kind + " but found " + found.size() + " in " + kinds());
 		}
 		return found.get(0);
+	}
+
+	/** The resource of this kind and name; fails when there is none. */
+	Map<String, Object> one(String kind, String name) {
+		return ofKind(kind).stream()
+			.filter(document -> name.equals(at(document, "metadata", "name")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " in " + kinds()));
 	}
 
 	/**

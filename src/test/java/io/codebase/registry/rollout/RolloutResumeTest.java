@@ -17,6 +17,7 @@ import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A rollout interrupted by a restart: the first instance stops with items still PENDING, the rollout stays
  * RUNNING in PostgreSQL, and the next instance resumes it at start-up and finishes it. While it runs, a second
- * rollout is refused.
+ * rollout is refused and {@code registry.schema.rollout.running} is 1.
  */
 class RolloutResumeTest {
 
@@ -47,6 +48,10 @@ class RolloutResumeTest {
 		List<ProjectView> created;
 		String location;
 		try (ConfigurableApplicationContext first = start()) {
+			MeterRegistry meters = first.getBean(MeterRegistry.class);
+			// Registered at zero before any rollout, so an alert can compare progress with nothing at all.
+			assertThat(meters.get("registry.schema.rollout.projects").tag("result", "failed").counter().count()).isZero();
+			assertThat(running(first)).isZero();
 			ProjectLifecycle projects = first.getBean(ProjectLifecycle.class);
 			created = IntStream.range(0, DATABASES)
 				.mapToObj(i -> projects.create(new CreateProjectRequest(prefix + " " + i, null, null, null)))
@@ -64,6 +69,7 @@ class RolloutResumeTest {
 			JsonNode conflict = assertProblem(http.post("/api/v1/schema-rollouts", null), 409, "schema-rollout-running");
 			assertThat(location).endsWith(conflict.get("rolloutId").asString());
 			awaitSucceeded(http, location, 1);
+			assertThat(running(first)).isEqualTo(1);
 		}
 		String rolloutId = location.substring(location.lastIndexOf('/') + 1);
 		assertThat(TestDatabase.get().count("SELECT count(*) FROM schema_rollouts WHERE id = ?::uuid AND state = 'RUNNING'",
@@ -74,6 +80,11 @@ class RolloutResumeTest {
 
 		try (ConfigurableApplicationContext second = start()) {
 			JsonNode done = awaitCompleted(http(second), location, Duration.ofMinutes(2));
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (running(second) != 0) {
+				assertThat(System.nanoTime()).as("registry.schema.rollout.running back to 0").isLessThan(deadline);
+				Thread.sleep(20);
+			}
 
 			assertThat(done.get("counts").get("succeeded").asInt()).isEqualTo(DATABASES);
 			assertThat(done.get("counts").get("failed").asInt()).isZero();
@@ -94,6 +105,10 @@ class RolloutResumeTest {
 			assertThat(System.nanoTime()).as("a first item migrated within a minute").isLessThan(deadline);
 			Thread.sleep(50);
 		}
+	}
+
+	private static double running(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class).get("registry.schema.rollout.running").gauge().value();
 	}
 
 	private static Http http(ConfigurableApplicationContext context) {
