@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DocumentationExamplesIT {
 
 	/** The documents whose examples run, in this order, on one service. */
-	static final List<Path> DOCUMENTS = List.of(Path.of("README.md"), Path.of("docs/api.md"), Path.of("docs/migration.md"));
+	static final List<Path> DOCUMENTS = List.of(Path.of("README.md"), Path.of("docs/api.md"), Path.of("docs/migration.md"),
+			Path.of("docs/operations.md"));
 
 	private static final Duration STARTUP = Duration.ofMinutes(3);
 
