@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
 
 import io.codebase.registry.documentation.DocumentedExamples.Example;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Runs the examples of one document with bash, in order, in one shell ({@code set -euo pipefail}), and checks
@@ -30,6 +32,10 @@ final class ExampleRun {
 	private static final String BEGIN = "@@@ example-begin ";
 
 	private static final String END = "@@@ example-end ";
+
+	/** Reads one value of several in a row (the mapper's default refuses whatever follows a value). */
+	private static final ObjectReader VALUES = ShownResponse.JSON.readerFor(JsonNode.class)
+		.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
 	private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/[\\d.]+ (\\d{3}).*$");
 
@@ -229,10 +235,11 @@ final class ExampleRun {
 		if (text.isBlank()) {
 			return null;
 		}
-		try (MappingIterator<JsonNode> values = ShownResponse.JSON.readerFor(JsonNode.class).readValues(text)) {
+		// A parser, not readValues: readValues would take a top-level array apart into its elements.
+		try (JsonParser parser = ShownResponse.JSON.createParser(text)) {
 			JsonNode last = null;
-			while (values.hasNextValue()) {
-				last = values.nextValue();
+			while (parser.nextToken() != null) {
+				last = VALUES.readValue(parser);
 			}
 			return last;
 		}
