@@ -230,8 +230,24 @@ final class ExampleRun {
 		return text;
 	}
 
-	/** The last JSON value in the text (examples may print several), or null if it holds none. */
+	/**
+	 * The last JSON value in the text, or null if it holds none. Examples may print several values, or other lines
+	 * (an id, a count) before them: the text from the latest line on which the rest parses as JSON is taken.
+	 */
 	static JsonNode lastJson(String text) {
+		int start = text.length();
+		while (start > 0) {
+			start = Math.max(text.lastIndexOf('\n', start - 1), 0);
+			JsonNode last = lastValue(text.substring(start));
+			if (last != null) {
+				return last;
+			}
+		}
+		return null;
+	}
+
+	/** The last of the JSON values the text consists of, or null if it is not only JSON values. */
+	private static JsonNode lastValue(String text) {
 		if (text.isBlank()) {
 			return null;
 		}
