@@ -7,7 +7,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Registers code-indexing projects, gives each its own PostgreSQL database, and resolves which project
- * a caller means. PostgreSQL is the single source of truth; see docs/architecture.md for the promises it keeps.
+ * a caller means. PostgreSQL is the single source of truth; see docs/architecture.md#invariants for what it guarantees.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

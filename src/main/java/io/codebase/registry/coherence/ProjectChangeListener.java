@@ -29,7 +29,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps this replica's project cache coherent with every other writer (docs/architecture.md, promise 2). One dedicated
+ * Keeps this replica's project cache coherent with every other writer (docs/architecture.md#coherence). One dedicated
  * connection, outside the pool, on its own thread: {@code LISTEN}, wait for notifications with a finite timeout,
  * run a keepalive query now and then, and reconnect with bounded exponential backoff when the connection is lost.
  * Every (re)connection clears the whole cache, because notifications sent while nobody listened are never

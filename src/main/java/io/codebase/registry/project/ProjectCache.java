@@ -15,7 +15,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Committed project rows by id and by name (docs/architecture.md, promise 2).
+ * Committed project rows by id and by name (invariant 2, docs/architecture.md#reads-and-the-cache).
  * <ul>
  * <li>Filled only by loads outside any transaction, which see committed state only; a read inside a
  * transaction might see its own uncommitted write, so it bypasses the cache.</li>

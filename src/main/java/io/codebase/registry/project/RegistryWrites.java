@@ -13,7 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs every registry write in its own transaction and counts it in {@code registry.sync{operation,result}}.
- * A write that fails is an error to the caller, never a warning (invariant 1). {@code success} is counted
+ * A write that fails is an error to the caller, never a warning (invariant 1, docs/architecture.md#invariants). {@code success} is counted
  * after the commit and after its cache invalidations ran; {@code rejected} is a request the registry refused
  * ({@link RegistryException#isRefusal()}), which wrote nothing; {@code failure} is a write the database did not take.
  * Every series is registered at zero at start, so that a {@code rate()} alert on failures has something to watch

@@ -18,7 +18,7 @@ import io.codebase.registry.session.SessionService;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds where the registry and the world disagree (invariant 4), changing nothing but the orphans' first
+ * Finds where the registry and the world disagree (invariant 4, docs/architecture.md#invariants), changing nothing but the orphans' first
  * sightings: every project is checked by {@link ProjectValidator} against one listing of the server's
  * databases, managed databases without a row are orphans, and expired sessions are counted. Whatever one
  * listing makes look like drift is looked at again on its own before it counts.

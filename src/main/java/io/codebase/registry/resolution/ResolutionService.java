@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Service;
 
 /**
- * Resolves which project a caller means, through the tiers in order; the first hit wins (docs/architecture.md, Resolution).
+ * Resolves which project a caller means, through the tiers in order; the first hit wins (docs/architecture.md#resolution-tiers).
  * Invariant 5: an explicit project or a session that does not exist is an error, never a fallback, and the
  * default workspace is used only when nothing identified a project, marked {@code fallback}.
  */

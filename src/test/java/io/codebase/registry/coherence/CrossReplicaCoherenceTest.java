@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Invariant 2 across replicas: a change committed through replica A (or by anyone, in SQL) is seen by replica B,
+ * Invariant 2 (docs/architecture.md#coherence) across replicas: a change committed through replica A (or by anyone, in SQL) is seen by replica B,
  * which had the old value cached, through PostgreSQL's change notifications; a lost listener connection is
  * re-established and clears B's cache.
  */

@@ -264,7 +264,7 @@ final class Operations {
 		return new ResolveInline(replica, project, true);
 	}
 
-	/** The service's convention (README, Project names and database names), for the default prefix. */
+	/** The service's convention (docs/api.md#names-and-database-names), for the default prefix. */
 	static String derivedDatabaseName(String name, UUID id) {
 		String base = name.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
 		return "cb_proj_" + base.substring(0, Math.min(30, base.length())) + "_" + id.toString().substring(0, 8);

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The defaults README.md documents, and the settings that would break the store refused at start-up. */
+/** The defaults docs/operations.md documents, and the settings that would break the store refused at start-up. */
 class IdempotencyPropertiesTest {
 
 	@Test

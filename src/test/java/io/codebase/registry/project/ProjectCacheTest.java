@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Invariant 2: the cache only ever holds committed rows. */
+/** Invariant 2 (docs/architecture.md#invariants): the cache only ever holds committed rows. */
 @SpringBootTest
 class ProjectCacheTest {
 

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invariant 4 against real crashes: the packaged application (the Spring Boot jar) runs as its own process on a
+ * Invariant 4 (docs/architecture.md#invariants) against real crashes: the packaged application (the Spring Boot jar) runs as its own process on a
  * registry database of its own, clients create and delete projects in a burst, and the process is killed with
  * SIGKILL in the middle of it, several times. After a restart and one reconciliation, every READY project has its
  * database, every managed database has a project, nothing is left half provisioned or half deleted, and every

@@ -30,7 +30,7 @@ import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invariant 3 with real threads, real HTTP and real PostgreSQL: simultaneous get-or-creates of one name give
+ * Invariant 3 (docs/architecture.md#invariants) with real threads, real HTTP and real PostgreSQL: simultaneous get-or-creates of one name give
  * one row, one database and one id to every caller, on one replica or two.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

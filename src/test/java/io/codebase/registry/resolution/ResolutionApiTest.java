@@ -31,7 +31,7 @@ import static io.codebase.registry.support.Http.json;
 import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Resolution over real HTTP with real config files, sessions and PostgreSQL (invariants 3 and 5). */
+/** Resolution over real HTTP with real config files, sessions and PostgreSQL (invariants 3 and 5, docs/architecture.md#invariants). */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ResolutionApiTest {
 
