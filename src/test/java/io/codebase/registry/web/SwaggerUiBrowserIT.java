@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import io.codebase.registry.support.ApiResponse;
 import io.codebase.registry.support.ApiTest;
@@ -139,17 +138,17 @@ class SwaggerUiBrowserIT {
 		authorize();
 
 		// Twice, as a user registering two projects would: a value the form pre-fills and the user leaves alone
-		// (an Idempotency-Key, say) must not turn the second request into another one.
+		// must not turn the second request into another one.
 		String first = uniqueName("ui-first");
 		String second = uniqueName("ui-second");
 		this.createdNames.addAll(List.of(first, second));
 		WebElement create = tryItOut("createProject");
-		assertShown(execute(create, "name", first), "201", first);
-		assertShown(execute(create, "name", second), "201", second);
+		assertSent(execute(create, "name", first), "/api/v1/projects", "201", first);
+		assertSent(execute(create, "name", second), "/api/v1/projects", "201", second);
 		assertThat(this.admin.getProject(second).status()).isEqualTo(200);
 
 		WebElement resolve = tryItOut("resolve");
-		assertShown(execute(resolve, "project", first), "200", first);
+		assertSent(execute(resolve, "project", first), "/api/v1/resolutions", "200", first);
 	}
 
 	/** Types the API key into the Authorize dialog's Bearer field and closes the dialog, as a user would. */
@@ -197,11 +196,9 @@ class SwaggerUiBrowserIT {
 		operation.findElement(By.cssSelector("button.execute")).click();
 		WebElement status = until("the response to " + request,
 				d -> visible(operation.findElement(By.cssSelector(".live-responses-table .response .response-col_status"))));
-		String shown = operation.findElements(By.cssSelector(".curl-command, .request-url, .live-responses-table"))
-			.stream()
-			.map(WebElement::getText)
-			.collect(Collectors.joining("\n"));
-		return new Shown(status.getText().strip(), shown);
+		return new Shown(operation.findElement(By.cssSelector(".request-url pre")).getText().strip(),
+				operation.findElement(By.cssSelector(".curl-command")).getText(), status.getText().strip(),
+				operation.findElement(By.cssSelector(".live-responses-table")).getText());
 	}
 
 	/** Selects the text from start to end in the field and types the text over it, key by key. */
@@ -211,9 +208,18 @@ class SwaggerUiBrowserIT {
 		new Actions(this.browser).sendKeys(text).perform();
 	}
 
-	private static void assertShown(Shown shown, String status, String name) {
-		assertThat(shown.status()).as("status Swagger UI shows; the response section reads:%n%s", shown.text()).isEqualTo(status);
-		assertThat(shown.text()).contains("\"" + name + "\"");
+	/**
+	 * The request went to this service (the page's own origin) with no header the user did not give (only the key
+	 * from the Authorize dialog and Swagger UI's own accept and Content-Type), and Swagger UI shows the status and
+	 * the project.
+	 */
+	private void assertSent(Shown shown, String path, String status, String name) {
+		assertThat(shown.requestUrl()).as("request URL; Swagger UI shows:%n%s", shown).isEqualTo("http://localhost:" + this.port + path);
+		assertThat(Pattern.compile("-H '([^:']+):").matcher(shown.curl()).results().map(header -> header.group(1)))
+			.as("headers sent; Swagger UI shows:%n%s", shown)
+			.containsExactlyInAnyOrder("accept", "Authorization", "Content-Type");
+		assertThat(shown.status()).as("status; Swagger UI shows:%n%s", shown).isEqualTo(status);
+		assertThat(shown.response()).as("response; Swagger UI shows:%n%s", shown).contains("\"" + name + "\"");
 	}
 
 	private <T> T until(String what, Function<WebDriver, T> condition) {
@@ -225,8 +231,14 @@ class SwaggerUiBrowserIT {
 		return element.isDisplayed() ? element : null;
 	}
 
-	/** What Swagger UI shows of an executed request: the status cell, and the curl command, URL and response. */
-	private record Shown(String status, String text) {
+	/** What Swagger UI shows of an executed request. */
+	private record Shown(String requestUrl, String curl, String status, String response) {
+
+		@Override
+		public String toString() {
+			return this.curl + "\n" + this.response;
+		}
+
 	}
 
 	private void saveEvidence(ExtensionContext context, Throwable failure) throws Throwable {
