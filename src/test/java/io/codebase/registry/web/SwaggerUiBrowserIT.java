@@ -1,5 +1,6 @@
 package io.codebase.registry.web;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,10 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Swagger UI as a user meets it, in Debian's Chromium driven through Debian's chromedriver (both installed by
  * {@code .ci/run}): authorize with an API key in the Authorize dialog, then "Try it out" and Execute for create
- * project and for resolve, with each form exactly as it comes up plus the one value a user types, and read the
- * status Swagger UI shows. Catches what only a browser sees: a server URL the page cannot reach, parameters
- * pre-filled with their examples, a security scheme the dialog cannot fill.
+ * project and for resolve, with each form exactly as it comes up plus the one value a user types, and read what
+ * Swagger UI shows: the request URL, the headers of its curl command, the status and the response. Catches what
+ * only a browser sees: a server URL other than the page's own, parameters pre-filled with their examples, a
+ * security scheme the dialog cannot fill.
  * <p>
  * A missing browser or driver fails the test: CI installs both, so missing means a broken machine, not a reason
  * to skip. Selenium Manager (which would download a driver) is never consulted, because the driver's path is
@@ -245,12 +247,19 @@ class SwaggerUiBrowserIT {
 		if (this.browser == null) {
 			throw failure;
 		}
-		Files.createDirectories(EVIDENCE);
 		String name = context.getRequiredTestMethod().getName();
 		Path screenshot = EVIDENCE.resolve(name + ".png").toAbsolutePath();
 		Path source = EVIDENCE.resolve(name + ".html").toAbsolutePath();
-		Files.write(screenshot, this.browser.getScreenshotAs(OutputType.BYTES));
-		Files.writeString(source, this.browser.getPageSource(), StandardCharsets.UTF_8);
+		try {
+			Files.createDirectories(EVIDENCE);
+			Files.write(screenshot, this.browser.getScreenshotAs(OutputType.BYTES));
+			Files.writeString(source, this.browser.getPageSource(), StandardCharsets.UTF_8);
+		}
+		catch (IOException | RuntimeException ex) {
+			// A browser that died cannot be photographed; the test's own failure is what matters.
+			failure.addSuppressed(ex);
+			throw failure;
+		}
 		throw new AssertionError(failure.getMessage() + "\nSwagger UI as it was: screenshot " + screenshot
 				+ ", page source " + source, failure);
 	}
