@@ -106,7 +106,7 @@ class HttpErrorShapesTest {
 
 	@Test
 	void invalidIdInPath() {
-		JsonNode problem = assertProblem(this.http.send("DELETE", "/api/v1/projects/not-a-uuid", null, Map.of()), 400,
+		JsonNode problem = assertProblem(this.http.get("/api/v1/schema-rollouts/not-a-uuid"), 400,
 				"invalid-request");
 		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("id");
 	}
