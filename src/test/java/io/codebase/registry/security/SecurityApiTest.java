@@ -226,11 +226,14 @@ class SecurityApiTest {
 	}
 
 	@Test
-	void healthProbesAndTheApiDocumentAreOpenMetricsNeedAKey() {
+	void healthProbesTheApiDocumentAndTheRootDocumentAreOpenMetricsNeedAKey() {
 		assertThat(this.anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/actuator/health/readiness").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/v3/api-docs").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+		assertThat(this.anonymous.get("/").status()).isEqualTo(200);
+		assertThat(this.anonymous.get("/api/v1").status()).isEqualTo(200);
+		assertProblem(this.anonymous.get("/api/v1/anything-else"), 401, "unauthorized");
 		assertProblem(this.anonymous.get("/actuator/prometheus"), 401, "unauthorized");
 		assertThat(this.anonymous.withHeader("X-API-Key", READER_KEY).get("/actuator/prometheus").status()).isEqualTo(200);
 	}
