@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import io.codebase.registry.support.Http;
@@ -88,25 +89,79 @@ class HttpErrorShapesTest {
 
 	@Test
 	void unsupportedMediaType() {
-		assertProblem(this.http.send("POST", "/api/v1/projects", "name=x", Map.of("Content-Type", "text/plain")), 415, null);
+		assertProblem(this.http.send("POST", "/api/v1/projects", "name=x", Map.of("Content-Type", "text/plain")), 415,
+				"unsupported-media-type");
+	}
+
+	@Test
+	void notAcceptable() {
+		JsonNode problem = assertProblem(this.http.send("GET", "/api/v1/projects", null, Map.of("Accept", "text/html")), 406,
+				"not-acceptable");
+		assertThat(problem.get("detail").asString()).contains("application/json");
+		assertProblem(this.http.send("POST", "/api/v1/projects", "{\"name\": \"never-created\"}",
+				Map.of("Content-Type", "application/json", "Accept", "application/xml")), 406, "not-acceptable");
+	}
+
+	/** What a parser says about a body is told in JSON terms: no class names, settings or source descriptions. */
+	@Test
+	void malformedJsonIsDescribedWithoutParserInternals() {
+		String tooLong = "1".repeat(1100);
+		String tooDeep = "[".repeat(600) + "]".repeat(600);
+		for (String body : List.of("{\"name\": \"a\", \"metadata\": {\"n\": " + tooLong + "}}",
+				"{\"name\": \"a\", \"metadata\": {\"n\": " + tooDeep + "}}", "{\"name\": \"a\", \"metadata\": {\"n\": NaN}}",
+				"{\"name\": \"a\"} {\"name\": \"b\"}")) {
+			String detail = assertProblem(this.http.post("/api/v1/projects", body), 400, "malformed-json").get("detail")
+				.asString();
+			assertThat(detail).as(body).startsWith("The request body is not valid JSON")
+				.doesNotContain("`", "[Source", "REDACTED", "#UNKNOWN", "StreamReadConstraints", "JsonReadFeature",
+						"JsonToken", "Feature");
+		}
 	}
 
 	@Test
 	void methodNotAllowed() {
 		HttpResponse<String> response = this.http.send("PUT", "/api/v1/projects", "{}", Map.of());
-		assertProblem(response, 405, null);
+		assertProblem(response, 405, "method-not-allowed");
 		assertThat(response.headers().firstValue("Allow")).isPresent();
 	}
 
 	@Test
-	void unknownRoute() {
-		assertProblem(this.http.get("/api/v1/nothing-here"), 404, null);
-		assertProblem(this.http.get("/no/such/page"), 404, null);
+	void unknownRouteIsAProblemPointingAtTheRootDocument() {
+		for (String path : List.of("/api/v1/nothing-here", "/no/such/page")) {
+			JsonNode problem = assertProblem(this.http.get(path), 404, "no-such-resource");
+			assertThat(problem.get("detail").asString()).as(path).contains(path, "GET / lists the entry points");
+			assertThat(problem.get("root").asString()).isEqualTo("/");
+		}
+	}
+
+	/** No path ends with a slash: one with a trailing slash is a 404 that names the path without it. */
+	@Test
+	void aTrailingSlashIsAProblemNamingThePathWithoutIt() {
+		JsonNode problem = assertProblem(this.http.get("/api/v1/projects/"), 404, "no-such-resource");
+		assertThat(problem.get("detail").asString()).contains("ends with '/'", "try /api/v1/projects");
+		assertThat(assertProblem(this.http.get("/api/v1/"), 404, "no-such-resource").get("detail").asString())
+			.contains("try /api/v1");
+	}
+
+	@Test
+	void theRootDocumentLinksToTheEntryPoints() {
+		for (String path : List.of("/", "/api/v1")) {
+			HttpResponse<String> response = this.http.get(path);
+			assertThat(response.statusCode()).as(path).isEqualTo(200);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+			JsonNode links = Http.json(response).get("_links");
+			assertThat(links.get("self").get("href").asString()).isEqualTo(path);
+			for (String relation : List.of("api", "projects", "swagger-ui", "openapi", "openapi-yaml", "health")) {
+				String href = links.get(relation).get("href").asString();
+				// Swagger UI's page redirects to its index; every other link answers itself.
+				assertThat(this.http.get(href).statusCode()).as(relation + " " + href).isBetween(200, 302);
+			}
+		}
 	}
 
 	@Test
 	void invalidIdInPath() {
-		JsonNode problem = assertProblem(this.http.send("DELETE", "/api/v1/projects/not-a-uuid", null, Map.of()), 400,
+		JsonNode problem = assertProblem(this.http.get("/api/v1/schema-rollouts/not-a-uuid"), 400,
 				"invalid-request");
 		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("id");
 	}

@@ -1,7 +1,9 @@
 package io.codebase.registry.idempotency;
 
+import java.time.Duration;
 import java.util.List;
 
+import io.codebase.registry.web.ProblemDocs;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.headers.Header;
@@ -42,8 +44,7 @@ class IdempotencyOpenApi implements OpenApiCustomizer {
 					+ "(method, path, query and body) with Idempotency-Replayed: true, and the write runs once. "
 					+ "1 to " + this.properties.maxKeyLength() + " printable ASCII characters, bare or as a quoted "
 					+ "string; a UUID is a good key. Outcomes of 5xx and of answers with Retry-After are not stored.")
-			.schema(new StringSchema().minLength(1).maxLength(this.properties.maxKeyLength()))
-			.example("8e03978e-40d5-43e8-bc93-6894a57f9324"));
+			.schema(new StringSchema().minLength(1).maxLength(this.properties.maxKeyLength())));
 		ApiResponses responses = operation.getResponses();
 		responses.forEach((status, response) -> {
 			if (status.startsWith("2")) {
@@ -53,25 +54,25 @@ class IdempotencyOpenApi implements OpenApiCustomizer {
 					.schema(new StringSchema()._enum(List.of("true"))));
 			}
 		});
-		describe(responses, "400", "invalid-idempotency-key",
+		describe(responses, IdempotencyKeyException.invalid(this.properties.maxKeyLength()),
 				"the Idempotency-Key is empty, too long, not printable ASCII, or sent twice");
-		describe(responses, "409", "idempotency-key-in-use",
+		describe(responses, IdempotencyKeyException.inUse(Duration.ofSeconds(1)),
 				"a request with this Idempotency-Key is still running; retry after Retry-After seconds");
-		describe(responses, "422", "idempotency-key-reused",
+		describe(responses, IdempotencyKeyException.reused(),
 				"this Idempotency-Key was sent before with another request (method, path, query or body)");
 	}
 
-	/** Adds the case to the operation's problem response of that status, or adds the response. */
-	private static void describe(ApiResponses responses, String status, String kind, String reason) {
+	/** Adds the case to the operation's problem response of its status, or adds the response with its example. */
+	private static void describe(ApiResponses responses, IdempotencyKeyException problem, String reason) {
+		String status = ProblemDocs.status(problem);
 		ApiResponse existing = responses.get(status);
 		if (existing != null) {
-			existing.setDescription(existing.getDescription() + " With an Idempotency-Key, also " + kind + ": " + reason + ".");
+			existing.setDescription(existing.getDescription() + " With an Idempotency-Key, also " + problem.kind() + ": "
+					+ reason + ".");
 		}
 		else {
-			// Every operation has a 401 problem response: the same problem content, schema and media type.
-			responses.addApiResponse(status, new ApiResponse()
-				.description("Idempotency-Key refused (" + kind + "): " + reason + ".")
-				.content(responses.get("401").getContent()));
+			responses.addApiResponse(status, ProblemDocs.response(
+					"Idempotency-Key refused (" + problem.kind() + "): " + reason + ".", ProblemDocs.example(problem)));
 		}
 	}
 

@@ -16,8 +16,8 @@ final class IdempotentOperations {
 
 	static final String METHOD = "POST";
 
-	static final List<String> ROUTES = List.of("/api/v1/projects", "/api/v1/projects/{id}/provision",
-			"/api/v1/projects/{id}/reindex", "/api/v1/projects/{id}/index-status", "/api/v1/imports",
+	static final List<String> ROUTES = List.of("/api/v1/projects", "/api/v1/projects/{project}/provision",
+			"/api/v1/projects/{project}/reindex", "/api/v1/projects/{project}/index-status", "/api/v1/imports",
 			"/api/v1/schema-rollouts", "/api/v1/reconciliation");
 
 	private static final List<PathPattern> PATTERNS = ROUTES.stream().map(PathPatternParser.defaultInstance::parse).toList();

@@ -23,7 +23,7 @@ public record CreateProjectRequest(
 		@Schema(description = "Path of the source code to index.", example = "/home/dev/src/payments",
 				maxLength = MAX_SOURCE_PATH_LENGTH)
 		@Size(max = MAX_SOURCE_PATH_LENGTH)
-		@Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") @StorableText String sourcePath,
+		@Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @StorableText String sourcePath,
 
 		@Schema(description = "Free-form JSON object (64 KiB and 16 levels deep at most by default).",
 				example = "{\"language\": \"java\"}")
@@ -32,5 +32,11 @@ public record CreateProjectRequest(
 	static final int MAX_DESCRIPTION_LENGTH = 10_000;
 
 	static final int MAX_SOURCE_PATH_LENGTH = 4096;
+
+	/**
+	 * No ASCII control character (U+0000-U+001F, U+007F), anchored and in the syntax Java and ECMAScript regexes
+	 * share, because the OpenAPI document publishes it for clients to check with.
+	 */
+	static final String NO_CONTROL_CHARACTERS = "^[^\\x00-\\x1F\\x7F]*$";
 
 }

@@ -40,6 +40,12 @@ class ProjectController {
 
 	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
+	/** Required, but read as optional so that its absence is the 428 problem the contract promises, not a 400. */
+	private static final String IF_MATCH = "The project's current ETag, as the ETag header of its last GET or write "
+			+ "returned it, quotes included (\"3\"), or * for whatever version is current. A stale one is a 412.";
+
+	private static final String ETAG = "The project's version, quoted (\"3\"): send it in If-Match to change the project.";
+
 	private final ProjectLookup lookup;
 
 	private final ProjectLifecycle lifecycle;
@@ -64,7 +70,7 @@ class ProjectController {
 	@ApiResponse(responseCode = "201", description = "Created; Location and ETag headers are set.",
 			headers = { @Header(name = "Location", description = "URL of the new project", schema = @Schema(type = "string")),
 					@Header(name = "ETag", description = "Version of the project", schema = @Schema(type = "string")) })
-	@ProblemResponses({ 400, 409, 413, 502 })
+	@ProblemResponses({ 409, 413, 502 })
 	ResponseEntity<ProjectView> create(@RequestBody CreateProjectRequest request) {
 		ProjectView created = this.lifecycle.create(request);
 		return ResponseEntity.created(URI.create("/api/v1/projects/" + created.id()))
@@ -72,37 +78,37 @@ class ProjectController {
 			.body(created);
 	}
 
-	@GetMapping("/{idOrName}")
+	@GetMapping("/{project}")
 	@Operation(operationId = "getProject", summary = "Get a project by id or name",
 			description = "Looks the project up by UUID, or by name (case-insensitive). Answers 304 when If-None-Match "
 					+ "holds the current ETag.")
-	@ApiResponse(responseCode = "200", description = "The project, with its ETag.")
-	@ApiResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match.")
+	@ApiResponse(responseCode = "200", description = "The project, with its ETag.",
+			headers = @Header(name = "ETag", description = ETAG, schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match; no body.",
+			content = @Content, headers = @Header(name = "ETag", description = ETAG, schema = @Schema(type = "string")))
 	@ProblemResponses({ 404 })
-	ResponseEntity<ProjectView> get(
-			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		return withETag(this.lookup.cached().get(idOrName));
+	ResponseEntity<ProjectView> get(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
+		return withETag(this.lookup.cached().get(project));
 	}
 
 	@GetMapping
 	@Operation(operationId = "listProjects", summary = "List projects",
 			description = "Filtered, sorted and paged in the database; the page carries total counts.")
 	@ApiResponse(responseCode = "200", description = "A page of projects.")
-	@ProblemResponses({ 400 })
 	ProjectPage list(
-			@Parameter(description = "Only projects in this provisioning state", example = "READY")
+			@Parameter(description = "Only projects in this provisioning state")
 			@RequestParam(required = false) ProjectState state,
-			@Parameter(description = "Only projects with this index status", example = "INDEXED")
+			@Parameter(description = "Only projects with this index status")
 			@RequestParam(required = false) IndexStatus indexStatus,
-			@Parameter(description = "Only projects whose name starts with this (case-insensitive)", example = "pay")
+			@Parameter(description = "Only projects whose name starts with this (case-insensitive)")
 			@RequestParam(required = false) String namePrefix,
-			@Parameter(description = "Only projects whose database is at this project-schema version; none: never migrated", example = "1")
+			@Parameter(description = "Only projects whose database is at this project-schema version; none: never migrated")
 			@RequestParam(required = false) String schemaVersion,
-			@Parameter(description = "Zero-based page number", example = "0")
+			@Parameter(description = "Zero-based page number")
 			@RequestParam(defaultValue = "0") int page,
-			@Parameter(description = "Page size, 1 to registry.projects.max-page-size (default 200)", example = "20")
+			@Parameter(description = "Page size, 1 to registry.projects.max-page-size (default 200)")
 			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
-			@Parameter(description = "Sort order, <field>[,asc|desc]; fields: " + ProjectSort.FIELDS, example = "createdAt,desc")
+			@Parameter(description = "Sort order, `<field>[,asc|desc]` such as `createdAt,desc`; fields: " + ProjectSort.FIELDS)
 			@RequestParam(defaultValue = "name") String sort) {
 		ProjectFilter filter = new ProjectFilter(state, indexStatus, namePrefix, schemaVersion);
 		List<FieldProblem> errors = new ArrayList<>(filter.problems());
@@ -121,7 +127,7 @@ class ProjectController {
 		return ProjectPage.of(this.lookup.list(filter, PageRequest.of(page, size, ProjectSort.parse(sort))));
 	}
 
-	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
+	@PatchMapping(path = "/{project}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
 	@Operation(operationId = "updateProject", summary = "Update a project with a JSON merge patch",
 			description = "RFC 7396 merge patch of description, sourcePath and metadata (null removes; metadata objects "
 					+ "merge). Name and database name are immutable. If-Match with the current ETag is required.",
@@ -133,38 +139,38 @@ class ProjectController {
 									@SchemaProperty(name = "metadata", schema = @Schema(types = { "object", "null" }, example = "{\"team\": \"payments\"}")) },
 							examples = @ExampleObject(name = "describe", value = "{\"description\": \"Card payment APIs\", \"metadata\": {\"team\": \"payments\", \"obsolete\": null}}"))))
 	@ApiResponse(responseCode = "200", description = "The updated project, with its new ETag.")
-	@ProblemResponses({ 400, 404, 409, 412, 413, 428 })
-	ResponseEntity<ProjectView> update(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
-			@Parameter(description = "The ETag of the version this patch applies to", example = "\"1\"")
+	@ProblemResponses({ 404, 409, 412, 413, 428 })
+	ResponseEntity<ProjectView> update(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project,
+			@Parameter(description = IF_MATCH, required = true)
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody Map<String, Object> patch) {
-		return withETag(this.edits.update(id, ifMatch, ProjectPatch.of(patch)));
+		return withETag(this.edits.update(idOf(project), ifMatch, ProjectPatch.of(patch)));
 	}
 
-	@PostMapping(path = "/{id}/index-status", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/{project}/index-status", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "reportIndexStatus", summary = "Report indexing progress",
 			description = "NOT_INDEXED → INDEXING → INDEXED or FAILED; INDEXING may be reported again as progress. "
 					+ "An illegal transition is a 409 naming the allowed ones. The project must be READY; If-Match "
 					+ "with the current ETag is required.")
 	@ApiResponse(responseCode = "200", description = "The project, with its new ETag.")
-	@ProblemResponses({ 400, 404, 409, 412, 413, 428 })
+	@ProblemResponses({ 404, 409, 412, 413, 428 })
 	ResponseEntity<ProjectView> reportIndexStatus(
-			@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
-			@Parameter(description = "The ETag of the version this report applies to", example = "\"1\"")
+			@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project,
+			@Parameter(description = IF_MATCH, required = true)
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody IndexReport report) {
-		return withETag(this.edits.reportIndexStatus(id, ifMatch, report));
+		return withETag(this.edits.reportIndexStatus(idOf(project), ifMatch, report));
 	}
 
-	@PostMapping(path = "/{id}/reindex", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = "/{project}/reindex", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "reindexProject", summary = "Index a project again",
 			description = "Puts an INDEXED or FAILED project back to INDEXING (the old registry's \"retrain\"). "
 					+ "If-Match with the current ETag is required; an optional JSON body {\"message\": ...} is recorded.")
 	@ApiResponse(responseCode = "200", description = "The project, INDEXING, with its new ETag.")
-	@ProblemResponses({ 400, 404, 409, 412, 428 })
+	@ProblemResponses({ 404, 409, 412, 428 })
 	ResponseEntity<ProjectView> reindex(
-			@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
-			@Parameter(description = "The ETag of the version to reindex", example = "\"4\"")
+			@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project,
+			@Parameter(description = IF_MATCH, required = true)
 			@RequestHeader(name = "If-Match", required = false) String ifMatch,
 			@RequestBody(required = false) ReindexRequest request) {
 		String message = (request != null) ? request.message() : null;
@@ -174,35 +180,44 @@ class ProjectController {
 		StorableText.Rule.problemOf(message).ifPresent(problem -> {
 			throw new InvalidRequestException("message", problem);
 		});
-		return withETag(this.edits.reindex(id, ifMatch, message));
+		return withETag(this.edits.reindex(idOf(project), ifMatch, message));
 	}
 
-	@DeleteMapping("/{id}")
+	@DeleteMapping("/{project}")
 	@Operation(operationId = "deleteProject", summary = "Delete a project and drop its database",
 			description = "Commits DELETING, drops the database (disconnecting its sessions), then removes the row. "
 					+ "If-Match is optional; when sent it must hold the current ETag.")
 	@ApiResponse(responseCode = "204", description = "Deleted; the database is gone.")
 	@ProblemResponses({ 404, 409, 412, 502 })
-	ResponseEntity<Void> delete(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id,
-			@Parameter(description = "Delete only if this is still the current ETag", example = "\"2\"")
+	ResponseEntity<Void> delete(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project,
+			@Parameter(description = "Delete only if this is still the current ETag (as for the other writes); without it, "
+					+ "the delete does not check the version")
 			@RequestHeader(name = "If-Match", required = false) String ifMatch) {
-		this.lifecycle.delete(id, ifMatch);
+		this.lifecycle.delete(idOf(project), ifMatch);
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/{id}/provision")
+	@PostMapping("/{project}/provision")
 	@Operation(operationId = "provisionProject", summary = "Retry provisioning of a project",
 			description = "Finishes a FAILED or interrupted provisioning (creates the database if needed, applies the "
 					+ "project schema, then READY). A READY project is returned unchanged.")
 	@ApiResponse(responseCode = "200", description = "The project, READY.")
 	@ProblemResponses({ 404, 409, 502 })
-	ResponseEntity<ProjectView> provision(@Parameter(description = "Project id", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") @PathVariable UUID id) {
-		return withETag(this.lifecycle.retryProvisioning(id));
+	ResponseEntity<ProjectView> provision(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
+		return withETag(this.lifecycle.retryProvisioning(idOf(project)));
 	}
 
 	/** The optional body of a reindex. */
 	@Schema(description = "Optional details of a reindex.", example = "{\"message\": \"parser upgraded\"}")
 	record ReindexRequest(@Schema(description = "Why the project is indexed again.", example = "parser upgraded") String message) {
+	}
+
+	/**
+	 * The id of the project a path names, read from PostgreSQL: writes act on the project as committed, and a
+	 * name that does not exist is a 404, never another project.
+	 */
+	private UUID idOf(String project) {
+		return this.lookup.committed().get(project).id();
 	}
 
 	private static ResponseEntity<ProjectView> withETag(ProjectView project) {

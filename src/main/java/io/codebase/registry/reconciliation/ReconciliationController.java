@@ -37,8 +37,7 @@ class ReconciliationController {
 			description = "Checks every project, the managed databases and the sessions, and reports what disagrees "
 					+ "with the registry and what a repairing run would do about it. Changes nothing, takes no lock.")
 	@ApiResponse(responseCode = "200", description = "The report; found and remaining are equal, repairs is empty.")
-	@ProblemResponses({ 400 })
-	ReconciliationReport report(@Parameter(description = KIND, example = "STUCK_PROVISIONING")
+	ReconciliationReport report(@Parameter(description = KIND)
 			@RequestParam(name = "kind", required = false) List<String> kinds) {
 		return this.reconciler.report(DriftKind.parse(kinds));
 	}
@@ -51,8 +50,8 @@ class ReconciliationController {
 					+ "found and each repair attempted. Only one run at a time across all replicas: while another runs, "
 					+ "the answer is 409 reconciliation-running with Retry-After.")
 	@ApiResponse(responseCode = "200", description = "The run's report, with the repairs it attempted.")
-	@ProblemResponses({ 400, 409 })
-	ReconciliationReport reconcile(@Parameter(description = KIND, example = "STUCK_PROVISIONING")
+	@ProblemResponses({ 409 })
+	ReconciliationReport reconcile(@Parameter(description = KIND)
 			@RequestParam(name = "kind", required = false) List<String> kinds) {
 		return this.reconciler.reconcile(DriftKind.parse(kinds), ReconciliationMetrics.Trigger.API).orElseThrow(ReconciliationRunningException::new);
 	}

@@ -25,18 +25,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				   "detail": "provisioned: the project is READY"}],
 				 "truncated": false}""")
 public record ReconciliationReport(
-		@Schema(description = "When the run started.", example = "2026-11-23T20:00:00Z") Instant startedAt,
-		@Schema(description = "When it finished.", example = "2026-11-23T20:00:01.250Z") Instant finishedAt,
+		@Schema(description = "When the run started.", example = "2026-11-23T20:00:00Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant startedAt,
+		@Schema(description = "When it finished.", example = "2026-11-23T20:00:01.250Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant finishedAt,
 		@Schema(description = "False for a report (GET), true for a run that repaired (POST, or the schedule).",
-				example = "true") boolean repairing,
+				example = "true", requiredMode = Schema.RequiredMode.REQUIRED) boolean repairing,
 		@Schema(description = "Drift found, per kind (sessions for EXPIRED_SESSIONS, otherwise projects or databases).",
-				example = "{\"STUCK_PROVISIONING\": 1, \"EXPIRED_SESSIONS\": 3}") Map<DriftKind, Long> found,
+				example = "{\"STUCK_PROVISIONING\": 1, \"EXPIRED_SESSIONS\": 3}", requiredMode = Schema.RequiredMode.REQUIRED) Map<DriftKind, Long> found,
 		@Schema(description = "Drift left after the repairs, per kind; equal to found for a report.",
-				example = "{\"STUCK_PROVISIONING\": 0, \"EXPIRED_SESSIONS\": 0}") Map<DriftKind, Long> remaining,
-		@Schema(description = "The drift found, at most " + MAX_LISTED + " per kind.") List<Drift> drifts,
-		@Schema(description = "The repairs attempted, at most " + MAX_LISTED + " per kind.") List<Repair> repairs,
+				example = "{\"STUCK_PROVISIONING\": 0, \"EXPIRED_SESSIONS\": 0}", requiredMode = Schema.RequiredMode.REQUIRED) Map<DriftKind, Long> remaining,
+		@Schema(description = "The drift found, at most " + MAX_LISTED + " per kind.", requiredMode = Schema.RequiredMode.REQUIRED) List<Drift> drifts,
+		@Schema(description = "The repairs attempted, at most " + MAX_LISTED + " per kind.", requiredMode = Schema.RequiredMode.REQUIRED) List<Repair> repairs,
 		@Schema(description = "True when drifts or repairs were left out of the lists; found and remaining still count them all.",
-				example = "false") boolean truncated) {
+				example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean truncated) {
 
 	/** Drifts and repairs listed per kind; the counts always cover all of them. */
 	static final int MAX_LISTED = 100;

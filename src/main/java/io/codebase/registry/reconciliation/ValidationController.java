@@ -2,6 +2,7 @@ package io.codebase.registry.reconciliation;
 
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.problem.ProblemResponses;
+import io.codebase.registry.project.ProjectParameter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -25,15 +26,15 @@ class ValidationController {
 		this.validator = validator;
 	}
 
-	@GetMapping(path = "/api/v1/projects/{idOrName}/validation", produces = MediaType.APPLICATION_JSON_VALUE)
+	@GetMapping(path = ProjectParameter.PATH + "/validation", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "validateProject", summary = "Check a project against the world",
 			description = "Reports a missing or non-directory source path, a missing database, a failed or stuck "
 					+ "provisioning and a stuck deletion, each with a suggested action. Changes nothing.")
 	@ApiResponse(responseCode = "200", description = "The report; valid is true when there is no issue.")
 	@ProblemResponses({ 404 })
 	ValidationReport validate(
-			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		return this.validator.validate(this.projects.committed().get(idOrName));
+			@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
+		return this.validator.validate(this.projects.committed().get(project));
 	}
 
 }

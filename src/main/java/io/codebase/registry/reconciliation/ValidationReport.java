@@ -15,19 +15,19 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				 "issues": [{"kind": "SOURCE_PATH_MISSING", "detail": "/home/dev/src/payments does not exist",
 				   "suggestedAction": "PATCH sourcePath to where the code now lives, or DELETE the project"}]}""")
 public record ValidationReport(
-		@Schema(description = "The project.", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11") UUID projectId,
-		@Schema(description = "Its name.", example = "Payments Service") String name,
-		@Schema(description = "Its provisioning state.", example = "READY") ProjectState state,
-		@Schema(description = "True when there is no issue.", example = "false") boolean valid,
-		@Schema(description = "When the checks ran.", example = "2026-11-23T20:00:00Z") Instant checkedAt,
-		@Schema(description = "The issues found.") List<Issue> issues) {
+		@Schema(description = "The project.", example = "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", requiredMode = Schema.RequiredMode.REQUIRED) UUID projectId,
+		@Schema(description = "Its name.", example = "Payments Service", requiredMode = Schema.RequiredMode.REQUIRED) String name,
+		@Schema(description = "Its provisioning state.", example = "READY", requiredMode = Schema.RequiredMode.REQUIRED) ProjectState state,
+		@Schema(description = "True when there is no issue.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean valid,
+		@Schema(description = "When the checks ran.", example = "2026-11-23T20:00:00Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant checkedAt,
+		@Schema(description = "The issues found.", requiredMode = Schema.RequiredMode.REQUIRED) List<Issue> issues) {
 
 	@Schema(description = "One issue and the action that fixes it.",
 			example = "{\"kind\": \"DATABASE_MISSING\", \"detail\": \"database cb_proj_x_3f6c1a52 does not exist\", \"suggestedAction\": \"POST /api/v1/projects/3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11/provision\"}")
 	public record Issue(
-			@Schema(description = "What kind of issue.", example = "DATABASE_MISSING") Kind kind,
-			@Schema(description = "The specifics.", example = "database cb_proj_x_3f6c1a52 does not exist") String detail,
-			@Schema(description = "What to do about it.", example = "POST /api/v1/projects/3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11/provision") String suggestedAction) {
+			@Schema(description = "What kind of issue.", example = "DATABASE_MISSING", requiredMode = Schema.RequiredMode.REQUIRED) Kind kind,
+			@Schema(description = "The specifics.", example = "database cb_proj_x_3f6c1a52 does not exist", requiredMode = Schema.RequiredMode.REQUIRED) String detail,
+			@Schema(description = "What to do about it.", example = "POST /api/v1/projects/3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11/provision", requiredMode = Schema.RequiredMode.REQUIRED) String suggestedAction) {
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.codebase.registry.project.CreateProjectRequest;
 import io.codebase.registry.project.ProjectName;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.WorkingDirectories;
+import io.codebase.registry.web.JsonErrors;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import tools.jackson.core.JacksonException;
@@ -107,7 +108,7 @@ class ConfigReader {
 		}
 		catch (JacksonException ex) {
 			throw new InvalidConfigException(source, "is not valid JSON ("
-					+ ex.getOriginalMessage().replaceAll("\\s+", " ") + location(ex) + ")");
+					+ JsonErrors.message(ex) + JsonErrors.location(ex) + ")");
 		}
 		if (!(tree instanceof ObjectNode object)) {
 			throw new InvalidConfigException(source, "must hold a JSON object");
@@ -173,11 +174,6 @@ class ConfigReader {
 			// reported below
 		}
 		throw new InvalidConfigException(source, "project.id '" + value + "' is not a UUID");
-	}
-
-	private static String location(JacksonException ex) {
-		return (ex.getLocation() != null)
-				? " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() : "";
 	}
 
 }

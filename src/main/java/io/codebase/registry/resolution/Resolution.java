@@ -9,22 +9,26 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /** Which project a caller means, and where its data lives. */
 @Schema(description = "The resolved project, its database and how it was found.",
 		example = """
-				{"project": {"id": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "name": "Payments Service", "state": "READY"},
+				{"project": {"id": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "name": "Payments Service", "description": null,
+				   "databaseName": "cb_proj_payments_service_3f6c1a52", "state": "READY", "schemaVersion": "1",
+				   "indexStatus": "NOT_INDEXED", "indexMessage": null, "indexReportedAt": null, "indexUpdatedAt": null,
+				   "sourcePath": "/home/dev/src/payments", "metadata": {}, "lastError": null, "version": 1,
+				   "createdAt": "2026-11-23T19:20:14.932Z", "updatedAt": "2026-11-23T19:20:15.101Z"},
 				 "databaseName": "cb_proj_payments_service_3f6c1a52",
 				 "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
 				 "tier": "SESSION_CONFIG", "fallback": false, "created": true, "servedFromCache": false}""")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Resolution(
-		@Schema(description = "The project.") ProjectView project,
-		@Schema(description = "The project's database.", example = "cb_proj_payments_service_3f6c1a52") String databaseName,
+		@Schema(description = "The project.", requiredMode = Schema.RequiredMode.REQUIRED) ProjectView project,
+		@Schema(description = "The project's database.", example = "cb_proj_payments_service_3f6c1a52", requiredMode = Schema.RequiredMode.REQUIRED) String databaseName,
 		@Schema(description = "JDBC URL of the project's database (no credentials).",
-				example = "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52") String jdbcUrl,
-		@Schema(description = "The tier that decided.", example = "SESSION_CONFIG") Tier tier,
-		@Schema(description = "True only for the default workspace: the caller identified no project.", example = "false") boolean fallback,
-		@Schema(description = "True when this resolution created the project (auto-create from a config).", example = "true") boolean created,
+				example = "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52", requiredMode = Schema.RequiredMode.REQUIRED) String jdbcUrl,
+		@Schema(description = "The tier that decided.", example = "SESSION_CONFIG", requiredMode = Schema.RequiredMode.REQUIRED) Tier tier,
+		@Schema(description = "True only for the default workspace: the caller identified no project.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean fallback,
+		@Schema(description = "True when this resolution created the project (auto-create from a config).", example = "true", requiredMode = Schema.RequiredMode.REQUIRED) boolean created,
 		@Schema(description = "True when this replica answered while it could not hear the registry database's change "
 				+ "notifications (the database unreachable, or its listener reconnecting): the project comes from the "
 				+ "replica's in-memory cache, unconfirmed, and may be stale. The response then also carries the header "
-				+ "X-Served-From-Cache: true. False when the answer is known to be current.", example = "false") boolean servedFromCache,
-		@Schema(description = "Every tier tried, with explain=true.", nullable = true) List<TraceEntry> trace) {
+				+ "X-Served-From-Cache: true. False when the answer is known to be current.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean servedFromCache,
+		@Schema(description = "Every tier tried; present only with explain=true.") List<TraceEntry> trace) {
 }

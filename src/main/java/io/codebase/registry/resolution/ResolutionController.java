@@ -53,9 +53,9 @@ class ResolutionController {
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
 							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
-	@ProblemResponses({ 400, 403, 404, 409, 413, 422, 502 })
+	@ProblemResponses({ 403, 404, 409, 413, 422, 502 })
 	ResponseEntity<Resolution> resolve(
-			@Parameter(description = "Session id, instead of sessionId in the body", example = "mcp-7f3a")
+			@Parameter(description = "Session id, instead of sessionId in the body")
 			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
 			@RequestBody(required = false) ResolutionRequest request) {
 		ResolutionRequest body = (request != null) ? request : new ResolutionRequest(null, null, null, null, null);
@@ -72,16 +72,16 @@ class ResolutionController {
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
 							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
-	@ProblemResponses({ 400, 403, 404, 409, 422, 502 })
+	@ProblemResponses({ 403, 404, 409, 422, 502 })
 	ResponseEntity<Resolution> resolveByQuery(
-			@Parameter(description = "Project id or name", example = "Payments Service")
+			@Parameter(description = "Project id or name")
 			@RequestParam(required = false) String project,
-			@Parameter(description = "Session id", example = "mcp-7f3a") @RequestParam(required = false) String session,
-			@Parameter(description = "Session id, instead of the session parameter", example = "mcp-7f3a")
+			@Parameter(description = "Session id") @RequestParam(required = false) String session,
+			@Parameter(description = "Session id, instead of the session parameter")
 			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
-			@Parameter(description = "Refuse the default workspace", example = "false")
+			@Parameter(description = "Refuse the default workspace")
 			@RequestParam(defaultValue = "false") boolean strict,
-			@Parameter(description = "Include the trace", example = "true")
+			@Parameter(description = "Include the trace")
 			@RequestParam(defaultValue = "false") boolean explain) {
 		return respond(new ResolutionRequest(project, ResolutionService.sessionId(session, sessionHeader), null, strict,
 				explain));

@@ -40,7 +40,7 @@ class RolloutController {
 					+ "across all replicas; starting another is a 409 naming it. The body is optional.")
 	@ApiResponse(responseCode = "202", description = "Started; poll the Location for progress.",
 			headers = @Header(name = "Location", description = "URL of the rollout", schema = @Schema(type = "string")))
-	@ProblemResponses({ 400, 404, 409, 413 })
+	@ProblemResponses({ 404, 409, 413 })
 	ResponseEntity<Rollout> start(@RequestBody(required = false) RolloutRequest request) {
 		Rollout rollout = this.rollouts.start((request != null) ? request : RolloutRequest.ALL);
 		return ResponseEntity.accepted().location(URI.create("/api/v1/schema-rollouts/" + rollout.id())).body(rollout);
@@ -51,13 +51,13 @@ class RolloutController {
 			description = "State, counts by outcome, and a page of per-project items (FAILED first, then by project "
 					+ "name), optionally only those in one state.")
 	@ApiResponse(responseCode = "200", description = "The rollout.")
-	@ProblemResponses({ 400, 404 })
+	@ProblemResponses({ 404 })
 	Rollout get(@Parameter(description = "Rollout id", example = "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77") @PathVariable UUID id,
-			@Parameter(description = "Only items in this state", example = "FAILED")
+			@Parameter(description = "Only items in this state")
 			@RequestParam(required = false) ItemState itemState,
-			@Parameter(description = "Zero-based page of items", example = "0")
+			@Parameter(description = "Zero-based page of items")
 			@RequestParam(defaultValue = "0") int page,
-			@Parameter(description = "Items per page, 1 to 200", example = "20")
+			@Parameter(description = "Items per page, 1 to 200")
 			@RequestParam(defaultValue = "20") int size) {
 		return this.rollouts.get(id, itemState, page, size);
 	}

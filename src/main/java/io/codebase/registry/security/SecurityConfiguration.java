@@ -2,6 +2,7 @@ package io.codebase.registry.security;
 
 import java.util.stream.Collectors;
 
+import io.codebase.registry.web.RootDocument;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ class SecurityConfiguration {
 				.requestMatchers(HttpMethod.HEAD, "/actuator/health", "/actuator/health/**").permitAll()
 				.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
 						"/swagger-ui.html", "/swagger-ui/**").permitAll()
+				.requestMatchers(HttpMethod.GET, RootDocument.PATHS.toArray(String[]::new)).permitAll()
 				.requestMatchers(HttpMethod.POST, RESOLUTIONS_PATH).hasAuthority(Role.READER_AUTHORITY)
 				.requestMatchers(HttpMethod.GET).hasAuthority(Role.READER_AUTHORITY)
 				.requestMatchers(HttpMethod.HEAD).hasAuthority(Role.READER_AUTHORITY)

@@ -3,6 +3,7 @@ package io.codebase.registry.session;
 import java.util.List;
 
 import io.codebase.registry.problem.ProblemResponses;
+import io.codebase.registry.project.ProjectParameter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -24,15 +25,15 @@ class ProjectSessionsController {
 		this.sessions = sessions;
 	}
 
-	@GetMapping(path = "/api/v1/projects/{idOrName}/active-sessions", produces = MediaType.APPLICATION_JSON_VALUE)
+	@GetMapping(path = ProjectParameter.PATH + "/active-sessions", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "listActiveSessions", summary = "List the sessions that have a project active",
 			description = "Live sessions whose active project this is, most recently used first (at most 500). "
 					+ "Deleting the project clears it from all of them.")
 	@ApiResponse(responseCode = "200", description = "The sessions.")
 	@ProblemResponses({ 404 })
 	List<SessionView> activeSessions(
-			@Parameter(description = "Project id (UUID) or name", example = "Payments Service") @PathVariable String idOrName) {
-		return this.sessions.activeSessionsOf(idOrName);
+			@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
+		return this.sessions.activeSessionsOf(project);
 	}
 
 }

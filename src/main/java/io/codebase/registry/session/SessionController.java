@@ -32,7 +32,7 @@ class SessionController {
 			description = "Starts the session if it is new. The directory must be absolute, exist, and lie under an "
 					+ "allowed root after resolving symbolic links; it is stored as its real path.")
 	@ApiResponse(responseCode = "200", description = "The session.")
-	@ProblemResponses({ 400, 413, 422 })
+	@ProblemResponses({ 413, 422 })
 	SessionView setWorkingDirectory(@Parameter(description = "Session id", example = "mcp-7f3a") @PathVariable String sessionId,
 			@RequestBody SessionRequests.WorkingDirectory request) {
 		return this.sessions.setWorkingDirectory(sessionId, request.workingDirectory());
@@ -42,7 +42,7 @@ class SessionController {
 	@Operation(operationId = "getSession", summary = "Get a session",
 			description = "Reading a session extends its life (sliding expiry).")
 	@ApiResponse(responseCode = "200", description = "The session.")
-	@ProblemResponses({ 400, 404 })
+	@ProblemResponses({ 404 })
 	SessionView get(@Parameter(description = "Session id", example = "mcp-7f3a") @PathVariable String sessionId) {
 		return this.sessions.get(sessionId);
 	}
@@ -50,7 +50,7 @@ class SessionController {
 	@DeleteMapping
 	@Operation(operationId = "endSession", summary = "End a session", description = "Forgets the session.")
 	@ApiResponse(responseCode = "204", description = "Ended.")
-	@ProblemResponses({ 400, 404 })
+	@ProblemResponses({ 404 })
 	ResponseEntity<Void> delete(@Parameter(description = "Session id", example = "mcp-7f3a") @PathVariable String sessionId) {
 		this.sessions.delete(sessionId);
 		return ResponseEntity.noContent().build();
@@ -60,7 +60,7 @@ class SessionController {
 	@Operation(operationId = "setActiveProject", summary = "Set a session's active project",
 			description = "By project id or name; the project must exist. Starts the session if it is new.")
 	@ApiResponse(responseCode = "200", description = "The session.")
-	@ProblemResponses({ 400, 404, 413 })
+	@ProblemResponses({ 404, 413 })
 	SessionView setActiveProject(@Parameter(description = "Session id", example = "mcp-7f3a") @PathVariable String sessionId,
 			@RequestBody SessionRequests.ActiveProject request) {
 		return this.sessions.setActiveProject(sessionId, request.project());
@@ -70,7 +70,7 @@ class SessionController {
 	@Operation(operationId = "clearActiveProject", summary = "Clear a session's active project",
 			description = "The session stays; it no longer has an active project.")
 	@ApiResponse(responseCode = "200", description = "The session.")
-	@ProblemResponses({ 400, 404 })
+	@ProblemResponses({ 404 })
 	SessionView clearActiveProject(@Parameter(description = "Session id", example = "mcp-7f3a") @PathVariable String sessionId) {
 		return this.sessions.clearActiveProject(sessionId);
 	}

@@ -41,7 +41,7 @@ public class WorkingDirectories {
 	/** The real path of an acceptable working directory, or a 422 naming the rule it breaks. */
 	public Path require(String workingDirectory) {
 		if (workingDirectory == null || workingDirectory.isBlank()) {
-			throw new InvalidWorkingDirectoryException(String.valueOf(workingDirectory), "present",
+			throw new InvalidWorkingDirectoryException(workingDirectory, "present",
 					"workingDirectory is required");
 		}
 		if (workingDirectory.length() > MAX_LENGTH || workingDirectory.chars().anyMatch(Character::isISOControl)) {

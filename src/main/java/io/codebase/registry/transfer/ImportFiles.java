@@ -87,8 +87,7 @@ class ImportFiles {
 		}
 		reader.checkEntriesAreDistinct();
 		if (!reader.errors.isEmpty()) {
-			throw new InvalidImportException(reader.errors.size() + " problems in the file; nothing was imported",
-					List.copyOf(reader.errors));
+			throw InvalidImportException.invalidEntries(List.copyOf(reader.errors));
 		}
 		return new Parsed(format, List.copyOf(reader.projects), List.copyOf(reader.renamed), reader.activeProject);
 	}

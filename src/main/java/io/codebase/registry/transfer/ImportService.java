@@ -73,7 +73,7 @@ class ImportService {
 				invalid.add(new ImportProblem(project.id().toString(), problem.field(), problem.message())));
 		}
 		if (!invalid.isEmpty()) {
-			throw new InvalidImportException(invalid.size() + " problems in the file; nothing was imported", invalid);
+			throw InvalidImportException.invalidEntries(invalid);
 		}
 		for (ImportedProject project : parsed.projects()) {
 			Optional<ProjectView> sameId = this.projects.committed().byId(project.id());

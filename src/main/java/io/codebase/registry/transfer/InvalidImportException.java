@@ -13,4 +13,10 @@ public class InvalidImportException extends RegistryException {
 		with("errors", errors);
 	}
 
+	/** Entries that break rules: the file is refused, and each one listed. */
+	static InvalidImportException invalidEntries(List<ImportProblem> errors) {
+		return new InvalidImportException(errors.size() + (errors.size() == 1 ? " problem" : " problems")
+				+ " in the file; nothing was imported", errors);
+	}
+
 }

@@ -47,13 +47,13 @@ class TransferController {
 									 "source_path": "/srv/code/inventory", "training_status": "completed", "language": "python"}},
 									 "active_project": "0f8fad5b-d9cb-469f-a165-70867728950e"}"""))))
 	@ApiResponse(responseCode = "200", description = "What was imported, already there, skipped and renamed.")
-	@ProblemResponses({ 400, 409, 413, 422, 502 })
+	@ProblemResponses({ 409, 413, 422, 502 })
 	ImportReport importProjects(@RequestBody String file,
-			@Parameter(description = "An entry clashing with an existing project: FAIL imports nothing (409), SKIP imports the rest", example = "FAIL")
+			@Parameter(description = "An entry clashing with an existing project: FAIL imports nothing (409), SKIP imports the rest")
 			@RequestParam(defaultValue = "FAIL") ImportService.OnConflict onConflict,
-			@Parameter(description = "Make names outside the name rule fit it (reported as renamed) instead of refusing them", example = "false")
+			@Parameter(description = "Make names outside the name rule fit it (reported as renamed) instead of refusing them")
 			@RequestParam(defaultValue = "false") boolean normalizeNames,
-			@Parameter(description = "A session that takes the old registry's active project as its active project", example = "mcp-7f3a")
+			@Parameter(description = "A session that takes the old registry's active project as its active project")
 			@RequestParam(required = false) String session) {
 		return this.imports.importFile(file, onConflict, normalizeNames, session);
 	}

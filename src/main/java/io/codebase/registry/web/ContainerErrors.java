@@ -48,12 +48,12 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
 			if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 				return;
 			}
-			ProblemDetail problem = ProblemFactory.untyped(status, (status == HttpStatus.BAD_REQUEST.value())
+			ProblemDetail problem = ProblemFactory.forStatus(status, (status == HttpStatus.BAD_REQUEST.value())
 					? "The request is malformed (request line, path encoding or headers) and was refused before it was read"
-					: ProblemFactory.NOT_PROCESSED);
+					: ProblemFactory.NOT_PROCESSED).getBody();
 			// The members Spring MVC writes for a ProblemDetail, in its order; the text is ASCII, so no charset.
 			Map<String, Object> members = new LinkedHashMap<>();
-			members.put("type", "about:blank");
+			members.put("type", String.valueOf(problem.getType()));
 			members.put("title", problem.getTitle());
 			members.put("status", problem.getStatus());
 			members.put("detail", problem.getDetail());

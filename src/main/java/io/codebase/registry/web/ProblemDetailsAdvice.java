@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.codebase.registry.problem.RegistryException;
@@ -37,13 +36,16 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one mapping from exceptions to RFC 9457 problems for the whole API. Spring MVC's own errors (405, 406,
- * 415, 404 for unknown routes...) are rendered by the base class; this class renders every
+ * 415...) are rendered by the base class and given the registry's problem types here; this class renders every
  * {@link RegistryException} as its {@link ProblemTypes} entry says, and adds precise messages for unreadable
  * bodies, 503 for an unreachable database, and a stack-trace-free 500 for bugs.
  */
@@ -52,10 +54,35 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-	/** A package-qualified Java name, reduced to its simple name. */
-	private static final Pattern INTERNAL_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
-
 	private static final String CLOSED_CONNECTION = "Connection is closed";
+
+	/** Spring MVC's own problems (405, 406, 415...) carry its {@code about:blank}: they get the registry's type. */
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (response == null || !(response.getBody() instanceof ProblemDetail spring) || !isUntyped(spring)) {
+			return response;
+		}
+		ProblemDetail typed = ProblemFactory.forStatus(response.getStatusCode().value(), spring.getDetail()).getBody();
+		typed.setInstance(spring.getInstance());
+		if (spring.getProperties() != null) {
+			spring.getProperties().forEach(typed::setProperty);
+		}
+		return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders()).body(typed);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return render(ex, noSuchResource(request), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoHandlerFoundException(NoHandlerFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return render(ex, noSuchResource(request), request);
+	}
 
 	@ExceptionHandler(RegistryException.class)
 	ResponseEntity<Object> registryException(RegistryException ex, WebRequest request) {
@@ -117,6 +144,24 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem.getBody(), problem.getHeaders(), problem.getStatusCode(), request);
 	}
 
+	private static boolean isUntyped(ProblemDetail problem) {
+		return problem.getType() == null || "about:blank".equals(problem.getType().toString());
+	}
+
+	/**
+	 * An unknown path: a trailing slash is named as the mistake it is (no path of the API ends with one), any other
+	 * path points at the root document, which lists the entry points.
+	 */
+	private static ErrorResponseException noSuchResource(WebRequest request) {
+		String path = (request instanceof ServletWebRequest servlet) ? servlet.getRequest().getRequestURI() : "";
+		String hint = (path.length() > 1 && path.endsWith("/"))
+				? "no path of this service ends with '/'; try " + path.replaceAll("/+$", "")
+				: "GET " + RootDocument.PATHS.get(0) + " lists the entry points of this service";
+		ErrorResponseException problem = ProblemFactory.of(WebProblem.NO_SUCH_RESOURCE, "Nothing is at " + path + ": " + hint);
+		problem.getBody().setProperty("root", RootDocument.PATHS.get(0));
+		return problem;
+	}
+
 	private static boolean isConnectionFailure(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
@@ -146,10 +191,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					"must be " + expected(mismatch.getTargetType())));
 		}
 		if (cause instanceof JacksonException jackson) {
-			String where = (jackson.getLocation() != null) ? " at line " + jackson.getLocation().getLineNr()
-					+ ", column " + jackson.getLocation().getColumnNr() : "";
 			return ProblemFactory.of(WebProblem.MALFORMED_JSON,
-					"The request body is not valid JSON" + where + ": " + withoutInternals(jackson.getOriginalMessage()));
+					"The request body is not valid JSON" + JsonErrors.location(jackson) + ": " + JsonErrors.message(jackson));
 		}
 		return ProblemFactory.of(WebProblem.UNREADABLE_BODY,
 				(cause == null) ? "A JSON request body is required" : "The request body cannot be read");
@@ -157,17 +200,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static boolean isTrailingContent(MismatchedInputException ex) {
 		return ex.getPath().isEmpty() && String.valueOf(ex.getOriginalMessage()).startsWith("Trailing token");
-	}
-
-	/** Parser messages name Java types and settings; callers get the JSON part only. */
-	private static String withoutInternals(String message) {
-		String text = String.valueOf(message);
-		int internals = text.indexOf(" (bound as");
-		if (internals < 0) {
-			internals = text.indexOf(" (for ");
-		}
-		String json = (internals < 0) ? text : text.substring(0, internals);
-		return INTERNAL_NAME.matcher(json).replaceAll("$1");
 	}
 
 	private static String path(JacksonException ex) {

@@ -34,8 +34,8 @@ class ProblemErrorController implements ErrorController {
 					String.valueOf(request.getAttribute(RequestDispatcher.ERROR_MESSAGE))).getBody();
 		}
 		else {
-			problem = ProblemFactory.untyped(status.value(),
-					status.is5xxServerError() ? ProblemFactory.NOT_PROCESSED : status.getReasonPhrase());
+			problem = ProblemFactory.forStatus(status.value(),
+					status.is5xxServerError() ? ProblemFactory.NOT_PROCESSED : status.getReasonPhrase()).getBody();
 		}
 		if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
 			problem.setInstance(UriComponentsBuilder.fromPath(uri).build().encode().toUri());

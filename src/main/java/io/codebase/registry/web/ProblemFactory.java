@@ -8,7 +8,6 @@ import io.codebase.registry.web.ProblemTypes.WebProblem;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
@@ -38,12 +37,22 @@ public final class ProblemFactory {
 		return build(problem.slug(), problem.type(), detail, null);
 	}
 
-	/** A problem with no type of its own (none set means {@code about:blank}), titled by its status. */
-	static ProblemDetail untyped(int status, String detail) {
-		HttpStatus known = HttpStatus.resolve(status);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
-		problem.setTitle((known != null) ? known.getReasonPhrase() : "Error");
-		return problem;
+	/**
+	 * The problem of an error raised outside the registry's code (Spring MVC, the servlet container) with only a
+	 * status: its {@link WebProblem}, or for a status that has none, a problem titled by the status, typed
+	 * request-refused (4xx) or internal-error (5xx), so that every problem has a registry type.
+	 */
+	static ErrorResponseException forStatus(int status, String detail) {
+		WebProblem known = WebProblem.forStatus(status);
+		if (known != null) {
+			return of(known, detail);
+		}
+		HttpStatus http = HttpStatus.resolve(status);
+		if (http == null || !http.isError()) {
+			return of(WebProblem.INTERNAL_ERROR, NOT_PROCESSED);
+		}
+		return build(http.is4xxClientError() ? "request-refused" : WebProblem.INTERNAL_ERROR.slug(),
+				new ProblemType(http, http.getReasonPhrase(), null), detail, null);
 	}
 
 	private static ErrorResponseException build(String slug, ProblemType type, String detail, Throwable cause) {

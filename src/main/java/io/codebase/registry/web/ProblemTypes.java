@@ -55,6 +55,17 @@ public final class ProblemTypes {
 
 		MALFORMED_PARAMETERS("malformed-parameters", problem(HttpStatus.BAD_REQUEST, "Malformed parameters")),
 
+		/** Refused before it was read: a malformed request line, path encoding or header, by the server or firewall. */
+		MALFORMED_REQUEST("malformed-request", problem(HttpStatus.BAD_REQUEST, "Malformed request")),
+
+		NO_SUCH_RESOURCE("no-such-resource", problem(HttpStatus.NOT_FOUND, "No such resource")),
+
+		METHOD_NOT_ALLOWED("method-not-allowed", problem(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed")),
+
+		NOT_ACCEPTABLE("not-acceptable", problem(HttpStatus.NOT_ACCEPTABLE, "Not acceptable")),
+
+		UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")),
+
 		UNAUTHORIZED("unauthorized", problem(HttpStatus.UNAUTHORIZED, "API key required")),
 
 		FORBIDDEN("forbidden", problem(HttpStatus.FORBIDDEN, "Forbidden")),
@@ -81,6 +92,25 @@ public final class ProblemTypes {
 
 		public ProblemType type() {
 			return this.type;
+		}
+
+		/**
+		 * The problem an error of this status is when Spring MVC, Spring Security or the servlet container raised
+		 * it without one of the registry's types; null for a status none of them is answered with.
+		 */
+		static WebProblem forStatus(int status) {
+			return switch (status) {
+				case 400 -> MALFORMED_REQUEST;
+				case 401 -> UNAUTHORIZED;
+				case 403 -> FORBIDDEN;
+				case 404 -> NO_SUCH_RESOURCE;
+				case 405 -> METHOD_NOT_ALLOWED;
+				case 406 -> NOT_ACCEPTABLE;
+				case 413 -> REQUEST_TOO_LARGE;
+				case 415 -> UNSUPPORTED_MEDIA_TYPE;
+				case 500 -> INTERNAL_ERROR;
+				default -> null;
+			};
 		}
 
 	}

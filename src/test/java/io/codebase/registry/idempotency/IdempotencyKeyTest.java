@@ -41,7 +41,7 @@ class IdempotencyKeyTest {
 	void onlyTheListedPostsAreIdempotentWrites() {
 		assertThat(IdempotentOperations.match("POST", "/api/v1/projects")).hasValue("POST /api/v1/projects");
 		assertThat(IdempotentOperations.match("POST", "/api/v1/projects/3f6c1a52/provision"))
-			.hasValue("POST /api/v1/projects/{id}/provision");
+			.hasValue("POST /api/v1/projects/{project}/provision");
 		assertThat(IdempotentOperations.match("POST", "/api/v1/resolutions")).isEmpty();
 		assertThat(IdempotentOperations.match("PATCH", "/api/v1/projects/3f6c1a52")).isEmpty();
 		assertThat(IdempotentOperations.match("GET", "/api/v1/projects")).isEmpty();

@@ -203,6 +203,61 @@ class ProjectApiTest {
 	}
 
 	@Test
+	void everyOperationOfAProjectTakesItsNameAsWellAsItsId() {
+		JsonNode project = this.projects.ready("By Name");
+		String id = project.get("id").asString();
+		String name = project.get("name").asString().toUpperCase();
+		String path = "/api/v1/projects/" + RegistryClient.segment(name);
+
+		ApiResponse patched = this.api.patch(name, etag(project), object("description", "patched by name"));
+		assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+		assertThat(patched.json().get("id").asString()).isEqualTo(id);
+		assertProblem(this.api.patch(name, etag(project), object("description", "stale")), 412, "version-mismatch");
+
+		ApiResponse provisioned = this.api.post(path + "/provision", null);
+		assertThat(provisioned.status()).as(provisioned.toString()).isEqualTo(200);
+		assertThat(provisioned.json()).isEqualTo(patched.json());
+
+		ApiResponse indexed = this.api.send("POST", path + "/index-status", object("status", "INDEXING"),
+				Map.of("If-Match", patched.etag()));
+		assertThat(indexed.status()).as(indexed.toString()).isEqualTo(200);
+		indexed = this.api.send("POST", path + "/index-status", object("status", "INDEXED"), Map.of("If-Match", indexed.etag()));
+		assertThat(indexed.status()).as(indexed.toString()).isEqualTo(200);
+		ApiResponse reindexed = this.api.send("POST", path + "/reindex", null, Map.of("If-Match", indexed.etag()));
+		assertThat(reindexed.status()).as(reindexed.toString()).isEqualTo(200);
+		assertThat(reindexed.json().get("indexStatus").asString()).isEqualTo("INDEXING");
+
+		assertThat(this.api.get(path + "/validation").status()).isEqualTo(200);
+		assertThat(this.api.get(path + "/active-sessions").status()).isEqualTo(200);
+
+		assertProblem(this.api.delete(name, etag(project)), 412, "version-mismatch");
+		assertThat(this.api.delete(name, reindexed.etag()).status()).isEqualTo(204);
+		assertThat(db.count("SELECT count(*) FROM projects WHERE id = ?::uuid", id)).isZero();
+		assertProblem(this.api.getProject(id), 404, "project-not-found");
+	}
+
+	/** A name or an id that no project has is a 404 for every operation: never another project, never a 400. */
+	@ParameterizedTest
+	@ValueSource(strings = { "no-such-project", "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11", "not a valid name!" })
+	void everyOperationOfAnUnknownProjectIsA404(String unknown) {
+		this.projects.ready("bystander");
+		String path = "/api/v1/projects/" + RegistryClient.segment(unknown);
+		long rows = db.count("SELECT count(*) FROM projects");
+		Map<String, String> ifMatch = Map.of("If-Match", "*");
+
+		assertProblem(this.api.getProject(unknown), 404, "project-not-found");
+		assertProblem(this.api.patch(unknown, "*", object("description", "x")), 404, "project-not-found");
+		assertProblem(this.api.send("POST", path + "/provision", null, Map.of()), 404, "project-not-found");
+		assertProblem(this.api.send("POST", path + "/reindex", null, ifMatch), 404, "project-not-found");
+		assertProblem(this.api.send("POST", path + "/index-status", object("status", "INDEXING"), ifMatch), 404,
+				"project-not-found");
+		assertProblem(this.api.get(path + "/validation"), 404, "project-not-found");
+		assertProblem(this.api.get(path + "/active-sessions"), 404, "project-not-found");
+		assertProblem(this.api.delete(unknown, null), 404, "project-not-found");
+		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
+	}
+
+	@Test
 	void listsFilterSortAndPageWithTotals() {
 		String prefix = uniqueName("List");
 		for (String suffix : new String[] { "c", "a", "b" }) {
@@ -264,6 +319,10 @@ class ProjectApiTest {
 	private double syncCount(String operation, String result) {
 		var counter = this.meters.find("registry.sync").tags("operation", operation, "result", result).counter();
 		return counter == null ? 0 : counter.count();
+	}
+
+	private static String etag(JsonNode project) {
+		return "\"" + project.get("version").asLong() + "\"";
 	}
 
 }

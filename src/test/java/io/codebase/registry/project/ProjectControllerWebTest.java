@@ -63,9 +63,14 @@ class ProjectControllerWebTest {
 
 	private final ProjectReader cached = mock(ProjectReader.class);
 
+	private final ProjectReader committed = mock(ProjectReader.class);
+
 	@BeforeEach
 	void readThroughTheCache() {
 		given(this.lookup.cached()).willReturn(this.cached);
+		given(this.lookup.committed()).willReturn(this.committed);
+		given(this.committed.get(ID.toString())).willReturn(PROJECT);
+		given(this.committed.get("Payments Service")).willReturn(PROJECT);
 	}
 
 	@Test
@@ -114,6 +119,16 @@ class ProjectControllerWebTest {
 		verify(this.lifecycle).delete(ID, null);
 	}
 
+	/** A write names the project by id or name; it acts on the id of the project PostgreSQL has under that name. */
+	@Test
+	void writesByNameActOnTheProjectsId() throws Exception {
+		this.mvc.perform(delete("/api/v1/projects/Payments Service").header("If-Match", "\"3\""))
+			.andExpect(status().isNoContent());
+		verify(this.lifecycle).delete(ID, "\"3\"");
+		verify(this.committed).get("Payments Service");
+		verifyNoInteractions(this.cached);
+	}
+
 	@Test
 	void refusedBodiesNeverReachTheService() throws Exception {
 		this.mvc.perform(post("/api/v1/projects").contentType(MediaType.APPLICATION_JSON).content("{")).andExpect(isProblem(400));
@@ -128,7 +143,6 @@ class ProjectControllerWebTest {
 			.content("<a/>")).andExpect(isProblem(415));
 		this.mvc.perform(get("/api/v1/projects").param("state", "NOPE")).andExpect(isProblem(400))
 			.andExpect(jsonPath("$.errors[0].field").value("state"));
-		this.mvc.perform(delete("/api/v1/projects/123")).andExpect(isProblem(400));
 		verifyNoInteractions(this.lifecycle, this.edits, this.cached);
 	}
 

@@ -135,8 +135,8 @@ class SecurityApiTest {
 		long sessionRows = db.count("SELECT count(*) FROM sessions");
 		long rollouts = db.count("SELECT count(*) FROM schema_rollouts");
 		List<String> writes = writeOperations();
-		assertThat(writes).as("the document's writes").contains("POST /api/v1/projects", "PATCH /api/v1/projects/{id}",
-				"DELETE /api/v1/projects/{id}", "PUT /api/v1/sessions/{sessionId}", "POST /api/v1/imports", READER_WRITE);
+		assertThat(writes).as("the document's writes").contains("POST /api/v1/projects", "PATCH /api/v1/projects/{project}",
+				"DELETE /api/v1/projects/{project}", "PUT /api/v1/sessions/{sessionId}", "POST /api/v1/imports", READER_WRITE);
 
 		for (String write : writes) {
 			if (write.equals(READER_WRITE)) {
@@ -144,8 +144,7 @@ class SecurityApiTest {
 			}
 			String method = write.substring(0, write.indexOf(' '));
 			String path = write.substring(write.indexOf(' ') + 1)
-				.replace("{id}", id)
-				.replace("{idOrName}", id)
+				.replace("{project}", id)
 				.replace("{sessionId}", session);
 			assertThat(path).as(write).doesNotContain("{");
 			// A body and an If-Match that would be accepted, so that only the role can be what refuses the call.
@@ -227,11 +226,14 @@ class SecurityApiTest {
 	}
 
 	@Test
-	void healthProbesAndTheApiDocumentAreOpenMetricsNeedAKey() {
+	void healthProbesTheApiDocumentAndTheRootDocumentAreOpenMetricsNeedAKey() {
 		assertThat(this.anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/actuator/health/readiness").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/v3/api-docs").status()).isEqualTo(200);
 		assertThat(this.anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+		assertThat(this.anonymous.get("/").status()).isEqualTo(200);
+		assertThat(this.anonymous.get("/api/v1").status()).isEqualTo(200);
+		assertProblem(this.anonymous.get("/api/v1/anything-else"), 401, "unauthorized");
 		assertProblem(this.anonymous.get("/actuator/prometheus"), 401, "unauthorized");
 		assertThat(this.anonymous.withHeader("X-API-Key", READER_KEY).get("/actuator/prometheus").status()).isEqualTo(200);
 	}

@@ -89,6 +89,11 @@ class SessionApiTest {
 			JsonNode problem = assertProblem(putDirectory(this.id, workingDirectory), 422, "invalid-working-directory");
 			assertThat(problem.get("rule").asString()).as(workingDirectory).isEqualTo(rule);
 		});
+		// No working directory at all is reported as none (JSON null), not as the text "null".
+		JsonNode missing = assertProblem(this.api.put(session(this.id), object()), 422, "invalid-working-directory");
+		assertThat(missing.get("rule").asString()).isEqualTo("present");
+		assertThat(missing.path("workingDirectory").isMissingNode() || missing.get("workingDirectory").isNull())
+			.as(missing.toString()).isTrue();
 		assertThat(db.count("SELECT count(*) FROM sessions WHERE session_id = ?", this.id)).isZero();
 	}
 

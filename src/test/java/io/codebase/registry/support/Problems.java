@@ -12,6 +12,7 @@ import static io.codebase.registry.support.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -23,8 +24,8 @@ public final class Problems {
 	}
 
 	/**
-	 * @param typeSlug the expected {@code urn:project-registry:problem:<slug>}, or {@code null} for Spring MVC's
-	 * own errors (405, 415, unknown routes), which keep {@code about:blank}
+	 * @param typeSlug the expected {@code urn:project-registry:problem:<slug>}, or {@code null} for any of the
+	 * registry's types (every problem has one, Spring MVC's and the container's own errors included)
 	 */
 	public static JsonNode assertProblem(ApiResponse response, int status, String typeSlug) {
 		return assertProblem(response.raw(), status, typeSlug);
@@ -39,6 +40,7 @@ public final class Problems {
 		assertThat(problem.get("title").asString()).isNotBlank();
 		assertThat(problem.get("detail").asString()).isNotBlank();
 		assertThat(response.body()).doesNotContain("Exception", "\tat ", "io.codebase");
+		assertThat(problem.path("type").asString("")).as(response.body()).startsWith("urn:project-registry:problem:");
 		if (typeSlug != null) {
 			assertThat(problem.get("type").asString()).isEqualTo("urn:project-registry:problem:" + typeSlug);
 		}
@@ -50,6 +52,7 @@ public final class Problems {
 		List<ResultMatcher> promises = List.of(status().is(status),
 				content().contentType(MediaType.APPLICATION_PROBLEM_JSON), jsonPath("$.status").value(status),
 				jsonPath("$.title").isString(), jsonPath("$.detail").isString(),
+				jsonPath("$.type").value(startsWith("urn:project-registry:problem:")),
 				content().string(not(containsString("Exception"))));
 		return result -> {
 			for (ResultMatcher promise : promises) {

@@ -203,6 +203,7 @@ class ImportExportTest {
 		JsonNode problem = assertProblem(importFile(Json.write(export), ""), 422, "invalid-import");
 
 		assertThat(problem.get("errors").findValuesAsString("field")).containsExactly("description");
+		assertThat(problem.get("detail").asString()).startsWith("1 problem in the file;");
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(rows);
 	}
 

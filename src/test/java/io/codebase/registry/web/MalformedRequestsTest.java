@@ -23,7 +23,7 @@ class MalformedRequestsTest {
 
 	@Test
 	void anEncodedSlashInThePathIsABadRequestProblem() {
-		assertProblem(http().get("/api/v1/projects/%2Fetc%2Fpasswd"), 400, null);
+		assertProblem(http().get("/api/v1/projects/%2Fetc%2Fpasswd"), 400, "malformed-request");
 	}
 
 	@Test
@@ -37,16 +37,16 @@ class MalformedRequestsTest {
 
 	@Test
 	void oversizedHeadersAreABadRequestProblem() {
-		assertProblem(http().send("GET", "/api/v1/projects", null, Map.of("X-Padding", "p".repeat(20_000))), 400, null);
+		assertProblem(http().send("GET", "/api/v1/projects", null, Map.of("X-Padding", "p".repeat(20_000))), 400, "malformed-request");
 	}
 
 	@Test
 	void aMalformedFormBodyIsRefusedAsAnUnsupportedMediaType() {
 		HttpResponse<String> response = http().send("PUT", "/api/v1/sessions/form-session", "%%%=\u0013&x=%C0",
 				Map.of("Content-Type", "application/x-www-form-urlencoded"));
-		assertProblem(response, 415, null);
+		assertProblem(response, 415, "unsupported-media-type");
 		assertProblem(http().send("POST", "/api/v1/projects/" + ANY_ID + "/reindex", "a=%FF%FE",
-				Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, null);
+				Map.of("Content-Type", "application/x-www-form-urlencoded")), 415, "unsupported-media-type");
 	}
 
 	@Test

@@ -62,11 +62,20 @@ class ProblemTypesTest {
 		assertThat(outage.getHeaders().getFirst("Retry-After")).isEqualTo("5");
 	}
 
+	/** Errors raised outside the registry's code with only a status still get a registry type. */
 	@Test
-	void untypedProblemsAreTitledByTheirStatus() {
-		assertThat(ProblemFactory.untyped(404, "Not Found").getTitle()).isEqualTo("Not Found");
-		assertThat(ProblemFactory.untyped(499, "gone").getTitle()).isEqualTo("Error");
-		assertThat(ProblemFactory.untyped(404, "Not Found").getType()).isNull();
+	void everyStatusGetsARegistryType() {
+		assertThat(ProblemFactory.forStatus(404, "Not Found").getBody().getType())
+			.hasToString("urn:project-registry:problem:no-such-resource");
+		assertThat(ProblemFactory.forStatus(415, "x").getBody().getType())
+			.hasToString("urn:project-registry:problem:unsupported-media-type");
+		ErrorResponseException other = ProblemFactory.forStatus(418, "tea");
+		assertThat(other.getStatusCode()).isEqualTo(HttpStatus.I_AM_A_TEAPOT);
+		assertThat(other.getBody().getType()).hasToString("urn:project-registry:problem:request-refused");
+		assertThat(other.getBody().getTitle()).isEqualTo("I'm a teapot");
+		assertThat(ProblemFactory.forStatus(504, "late").getBody().getType())
+			.hasToString("urn:project-registry:problem:internal-error");
+		assertThat(ProblemFactory.forStatus(499, "unknown").getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
 	}
 
 }
