@@ -39,6 +39,10 @@ class EmbeddedPostgresConfiguration {
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(properties.dataDirectory())
 			.setCleanDataDirectory(false)
+			// Stopped by this bean's close() only, after everything that uses it (the beans that depend on it are
+			// destroyed first). The library's own JVM shutdown hook would stop it in parallel with the
+			// application's shutdown: the coherence listener lost its connection mid-stop, rollouts their database.
+			.setRegisterShutdownHook(false)
 			.setPGStartupWait(properties.startupTimeout());
 		if (properties.port() != 0) {
 			builder.setPort(properties.port());
