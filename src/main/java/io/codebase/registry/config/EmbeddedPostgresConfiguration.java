@@ -1,7 +1,12 @@
 package io.codebase.registry.config;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +38,9 @@ class EmbeddedPostgresConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
+	/** The file in the data directory that the library locks while a server runs on it. */
+	private static final String LOCK_FILE = "epg-lock";
+
 	@Bean(destroyMethod = "close")
 	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException, SQLException {
 		Files.createDirectories(properties.dataDirectory());
@@ -47,11 +55,40 @@ class EmbeddedPostgresConfiguration {
 		if (properties.port() != 0) {
 			builder.setPort(properties.port());
 		}
-		EmbeddedPostgres postgres = builder.start();
+		EmbeddedPostgres postgres = start(builder, properties.dataDirectory());
 		createRegistryDatabaseIfMissing(postgres, properties.database());
 		log.info("Embedded PostgreSQL listening on localhost:{}, data in {}", postgres.getPort(),
 				properties.dataDirectory());
 		return postgres;
+	}
+
+	/**
+	 * Starts the server; when another process holds the data directory's lock (a second instance), says so in
+	 * terms of this application rather than the library's "could not lock".
+	 */
+	private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder, Path dataDirectory) throws IOException {
+		try {
+			return builder.start();
+		}
+		catch (IllegalStateException ex) {
+			if (isLockedElsewhere(dataDirectory.resolve(LOCK_FILE))) {
+				throw new DataDirectoryInUseException(dataDirectory, ex);
+			}
+			throw ex;
+		}
+	}
+
+	/** Whether another process, or another server in this one, holds the lock the library takes on a data directory. */
+	private static boolean isLockedElsewhere(Path lockFile) throws IOException {
+		if (!Files.exists(lockFile)) {
+			return false;
+		}
+		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+			return lock == null;
+		}
+		catch (OverlappingFileLockException ex) {
+			return true;
+		}
 	}
 
 	/**
