@@ -1,6 +1,8 @@
 package io.codebase.registry;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +58,7 @@ class StartupIT {
 	private final List<String> databases = new ArrayList<>();
 
 	@TempDir
-	Path work;
+	static Path work;
 
 	private RegistryProcess running;
 
@@ -64,9 +66,9 @@ class StartupIT {
 
 	@BeforeAll
 	void startOneInstance() throws Exception {
-		this.dataDirectory = this.work.resolve("postgres");
+		this.dataDirectory = work.resolve("postgres");
 		this.running = new RegistryProcess(RegistryProcess.freePort(), embeddedOn(this.dataDirectory),
-				this.work.resolve("running.log"));
+				work.resolve("running.log"));
 		this.running.start();
 		assertThat(this.running.awaitReady(STARTUP)).as("the first instance started:%n%s", output(this.running))
 			.isTrue();
@@ -74,7 +76,7 @@ class StartupIT {
 
 	@AfterAll
 	void cleanUp() throws Exception {
-		if (this.running.isAlive()) {
+		if (this.running != null && this.running.isAlive()) {
 			this.running.kill();
 		}
 		try (Connection connection = this.server.connect(); Statement query = connection.createStatement();
@@ -93,7 +95,7 @@ class StartupIT {
 	@Order(1)
 	void aSecondInstanceOnTheSameDataDirectoryTellsWhoHoldsIt() throws Exception {
 		RegistryProcess second = new RegistryProcess(RegistryProcess.freePort(), embeddedOn(this.dataDirectory),
-				this.work.resolve("same-data-directory.log"));
+				work.resolve("same-data-directory.log"));
 
 		assertStartFailsWithOneMessage(second,
 				"The embedded PostgreSQL's data directory " + this.dataDirectory + " is in use",
@@ -103,21 +105,36 @@ class StartupIT {
 
 	@Test
 	@Order(2)
+	void anEmbeddedPortTakenByAnotherProcessIsNamedAtOnce() throws Exception {
+		try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Map<String, String> settings = new HashMap<>(embeddedOn(work.resolve("other-postgres")));
+			settings.put("registry.embedded.port", String.valueOf(other.getLocalPort()));
+			RegistryProcess app = new RegistryProcess(RegistryProcess.freePort(), settings,
+					work.resolve("embedded-port.log"));
+
+			assertStartFailsWithOneMessage(app,
+					"The embedded PostgreSQL's port " + other.getLocalPort() + " on localhost is in use",
+					"give this one another port with registry.embedded.port");
+		}
+	}
+
+	@Test
+	@Order(3)
 	void aSecondInstanceOnTheSamePortIsRefusedBySpringBootsOwnAnalysis() throws Exception {
 		RegistryProcess second = new RegistryProcess(this.running.port(), onTestServer(registryDatabase("port")),
-				this.work.resolve("same-port.log"));
+				work.resolve("same-port.log"));
 
 		assertStartFailsWithOneMessage(second, "Web server failed to start. Port " + this.running.port()
 				+ " was already in use.", "configure this application to listen on another port");
 	}
 
 	@Test
-	@Order(3)
+	@Order(4)
 	void anUnreachablePostgresIsNamedWithWhatToDo() throws Exception {
 		int nobody = RegistryProcess.freePort();
 		RegistryProcess app = new RegistryProcess(RegistryProcess.freePort(),
 				Map.of("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + nobody + "/registry?password=secret"),
-				this.work.resolve("unreachable.log"));
+				work.resolve("unreachable.log"));
 
 		String output = assertStartFailsWithOneMessage(app,
 				"Cannot connect to PostgreSQL: Connection to 127.0.0.1:" + nobody + " refused",
@@ -131,7 +148,7 @@ class StartupIT {
 	 * from the first client whose project cannot be created: the start checks it and refuses.
 	 */
 	@Test
-	@Order(4)
+	@Order(5)
 	void aProvisioningLoginWithoutCreatedbStopsTheStart() throws Exception {
 		String role = "startup_nocreatedb_" + this.run;
 		this.server.execute("CREATE ROLE " + role + " LOGIN NOCREATEDB PASSWORD 'secret'");
@@ -141,7 +158,7 @@ class StartupIT {
 			settings.put("registry.provisioning.username", role);
 			settings.put("registry.provisioning.password", "secret");
 			RegistryProcess app = new RegistryProcess(RegistryProcess.freePort(), settings,
-					this.work.resolve("no-createdb.log"));
+					work.resolve("no-createdb.log"));
 
 			assertStartFailsWithOneMessage(app,
 					"The PostgreSQL role '" + role + "' that creates project databases on " + this.server.jdbcUrl()
@@ -160,7 +177,7 @@ class StartupIT {
 	 * JVM ended by SIGTERM after its shutdown hooks ran.
 	 */
 	@Test
-	@Order(5)
+	@Order(6)
 	void aNormalRunIsQuietFromStartToSigterm() throws Exception {
 		HttpResponse<String> created = new Http(this.running.port()).post("/api/v1/projects",
 				"{\"name\": \"quiet-" + this.run + "\"}");

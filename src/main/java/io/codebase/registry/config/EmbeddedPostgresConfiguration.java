@@ -1,6 +1,9 @@
 package io.codebase.registry.config;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -55,7 +58,7 @@ class EmbeddedPostgresConfiguration {
 		if (properties.port() != 0) {
 			builder.setPort(properties.port());
 		}
-		EmbeddedPostgres postgres = start(builder, properties.dataDirectory());
+		EmbeddedPostgres postgres = start(builder, properties);
 		createRegistryDatabaseIfMissing(postgres, properties.database());
 		log.info("Embedded PostgreSQL listening on localhost:{}, data in {}", postgres.getPort(),
 				properties.dataDirectory());
@@ -63,18 +66,27 @@ class EmbeddedPostgresConfiguration {
 	}
 
 	/**
-	 * Starts the server; when another process holds the data directory's lock (a second instance), says so in
-	 * terms of this application rather than the library's "could not lock".
+	 * Starts the server after checking, in this application's terms, what another process may hold: the data
+	 * directory (a second instance on it, where the library would say "could not lock") and a fixed port (where it
+	 * would wait for its whole startup timeout). A process starting at the same moment still gets the library's error.
 	 */
-	private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder, Path dataDirectory) throws IOException {
-		try {
-			return builder.start();
+	private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder, EmbeddedPostgresProperties properties)
+			throws IOException {
+		if (isLockedElsewhere(properties.dataDirectory().resolve(LOCK_FILE))) {
+			throw EmbeddedPostgresConflictException.dataDirectoryInUse(properties.dataDirectory());
 		}
-		catch (IllegalStateException ex) {
-			if (isLockedElsewhere(dataDirectory.resolve(LOCK_FILE))) {
-				throw new DataDirectoryInUseException(dataDirectory, ex);
-			}
-			throw ex;
+		if (properties.port() != 0 && isTaken(properties.port())) {
+			throw EmbeddedPostgresConflictException.portInUse(properties.port());
+		}
+		return builder.start();
+	}
+
+	private static boolean isTaken(int port) throws IOException {
+		try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return false;
+		}
+		catch (BindException ex) {
+			return true;
 		}
 	}
 
