@@ -9,15 +9,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Cross-replica cache coherence: each replica listens for PostgreSQL's change notifications on one dedicated
  * connection (outside the pool) and drops the cache entries they name.
  *
- * @param enabled listen for change notifications; turn it off only when a single replica runs (its own writes
- * still invalidate its cache)
+ * @param enabled listen for PostgreSQL's change notifications, so that changes made by other replicas invalidate this
+ * replica's cache; turn it off only when a single replica runs (its own writes still invalidate its cache)
  * @param pollTimeout how long one wait for notifications lasts before the listener checks whether a keepalive is
  * due or it should stop; notifications are handled as soon as they arrive, whatever this is
  * @param keepaliveInterval how often the listener runs a trivial query, so a silently dead connection (a network
  * partition, a failover) is noticed
- * @param networkTimeout limit for connecting and for the answer to a keepalive query
+ * @param networkTimeout limit for connecting and for the answer to a keepalive query (whole seconds, at least 1)
  * @param backoffMin the first pause before reconnecting; it doubles after each failed attempt
- * @param backoffMax the longest pause between reconnection attempts
+ * @param backoffMax the longest pause between reconnection attempts; it bounds how long a replica stays unready
+ * after PostgreSQL is back
  */
 @ConfigurationProperties("registry.coherence")
 record CoherenceProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration pollTimeout,

@@ -1,7 +1,15 @@
 package io.codebase.registry.config;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,21 +41,66 @@ class EmbeddedPostgresConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
+	/** The file in the data directory that the library locks while a server runs on it. */
+	private static final String LOCK_FILE = "epg-lock";
+
 	@Bean(destroyMethod = "close")
 	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException, SQLException {
 		Files.createDirectories(properties.dataDirectory());
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(properties.dataDirectory())
 			.setCleanDataDirectory(false)
+			// Stopped by this bean's close() only, after everything that uses it (the beans that depend on it are
+			// destroyed first). The library's own JVM shutdown hook would stop it in parallel with the
+			// application's shutdown: the coherence listener lost its connection mid-stop, rollouts their database.
+			.setRegisterShutdownHook(false)
 			.setPGStartupWait(properties.startupTimeout());
 		if (properties.port() != 0) {
 			builder.setPort(properties.port());
 		}
-		EmbeddedPostgres postgres = builder.start();
+		EmbeddedPostgres postgres = start(builder, properties);
 		createRegistryDatabaseIfMissing(postgres, properties.database());
 		log.info("Embedded PostgreSQL listening on localhost:{}, data in {}", postgres.getPort(),
 				properties.dataDirectory());
 		return postgres;
+	}
+
+	/**
+	 * Starts the server after checking, in this application's terms, what another process may hold: the data
+	 * directory (a second instance on it, where the library would say "could not lock") and a fixed port (where it
+	 * would wait for its whole startup timeout). A process starting at the same moment still gets the library's error.
+	 */
+	private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder, EmbeddedPostgresProperties properties)
+			throws IOException {
+		if (isLockedElsewhere(properties.dataDirectory().resolve(LOCK_FILE))) {
+			throw EmbeddedPostgresConflictException.dataDirectoryInUse(properties.dataDirectory());
+		}
+		if (properties.port() != 0 && isTaken(properties.port())) {
+			throw EmbeddedPostgresConflictException.portInUse(properties.port());
+		}
+		return builder.start();
+	}
+
+	private static boolean isTaken(int port) throws IOException {
+		try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return false;
+		}
+		catch (BindException ex) {
+			return true;
+		}
+	}
+
+	/** Whether another process, or another server in this one, holds the lock the library takes on a data directory. */
+	private static boolean isLockedElsewhere(Path lockFile) throws IOException {
+		if (!Files.exists(lockFile)) {
+			return false;
+		}
+		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+			return lock == null;
+		}
+		catch (OverlappingFileLockException ex) {
+			return true;
+		}
 	}
 
 	/**

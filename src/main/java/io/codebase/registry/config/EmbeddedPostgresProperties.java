@@ -9,11 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The embedded PostgreSQL server started when no {@code spring.datasource.url} is configured.
  *
- * @param dataDirectory where the cluster keeps its files; reused across restarts so projects survive
- * (default {@code ~/.project-registry/postgres})
- * @param port TCP port on loopback; {@code 0} picks a free one at each start
- * @param database the registry's own database inside that server (project databases sit beside it)
- * @param startupTimeout how long to wait for the server to accept connections
+ * @param dataDirectory where the embedded server keeps its files; reused across restarts so projects survive. One
+ * running instance at a time: a second one on the same directory refuses to start
+ * @param port TCP port of the embedded server on loopback; {@code 0} picks a free one at each start
+ * @param database the registry's own database inside the embedded server (project databases sit beside it); created
+ * if missing, must match {@code [a-z][a-z0-9_]{0,62}}
+ * @param startupTimeout how long to wait for the embedded server to accept connections
  */
 @ConfigurationProperties("registry.embedded")
 public record EmbeddedPostgresProperties(

@@ -8,11 +8,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Retry-safe writes with the {@code Idempotency-Key} header.
  *
- * @param ttl how long the outcome of a key is kept and replayed, counted from when it was stored
+ * @param ttl how long the outcome of an {@code Idempotency-Key} is kept and replayed, counted from when it was
+ * stored; must be longer than {@code in-progress-timeout}
  * @param inProgressTimeout how long a claimed key may stay unfinished before another request with the same key may
  * take it over (its replica is taken to have died); keep it above the longest write, a large import
- * @param maxKeyLength longest key accepted, 1 to {@value #KEY_COLUMN_LENGTH} characters
- * @param purgeInterval how often expired keys are deleted
+ * @param maxKeyLength longest {@code Idempotency-Key} accepted, 1 to 255 characters (the width of its column)
+ * @param purgeInterval how often expired keys are deleted; expired keys are ignored even before
  */
 @ConfigurationProperties("registry.idempotency")
 public record IdempotencyProperties(

@@ -8,15 +8,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Limits of the projects API.
  *
- * @param maxMetadataBytes largest metadata document, as UTF-8 JSON
- * @param maxMetadataDepth deepest nesting of objects and arrays inside metadata
- * @param defaultPageSize list page size when the caller gives none
- * @param maxPageSize largest list page a caller may ask for
+ * @param maxMetadataBytes largest {@code metadata} document, as UTF-8 JSON
+ * @param maxMetadataDepth deepest nesting of objects and arrays inside {@code metadata}
+ * @param defaultPageSize list page size when the caller gives none; keep it at or below {@code max-page-size}
+ * @param maxPageSize largest list page ({@code size}) a caller may ask for
  * @param provisioningWait how long a get-or-create waits for another caller's provisioning of the same project
- * @param stuckAfter a project PROVISIONING or DELETING for longer than this is reported as stuck even though a
- * live owner holds it (an owner alive but hung); abandoned work (no owner) is recognised at once, by ownership
+ * before it answers 503 {@code project-provisioning}
+ * @param stuckAfter a project {@code PROVISIONING} or {@code DELETING} for longer than this is reported as stuck
+ * even though a live owner holds it (an owner alive but hung); abandoned work (no owner) is recognised at once, by
+ * ownership
  * @param maxConcurrentProvisioning projects whose database this replica creates or drops at once (connections
- * of the ownership pool); more wait, up to {@code provisioningWait}
+ * of the ownership pool, separate from the main pool); more wait, up to {@code provisioning-wait}
  */
 @ConfigurationProperties("registry.projects")
 public record ProjectProperties(

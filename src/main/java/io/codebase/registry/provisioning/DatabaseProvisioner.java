@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * databases live on another server ({@code registry.provisioning.url}).
  */
 @Component
-public class DatabaseProvisioner implements DisposableBean {
+public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(DatabaseProvisioner.class);
 
@@ -96,6 +97,25 @@ public class DatabaseProvisioner implements DisposableBean {
 			this.serverUrl = registryDatabase.getJdbcUrl();
 			this.username = registryDatabase.getUsername();
 			this.password = registryDatabase.getPassword();
+		}
+	}
+
+	/** Refuses to start with a login that cannot create databases: better now than at the first project. */
+	@Override
+	public void afterPropertiesSet() {
+		try (Connection connection = this.admin.getConnection();
+				Statement query = connection.createStatement();
+				ResultSet role = query.executeQuery(
+						"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
+			role.next();
+			if (!role.getBoolean(2)) {
+				// Without the URL's parameters, which may hold credentials.
+				String server = this.serverUrl.replaceFirst("\\?.*", "");
+				throw new MissingCreateDatabasePrivilegeException(role.getString(1), server, this.ownPool != null);
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("checking the CREATEDB privilege", ex);
 		}
 	}
 

@@ -10,12 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The schema every project database gets: Flyway migrations applied after CREATE DATABASE and before READY,
  * and by schema rollouts to databases that already exist.
  *
- * @param enabled false skips the schema step: a new project database stays as CREATE DATABASE made it
+ * @param enabled apply the project schema to new project databases; {@code false}: they stay as
+ * {@code CREATE DATABASE} made them, and rollouts are refused
  * @param locations Flyway locations of the project-database migrations ({@code classpath:...} or
- * {@code filesystem:...}); the default is the small code-index schema shipped with the service
+ * {@code filesystem:...}), comma-separated; each must exist at start-up. The default is the small code-index schema
+ * shipped with the service
  * @param baselineVersion the version an adopted database is taken to be at when it already holds objects but no
- * schema history (a codebase-mcp database made by its init script); empty refuses such databases instead
- * @param historyTable the table in each project database where Flyway records the migrations applied
+ * schema history (a codebase-mcp database made by its init script); empty refuses such databases (the project is
+ * {@code FAILED})
+ * @param historyTable the table in each project database where Flyway records the migrations applied; do not change
+ * it once project databases exist
  */
 @ConfigurationProperties("registry.provisioning.schema")
 public record ProjectSchemaProperties(

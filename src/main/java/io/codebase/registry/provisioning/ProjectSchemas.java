@@ -63,7 +63,7 @@ public class ProjectSchemas {
 		}
 		return this.provisioner.timed(DatabaseProvisioner.Operation.MIGRATE, () -> {
 			try {
-				MigrateResult result = flyway(databaseName).migrate();
+				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(databaseName).migrate());
 				if (!result.success) {
 					throw new FlywayException("migration did not succeed: " + result.getFailedMigrations());
 				}
@@ -95,6 +95,7 @@ public class ProjectSchemas {
 			.failOnMissingLocations(true)
 			.cleanDisabled(true)
 			.connectRetries(0)
+			.loggers(ProjectDatabaseLogs.class.getName())
 			.load();
 	}
 

@@ -7,13 +7,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Where project databases are created. By default they live on the registry's own PostgreSQL server;
  * set {@code url} (with {@code username}/{@code password}) to put them on another server.
  *
- * @param url JDBC URL of any database on the server that hosts project databases; empty: the registry's server
- * @param username login with the CREATEDB privilege on that server
- * @param password its password
- * @param databasePrefix prefix of every managed database name (the codebase-mcp convention is {@code cb_proj_})
- * @param maxConnections size of the autocommit admin pool used for CREATE/DROP DATABASE on a separate server
+ * @param url JDBC URL of any existing database on the server that holds project databases; empty: the registry's
+ * own server, with the registry's login
+ * @param username login on that server; it needs the CREATEDB privilege, checked at start-up
+ * @param password password of that login
+ * @param databasePrefix prefix of every new project database name (the codebase-mcp convention is
+ * {@code cb_proj_}); must match {@code [a-z][a-z0-9_]{0,19}}. Existing projects keep their database names when it
+ * changes, but config files whose {@code project.database_name} has the old prefix are refused
+ * @param maxConnections size of the autocommit pool for {@code CREATE}/{@code DROP DATABASE} when {@code url} is set
  * @param template database to copy new project databases from ({@code CREATE DATABASE ... TEMPLATE}); empty: the
- * server's default ({@code template1}). No session may be connected to it while a database is created.
+ * server's default ({@code template1}). No session may be connected to it while a database is created; must match
+ * {@code [a-z_][a-z0-9_]{0,62}}
  */
 @ConfigurationProperties("registry.provisioning")
 public record ProvisioningProperties(

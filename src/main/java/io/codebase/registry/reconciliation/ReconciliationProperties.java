@@ -9,14 +9,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The reconciler: what it repairs on its own, and how often it runs. Whatever the settings, only one replica
  * reconciles at a time (a PostgreSQL advisory lock), and {@code POST /api/v1/reconciliation} runs it on demand.
  *
- * @param enabled run on a schedule; false leaves only the API
+ * @param enabled run the reconciler on a schedule; {@code false}: only {@code POST /api/v1/reconciliation} runs it
  * @param interval pause between the end of one scheduled run and the start of the next (also the delay of the
- * first run after start-up)
- * @param missingDatabase what to do with a READY project whose database is gone
- * @param retryFailed provision FAILED projects again; false: only report them
+ * first run after start-up); every replica schedules runs, the advisory lock lets one run at a time
+ * @param missingDatabase what a run does with a {@code READY} project whose database is gone: {@code MARK_FAILED}
+ * sets it {@code FAILED} with the reason, {@code REPROVISION} creates the database again, empty
+ * @param retryFailed provision {@code FAILED} projects again on every run; {@code false}: only report them
  * @param dropOrphans drop managed databases that no project owns, once they have been orphans for
- * {@code orphanGracePeriod}; false: only report them
- * @param orphanGracePeriod how long a database must have been seen as an orphan before it may be dropped
+ * {@code orphan-grace-period}; {@code false}: only report them
+ * @param orphanGracePeriod how long repairing runs must have seen a database as an orphan before it may be dropped
+ * (the first sighting is stored, so it survives restarts)
  */
 @ConfigurationProperties("registry.reconciliation")
 public record ReconciliationProperties(

@@ -11,11 +11,11 @@ import org.springframework.util.unit.DataSize;
 /**
  * Project resolution.
  *
- * @param defaultProject name of the default workspace project, created at start-up and used only when a caller
- * identifies nothing
+ * @param defaultProject name of the default workspace project (tier 4), created at start-up and used only when a
+ * caller identifies nothing; it must satisfy the project name rule
  * @param configFile the client config file, relative to each directory searched
- * @param maxConfigDepth how many directories are searched, from the working directory up
- * @param maxConfigSize largest config file (or inline config) accepted
+ * @param maxConfigDepth how many directories the config search visits, the working directory included (1 to 100)
+ * @param maxConfigSize largest config file, or inline config, accepted; larger ones are a 422
  */
 @ConfigurationProperties("registry.resolution")
 public record ResolutionProperties(

@@ -8,9 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The external workflow service asked for its active project (resolution tier 3), when {@code url} is set.
  *
- * @param url base URL; the service asks {@code GET {url}/api/v1/projects/active}; empty: not asked
- * @param timeout longest wait for an answer, 0.1 to 5 s
- * @param cacheTtl how long an answer is reused, 10 to 300 s
+ * @param url base URL of the workflow service asked in tier 3 ({@code GET {url}/api/v1/projects/active}); empty: not
+ * asked
+ * @param timeout longest wait for its answer, connecting included; {@code 100ms} to {@code 5s}
+ * @param cacheTtl how long an answer naming a project is reused, {@code 10s} to {@code 300s}; failures are not
+ * cached
  */
 @ConfigurationProperties("registry.workflow")
 public record WorkflowProperties(

@@ -8,8 +8,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Fleet rollouts of the project schema.
  *
- * @param defaultParallelism project databases migrated at once when a request names no parallelism
- * @param maxParallelism the most a request may ask for (each takes up to two connections to the project server)
+ * @param defaultParallelism project databases a rollout migrates at once when the request names no
+ * {@code parallelism}
+ * @param maxParallelism the most a rollout request may ask for (each database in flight takes up to two
+ * connections on the project database server)
  * @param resumeInterval how often a replica looks for an unfinished rollout that nobody runs (its runner died)
  * and resumes it; it also looks once at start-up
  */

@@ -8,11 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Access control of the API.
  *
- * @param keys the API keys; none means anonymous access, which is only served on a loopback address unless
- * {@code allowAnonymous} is set. From the environment: {@code REGISTRY_SECURITY_KEYS_0_NAME},
- * {@code REGISTRY_SECURITY_KEYS_0_ROLE}, {@code REGISTRY_SECURITY_KEYS_0_KEY}, then {@code _1_}...
+ * @param keys the API keys, each with a {@code name} (shown in logs and audit events instead of the key), a
+ * {@code role} ({@code reader} or {@code admin}) and the {@code key} itself (16 or more characters) or its digest
+ * {@code sha256:<64 hex digits>}. From the environment: {@code REGISTRY_SECURITY_KEYS_0_NAME},
+ * {@code REGISTRY_SECURITY_KEYS_0_ROLE}, {@code REGISTRY_SECURITY_KEYS_0_KEY}, then {@code _1_}... None means
+ * anonymous access, which is only served on a loopback address unless {@code allow-anonymous} is set
  * @param allowAnonymous serve anonymous callers (as admins) on a non-loopback address when no key is configured;
- * for a trusted network only. Has no effect when keys are configured: then every API call needs a key.
+ * for a trusted network only. Has no effect when keys are configured: then every API call needs a key
  */
 @ConfigurationProperties("registry.security")
 public record SecurityProperties(@DefaultValue List<Key> keys, @DefaultValue("false") boolean allowAnonymous) {

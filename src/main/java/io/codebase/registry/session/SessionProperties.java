@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ttl how long a session lives after it was last used (sliding)
  * @param purgeInterval how often expired sessions are deleted
- * @param allowedRoots working directories must lie under one of these (after resolving symbolic links); default:
- * the home directory of the user running the service
+ * @param allowedRoots directories (comma-separated) that working directories and config files must lie under,
+ * judged by their real paths; roots that do not exist at start-up are ignored with a warning, an empty list stops
+ * the start. The default, {@code ~}, is the home directory of the user running the service
  */
 @ConfigurationProperties("registry.sessions")
 public record SessionProperties(

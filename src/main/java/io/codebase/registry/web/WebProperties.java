@@ -8,7 +8,8 @@ import org.springframework.util.unit.DataSize;
  * Limits of the HTTP layer.
  *
  * @param maxRequestBody largest request body accepted; larger ones get 413 before they are parsed
- * @param maxImportBody largest import file ({@code POST /api/v1/imports}), which holds a whole registry
+ * @param maxImportBody largest body of {@code POST /api/v1/imports} (a whole registry), used there instead of
+ * {@code max-request-body}; the file is held in memory while it is imported
  */
 @ConfigurationProperties("registry.web")
 public record WebProperties(@DefaultValue("256KB") DataSize maxRequestBody, @DefaultValue("16MB") DataSize maxImportBody) {

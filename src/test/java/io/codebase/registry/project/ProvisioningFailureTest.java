@@ -19,9 +19,9 @@ import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real provisioning failure: project databases are created through a login without CREATEDB, on a separate
- * provisioning connection ({@code registry.provisioning.url}). The project stays FAILED with the server's reason
- * and a 502; once the privilege is granted, a retry finishes it.
+ * A real provisioning failure: project databases are created through a login that loses CREATEDB after the start
+ * (which checks it), on a separate provisioning connection ({@code registry.provisioning.url}). The project stays
+ * FAILED with the server's reason and a 502; once the privilege is granted again, a retry finishes it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ProvisioningFailureTest {
@@ -36,7 +36,7 @@ class ProvisioningFailureTest {
 	@DynamicPropertySource
 	static void provisionWithoutPrivilege(DynamicPropertyRegistry registry) {
 		db.execute("DROP ROLE IF EXISTS " + ROLE);
-		db.execute("CREATE ROLE " + ROLE + " LOGIN NOCREATEDB PASSWORD 'secret'");
+		db.execute("CREATE ROLE " + ROLE + " LOGIN CREATEDB PASSWORD 'secret'");
 		registry.add("registry.provisioning.url", db::jdbcUrl);
 		registry.add("registry.provisioning.username", () -> ROLE);
 		registry.add("registry.provisioning.password", () -> "secret");

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged application (system property {@code registry.jar}, set by failsafe) run as a process of its own,
- * so that tests can kill it with SIGKILL and start it again on the same port and settings.
+ * so that tests can kill it with SIGKILL or stop it with SIGTERM, and start it again on the same port and settings.
  */
 public final class RegistryProcess {
 
@@ -105,6 +105,28 @@ public final class RegistryProcess {
 
 	public synchronized boolean isAlive() {
 		return this.process != null && this.process.isAlive();
+	}
+
+	/** SIGTERM, as an orchestrator stops a container: the graceful shutdown runs. Returns the exit code. */
+	public int stop(Duration timeout) throws InterruptedException {
+		Process running;
+		synchronized (this) {
+			running = this.process;
+		}
+		running.destroy();
+		return awaitExit(timeout);
+	}
+
+	/** Waits for the process to end by itself (a start that fails); returns its exit code. */
+	public int awaitExit(Duration timeout) throws InterruptedException {
+		Process running;
+		synchronized (this) {
+			running = this.process;
+		}
+		if (!running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("process on port " + this.port + " still running after " + timeout);
+		}
+		return running.exitValue();
 	}
 
 	/** SIGKILL: no shutdown hook, no graceful shutdown; waits until the process is gone. */
