@@ -218,7 +218,7 @@ public final class OpenApiContract {
 	/** What this answer breaks of the contract; empty when it keeps it. */
 	public List<String> violations(Answer answer) {
 		try {
-			return CHECKER.submit(() -> check(answer, new ArrayList<>())).get(30, TimeUnit.SECONDS);
+			return CHECKER.submit(() -> breaches(answer)).get(30, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException("Checking " + answer + " failed", ex.getCause());
@@ -232,7 +232,7 @@ public final class OpenApiContract {
 		}
 	}
 
-	private List<String> check(Answer answer, List<String> violations) {
+	private List<String> breaches(Answer answer) {
 		Operation operation = this.contract.findOperation(answer.rawPath(),
 				HttpMethod.valueOf(answer.method().toUpperCase(Locale.ROOT)));
 		if (operation == null) {
@@ -246,6 +246,7 @@ public final class OpenApiContract {
 			return List.of(answer.status() + " is not a declared status of " + named);
 		}
 		String where = answer.status() + " of " + named;
+		List<String> violations = new ArrayList<>();
 		for (Parameter header : declared.getHeaders()) {
 			String value = answer.header(header.getName());
 			if (value == null) {

@@ -27,6 +27,7 @@ class OpenApiContractTest {
 			          description: The thing.
 			          headers:
 			            ETag: {required: true, schema: {type: string}}
+			            Idempotency-Replayed: {schema: {type: string, enum: ["true"]}}
 			          content:
 			            application/json:
 			              schema: {$ref: "#/components/schemas/Thing"}
@@ -35,6 +36,13 @@ class OpenApiContractTest {
 			          content:
 			            application/problem+json:
 			              schema: {$ref: "#/components/schemas/Problem"}
+			    delete:
+			      operationId: deleteThing
+			      parameters:
+			      - {name: id, in: path, required: true, schema: {type: string}}
+			      responses:
+			        "204":
+			          description: Deleted.
 			components:
 			  schemas:
 			    Thing:
@@ -122,6 +130,29 @@ class OpenApiContractTest {
 	}
 
 	@Test
+	void aHeaderOutsideItsSchemaIsReported() {
+		assertThat(CONTRACT.violations(answer("GET", "/things/1", 200, "application/json", THING, "ETag", "\"3\"",
+				"Idempotency-Replayed", "yes")))
+			.singleElement(STRING)
+			.contains("header Idempotency-Replayed");
+	}
+
+	@Test
+	void aBodyWhereNoneIsDeclaredIsReported() {
+		assertThat(CONTRACT.violations(answer("DELETE", "/things/1", 204, null, null))).isEmpty();
+		assertThat(CONTRACT.violations(answer("DELETE", "/things/1", 204, "application/json", THING)))
+			.singleElement(STRING)
+			.contains("204 of deleteThing (DELETE /things/{id}) declares no body, yet there is one");
+	}
+
+	@Test
+	void aMissingBodyIsReported() {
+		assertThat(CONTRACT.violations(answer("GET", "/things/1", 200, null, null, "ETag", "\"3\"")))
+			.singleElement(STRING)
+			.contains("declares a body [application/json], yet there is none");
+	}
+
+	@Test
 	void aBodyWithoutAContentTypeIsReported() {
 		assertThat(CONTRACT.violations(answer("GET", "/things/1", 200, null, THING, "ETag", "\"3\"")))
 			.singleElement(STRING)
@@ -131,7 +162,7 @@ class OpenApiContractTest {
 	@Test
 	void anErrorOnAnUnknownRouteMustBeAProblem() {
 		assertThat(CONTRACT.violations(answer("GET", "/nowhere", 404, "application/problem+json", PROBLEM))).isEmpty();
-		assertThat(CONTRACT.violations(answer("DELETE", "/things/1", 405, "application/problem+json",
+		assertThat(CONTRACT.violations(answer("PUT", "/things/1", 405, "application/problem+json",
 				"{\"type\": \"about:blank\", \"title\": \"Method Not Allowed\", \"status\": 405}")))
 			.isEmpty();
 		assertThat(CONTRACT.violations(answer("GET", "/nowhere", 404, "text/html", "<h1>Not Found</h1>")))
