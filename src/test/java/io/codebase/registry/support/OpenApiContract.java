@@ -93,9 +93,25 @@ public final class OpenApiContract {
 
 	private static final ParameterTransformer HEADER_VALUES = new SimpleTransformer();
 
+	/** Read once; a document that cannot be read fails every check with the same message, not only the first. */
 	private static final class Registry {
 
-		static final OpenApiContract CONTRACT = read(Path.of("openapi.yaml"));
+		static final OpenApiContract CONTRACT;
+
+		static final RuntimeException UNREADABLE;
+
+		static {
+			OpenApiContract contract = null;
+			RuntimeException unreadable = null;
+			try {
+				contract = read(Path.of("openapi.yaml"));
+			}
+			catch (RuntimeException ex) {
+				unreadable = ex;
+			}
+			CONTRACT = contract;
+			UNREADABLE = unreadable;
+		}
 
 	}
 
@@ -107,6 +123,9 @@ public final class OpenApiContract {
 
 	/** The repository's {@code openapi.yaml}, read once per test JVM. */
 	public static OpenApiContract registry() {
+		if (Registry.UNREADABLE != null) {
+			throw new IllegalStateException(Registry.UNREADABLE.getMessage(), Registry.UNREADABLE);
+		}
 		return Registry.CONTRACT;
 	}
 
