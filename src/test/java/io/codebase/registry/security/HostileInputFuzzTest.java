@@ -22,10 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.OpenApiContract;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
 import org.assertj.core.api.SoftAssertions;
@@ -49,7 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Thousands of malformed and hostile requests, seeded and so repeatable, to every operation of openapi.yaml:
  * random JSON, wrong types, huge strings, control characters, SQL and path fragments, Unicode confusables, in
  * path, query, headers and body. Every answer must be below 500; every error an RFC 9457 problem; and after
- * every refused request the registry's rows and the server's databases must be exactly as before.
+ * every refused request the registry's rows and the server's databases must be exactly as before. Every answer
+ * must also keep openapi.yaml ({@link OpenApiContract}): each distinct way one breaks it is reported once, with the
+ * first request that showed it.
  * <p>
  * {@code -Dfuzz.seed=<n>} replays a run (the seed is printed), {@code -Dfuzz.requests=<n>} changes its size.
  */
@@ -105,6 +109,9 @@ class HostileInputFuzzTest {
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
 	private final Random idempotencyKeys = new Random(SEED);
+
+	/** Each distinct way an answer broke openapi.yaml, with the first request that showed it. */
+	private final Map<String, String> contractViolations = new TreeMap<>();
 
 	private String projectId;
 
@@ -176,6 +183,7 @@ class HostileInputFuzzTest {
 				statuses.merge(attempt.method() + " " + operation.path() + " " + status, 1, Integer::sum);
 				String context = "request " + i + " (seed " + SEED + "): " + attempt + " -> " + status + " "
 						+ abbreviated(response.body());
+				checkContract(response, context);
 				assertThat(status).as(context).isLessThan(500);
 				if (status >= 400) {
 					refused++;
@@ -192,6 +200,18 @@ class HostileInputFuzzTest {
 		System.out.println("[HostileInputFuzzTest] " + refused + " of " + REQUESTS + " refused; by operation and status: "
 				+ statuses);
 		assertThat(refused).isGreaterThan(REQUESTS / 2);
+		assertKeptTheContract();
+	}
+
+	private void checkContract(HttpResponse<String> response, String context) {
+		for (String violation : OpenApiContract.registry().violations(OpenApiContract.Answer.of(response))) {
+			this.contractViolations.putIfAbsent(violation, context);
+		}
+	}
+
+	private void assertKeptTheContract() {
+		assertThat(this.contractViolations).as("answers that break openapi.yaml (violation -> first request)")
+			.isEmpty();
 	}
 
 	private static void assertProblem(SoftAssertions softly, HttpResponse<String> response, String context) {
@@ -265,6 +285,7 @@ class HostileInputFuzzTest {
 				+ (serverErrors.isEmpty() ? "none" : "\n  " + String.join("\n  ", serverErrors)) + "\naccepted: "
 				+ (accepted.isEmpty() ? "none" : "\n  " + String.join("\n  ", accepted)));
 		softly.assertAll();
+		assertKeptTheContract();
 	}
 
 	/** Page numbers within int whose offset (page * size) is beyond int, or near it. */
@@ -650,6 +671,7 @@ class HostileInputFuzzTest {
 		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		int status = response.statusCode();
 		String context = variant + " -> " + status + " " + abbreviated(response.body());
+		checkContract(response, context);
 		if (status >= 500) {
 			serverErrors.add(context);
 		}

@@ -11,7 +11,9 @@ import io.codebase.registry.web.WebProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
@@ -21,7 +23,8 @@ import org.springframework.core.annotation.AliasFor;
  * The HTTP mapping of controllers alone, in a {@code @WebMvcTest} slice with {@code MockMvc}: routes, status
  * codes, headers, bodies and the error mapping, with the services mocked (no database, no server). Brings the
  * application's JSON settings (its {@link JsonMapperBuilderCustomizer}s) and {@link WebProperties}, which the
- * error handling binds.
+ * error handling binds. Every answer of its {@code MockMvc} is checked against {@code openapi.yaml}
+ * ({@link OpenApiContract}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,6 +41,11 @@ public @interface ControllerTest {
 	@TestConfiguration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(WebProperties.class)
 	class WebLayer {
+
+		@Bean
+		MockMvcBuilderCustomizer answersKeepTheContract() {
+			return builder -> builder.alwaysExpect(OpenApiContract.registry().matcher());
+		}
 
 	}
 

@@ -10,7 +10,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for tests that need the real server (error pages, filters, status lines). */
+/**
+ * A plain HTTP client for tests that need the real server (error pages, filters, status lines). Every answer is
+ * checked against {@code openapi.yaml} ({@link OpenApiContract}) before the test sees it.
+ */
 public final class Http {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,8 +33,9 @@ public final class Http {
 			request.header("Content-Type", "application/json");
 		}
 		headers.forEach(request::header);
+		HttpResponse<String> response;
 		try {
-			return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -40,6 +44,8 @@ public final class Http {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+		OpenApiContract.registry().check(response);
+		return response;
 	}
 
 	public HttpResponse<String> get(String path) {

@@ -31,8 +31,12 @@ public final class Problems {
 		return assertProblem(response.raw(), status, typeSlug);
 	}
 
-	/** As {@link #assertProblem(ApiResponse, int, String)}, for {@link Http}'s responses. */
+	/**
+	 * As {@link #assertProblem(ApiResponse, int, String)}, for {@link Http}'s responses and those of tests that send
+	 * with their own {@code HttpClient}; those are checked against {@code openapi.yaml} here.
+	 */
 	public static JsonNode assertProblem(HttpResponse<String> response, int status, String typeSlug) {
+		OpenApiContract.registry().check(response);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		JsonNode problem = json(response);

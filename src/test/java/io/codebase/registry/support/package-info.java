@@ -13,6 +13,8 @@
  * <li>{@link io.codebase.registry.support.TestWorkspace}: the only allowed root of working directories.</li>
  * <li>{@link io.codebase.registry.support.Http} and {@link io.codebase.registry.support.Problems}: the plain client
  * and the RFC 9457 assertions; {@code RegistryClient} is built on {@code Http}.</li>
+ * <li>{@link io.codebase.registry.support.OpenApiContract}: {@code openapi.yaml} as a check of every answer that
+ * {@code Http}, {@code Problems} and a {@code ControllerTest}'s {@code MockMvc} see.</li>
  * </ul>
  */
 package io.codebase.registry.support;
