@@ -61,6 +61,7 @@ class OpenApiConfiguration {
 			Map.entry(415, "The Content-Type is not one this operation reads (unsupported-media-type); see its request body."),
 			Map.entry(422, "The request is well-formed but names something the service refuses: a working directory outside the allowed roots, or a malformed project config file."),
 			Map.entry(428, "If-Match is required for this operation."),
+			Map.entry(500, "A bug in the service (internal-error): nothing about the cause is shown; `reference` finds its stack trace in the service's log."),
 			Map.entry(502, "The PostgreSQL server refused to create, migrate or drop the project's database; the project keeps the reason in lastError and the step can be retried."),
 			Map.entry(503, "Try again after Retry-After seconds: the registry database cannot be reached (database-unavailable), or another caller is still provisioning the project (project-provisioning)."));
 
@@ -120,6 +121,9 @@ class OpenApiConfiguration {
 				.put("workingDirectory", "/etc").put("rule", "allowed-root")),
 			new ProblemExample(428, ".*", example("if-match-required", "Precondition required", 428,
 					"Send the project's ETag in an If-Match header (GET the project to read it)")),
+			new ProblemExample(500, ".*", example("internal-error", "Internal error", 500,
+					"An unexpected error occurred; the service log has the details under the reference")
+				.put("reference", "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77")),
 			new ProblemExample(502, ".*", example("provisioning-failed", "Project database provisioning failed", 502,
 					"CREATE DATABASE failed: permission denied to create database (SQLSTATE 42501)")),
 			new ProblemExample(503, ".*", example("database-unavailable", "Database unavailable", 503,
@@ -150,8 +154,8 @@ class OpenApiConfiguration {
 	/**
 	 * Adds the problem responses named by {@link ProblemResponses} to each operation, and those every operation
 	 * can answer: 400 (a malformed path, query or header), 401, 403 for all but reads (a reader's key), 406, 415
-	 * when it reads a body, and 503. Operations that need no key and read no database (the root document) answer
-	 * only 400 and 406.
+	 * when it reads a body, 503, and 500 (a bug, answered as an internal-error problem). Operations that need no key
+	 * and read no database (the root document) answer only 400, 406 and 500.
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
@@ -175,6 +179,7 @@ class OpenApiConfiguration {
 			if (!anonymous) {
 				add(operation, 503);
 			}
+			add(operation, 500);
 			return operation;
 		};
 	}
