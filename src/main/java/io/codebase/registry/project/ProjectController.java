@@ -183,7 +183,8 @@ class ProjectController {
 		return withETag(this.edits.reindex(idOf(project), ifMatch, message));
 	}
 
-	@DeleteMapping("/{project}")
+	// A delete answers no body: a client that accepts only problems, all the contract declares for it, is served.
+	@DeleteMapping(path = "/{project}", produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	@Operation(operationId = "deleteProject", summary = "Delete a project and drop its database",
 			description = "Commits DELETING, drops the database (disconnecting its sessions), then removes the row. "
 					+ "If-Match is optional; when sent it must hold the current ETag.")

@@ -47,7 +47,7 @@ class SessionController {
 		return this.sessions.get(sessionId);
 	}
 
-	@DeleteMapping
+	@DeleteMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
 	@Operation(operationId = "endSession", summary = "End a session", description = "Forgets the session.")
 	@ApiResponse(responseCode = "204", description = "Ended.")
 	@ProblemResponses({ 404 })
