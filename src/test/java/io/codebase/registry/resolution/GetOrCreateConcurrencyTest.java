@@ -33,8 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Invariant 3 (docs/architecture.md#invariants) with real threads, real HTTP and real PostgreSQL: simultaneous get-or-creates of one name give
  * one row, one database and one id to every caller, on one replica or two.
  */
+// The wait bounds the 503 test's first request; it must still outlast one provisioning on a loaded 2-core
+// machine (the races wait for the winner's CREATE DATABASE and schema), which took over 2 s in CI-like runs.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "registry.projects.provisioning-wait=2s")
+		properties = "registry.projects.provisioning-wait=10s")
 class GetOrCreateConcurrencyTest {
 
 	private static final int CALLERS = 50;
