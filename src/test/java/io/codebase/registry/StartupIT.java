@@ -230,12 +230,12 @@ class StartupIT {
 		int exit = this.running.stop(Duration.ofMinutes(1));
 
 		String output = output(this.running);
+		assertThat(WARN_OR_ERROR.matcher(output).results().map(match -> lineAt(output, match.start())).toList())
+			.as("WARN and ERROR lines").isEmpty();
 		HttpResponse<String> resolved = inFlight.get(1, TimeUnit.MINUTES);
 		assertThat(resolved.statusCode()).as("the resolution in flight at SIGTERM: %s", resolved.body()).isEqualTo(200);
 		assertThat(resolved.headers().firstValue("X-Resolution-Tier")).hasValue("DEFAULT");
 		assertThat(exit).as("exit code after SIGTERM (128 + 15)%n%s", output).isEqualTo(143);
-		assertThat(WARN_OR_ERROR.matcher(output).results().map(match -> lineAt(output, match.start())).toList())
-			.as("WARN and ERROR lines").isEmpty();
 		assertThat(output).doesNotContain("\tat ")
 			.contains("Migrating schema \"public\" to version \"1 - projects\"")
 			.doesNotContain("to version \"1 - code index\"")
