@@ -2,7 +2,11 @@ package io.codebase.registry;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +19,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import com.sun.net.httpserver.HttpServer;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.RegistryProcess;
 import io.codebase.registry.support.TestDatabase;
@@ -43,6 +52,9 @@ class StartupIT {
 
 	private static final Duration STARTUP = Duration.ofMinutes(5);
 
+	/** How long the workflow service takes to answer (within the registry's 5 s timeout for it). */
+	private static final Duration SLOW_WORKFLOW = Duration.ofSeconds(4);
+
 	/** Logback's level column: {@code 2026-01-01T00:00:00.000Z  WARN 123 --- [...]}. */
 	private static final Pattern WARN_OR_ERROR = Pattern.compile("(?m)^\\S+\\s+(WARN|ERROR) ");
 
@@ -62,13 +74,37 @@ class StartupIT {
 
 	private RegistryProcess running;
 
+	/**
+	 * The workflow service asked by resolution tier 3, slow on purpose: a resolution sent just before SIGTERM keeps
+	 * the graceful shutdown busy for seconds, so a PostgreSQL stopped in parallel with it cannot go unnoticed.
+	 */
+	private HttpServer workflow;
+
+	private final CountDownLatch workflowAsked = new CountDownLatch(1);
+
 	private Path dataDirectory;
 
 	@BeforeAll
 	void startOneInstance() throws Exception {
+		this.workflow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		this.workflow.createContext("/api/v1/projects/active", exchange -> {
+			this.workflowAsked.countDown();
+			try {
+				Thread.sleep(SLOW_WORKFLOW.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			exchange.sendResponseHeaders(404, -1);
+			exchange.close();
+		});
+		this.workflow.setExecutor(Executors.newCachedThreadPool());
+		this.workflow.start();
 		this.dataDirectory = work.resolve("postgres");
-		this.running = new RegistryProcess(RegistryProcess.freePort(), embeddedOn(this.dataDirectory),
-				work.resolve("running.log"));
+		Map<String, String> settings = new HashMap<>(embeddedOn(this.dataDirectory));
+		settings.put("registry.workflow.url", "http://127.0.0.1:" + this.workflow.getAddress().getPort());
+		settings.put("registry.workflow.timeout", "5s");
+		this.running = new RegistryProcess(RegistryProcess.freePort(), settings, work.resolve("running.log"));
 		this.running.start();
 		assertThat(this.running.awaitReady(STARTUP)).as("the first instance started:%n%s", output(this.running))
 			.isTrue();
@@ -78,6 +114,9 @@ class StartupIT {
 	void cleanUp() throws Exception {
 		if (this.running != null && this.running.isAlive()) {
 			this.running.kill();
+		}
+		if (this.workflow != null) {
+			this.workflow.stop(0);
 		}
 		try (Connection connection = this.server.connect(); Statement query = connection.createStatement();
 				ResultSet managed = query.executeQuery(
@@ -171,8 +210,9 @@ class StartupIT {
 	}
 
 	/**
-	 * The run of the first instance, from its start to SIGTERM with a project created in between: no WARN or
-	 * ERROR (no springdoc warnings, no coherence listener losing an embedded PostgreSQL stopped under it), the
+	 * The run of the first instance, from its start to SIGTERM with a project created in between and a resolution
+	 * in flight: no WARN or ERROR (no springdoc warnings, no coherence listener or request losing an embedded
+	 * PostgreSQL stopped under it: it stops only after the application), the in-flight request answered, the
 	 * registry's own migration at INFO but none of Flyway's lines for the project database, and the exit code of a
 	 * JVM ended by SIGTERM after its shutdown hooks ran.
 	 */
@@ -182,13 +222,20 @@ class StartupIT {
 		HttpResponse<String> created = new Http(this.running.port()).post("/api/v1/projects",
 				"{\"name\": \"quiet-" + this.run + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
+			.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.running.port()
+					+ "/api/v1/resolutions")).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(this.workflowAsked.await(1, TimeUnit.MINUTES)).as("the resolution reached tier 3").isTrue();
 
 		int exit = this.running.stop(Duration.ofMinutes(1));
 
 		String output = output(this.running);
-		assertThat(exit).as("exit code after SIGTERM (128 + 15)%n%s", output).isEqualTo(143);
 		assertThat(WARN_OR_ERROR.matcher(output).results().map(match -> lineAt(output, match.start())).toList())
 			.as("WARN and ERROR lines").isEmpty();
+		HttpResponse<String> resolved = inFlight.get(1, TimeUnit.MINUTES);
+		assertThat(resolved.statusCode()).as("the resolution in flight at SIGTERM: %s", resolved.body()).isEqualTo(200);
+		assertThat(resolved.headers().firstValue("X-Resolution-Tier")).hasValue("DEFAULT");
+		assertThat(exit).as("exit code after SIGTERM (128 + 15)%n%s", output).isEqualTo(143);
 		assertThat(output).doesNotContain("\tat ")
 			.contains("Migrating schema \"public\" to version \"1 - projects\"")
 			.doesNotContain("to version \"1 - code index\"")

@@ -81,6 +81,7 @@ class EmbeddedPostgresConfiguration {
 		return builder.start();
 	}
 
+	/** Whether something listens on the port on loopback, where the server would bind it. */
 	private static boolean isTaken(int port) throws IOException {
 		try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
 			return false;

@@ -1,5 +1,7 @@
 package io.codebase.registry.config;
 
+import java.nio.file.Path;
+
 /**
  * The embedded PostgreSQL cannot start because something else holds what it needs (its data directory, its port):
  * what happened and what to do, in this application's terms, shown at start-up by
@@ -15,7 +17,7 @@ class EmbeddedPostgresConflictException extends IllegalStateException {
 	}
 
 	/** A second instance on the same data directory. */
-	static EmbeddedPostgresConflictException dataDirectoryInUse(Object dataDirectory) {
+	static EmbeddedPostgresConflictException dataDirectoryInUse(Path dataDirectory) {
 		return new EmbeddedPostgresConflictException("The embedded PostgreSQL's data directory " + dataDirectory
 				+ " is in use: another Project Registry (or another embedded PostgreSQL) is running on it.",
 				"Stop the other instance, or give this one a data directory of its own with "
