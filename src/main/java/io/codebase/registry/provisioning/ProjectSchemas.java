@@ -3,6 +3,7 @@ package io.codebase.registry.provisioning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.flywaydb.core.Flyway;
@@ -96,6 +97,10 @@ public class ProjectSchemas {
 			.cleanDisabled(true)
 			.connectRetries(0)
 			.loggers(ProjectDatabaseLogs.class.getName())
+			// A session lock makes Flyway run each migration and its schema-history row on one connection, in one
+			// transaction. With its default transactional lock it uses two, and a replica killed between the two
+			// commits left tables without their history row: the next attempt failed with 42P07 "already exists".
+			.configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
 			.load();
 	}
 
