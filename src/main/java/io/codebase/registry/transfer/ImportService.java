@@ -76,8 +76,10 @@ class ImportService {
 			throw InvalidImportException.invalidEntries(invalid);
 		}
 		for (ImportedProject project : parsed.projects()) {
-			Optional<ProjectView> sameId = this.projects.committed().byId(project.id());
+			// By name first: a row committed between the two reads (the same import on another replica) is then
+			// seen by the id read too, and counts as this entry already registered rather than a name clash.
 			Optional<ProjectView> sameName = this.projects.committed().byName(project.name());
+			Optional<ProjectView> sameId = this.projects.committed().byId(project.id());
 			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
 				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning);
 				// projects being provisioned or deleted by someone else are left to them.
