@@ -132,7 +132,8 @@ class OpenApiDocumentTest {
 	@SuppressWarnings("unchecked")
 	void tagsComeInTheOrderAUserMeetsThem() throws IOException {
 		assertThat((List<Map<String, Object>>) served().get("tags")).extracting(tag -> tag.get("name")).containsExactly(
-				"Projects", "Resolutions", "Sessions", "Import and export", "Reconciliation", "Schema rollouts", "Service");
+				"Projects", "Resolutions", "Sessions", "Import and export", "Reconciliation", "Schema rollouts",
+				"Database servers", "Service");
 	}
 
 	/**
@@ -191,9 +192,9 @@ class OpenApiDocumentTest {
 	void responseSchemasRequireEveryPropertyThatIsAlwaysPresent() throws IOException {
 		Map<String, Object> document = served();
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
-				"Problem.errors", "Link.title");
+				"Problem.errors", "Link.title", "Project.placement");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
-				"RolloutRequest", "WorkingDirectory", "ActiveProject");
+				"RolloutRequest", "WorkingDirectory", "ActiveProject", "PlacementRequest");
 		List<String> wrong = new ArrayList<>();
 		schemas(document).forEach((name, schema) -> {
 			if (requests.contains(name)) {

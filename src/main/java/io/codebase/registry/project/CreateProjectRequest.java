@@ -3,6 +3,8 @@ package io.codebase.registry.project;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.codebase.registry.fleet.PlacementRequest;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -27,7 +29,19 @@ public record CreateProjectRequest(
 
 		@Schema(description = "Free-form JSON object (64 KiB and 16 levels deep at most by default).",
 				example = "{\"language\": \"java\"}")
-		Map<String, Object> metadata) {
+		Map<String, Object> metadata,
+
+		@Schema(description = "Where the project's database may be placed; none: any eligible server.", nullable = true)
+		@Valid PlacementRequest placement) {
+
+	public CreateProjectRequest {
+		placement = PlacementRequest.orAny(placement);
+	}
+
+	/** A project placed wherever the placement policy chooses. */
+	public CreateProjectRequest(String name, String description, String sourcePath, Map<String, Object> metadata) {
+		this(name, description, sourcePath, metadata, null);
+	}
 
 	static final int MAX_DESCRIPTION_LENGTH = 10_000;
 

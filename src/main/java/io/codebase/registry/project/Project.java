@@ -32,6 +32,10 @@ class Project {
 	@Column(updatable = false)
 	private String databaseName;
 
+	/** The database server that holds the database; changed only by a move, never by saving the entity. */
+	@Column(updatable = false)
+	private String server;
+
 	@Enumerated(EnumType.STRING)
 	private ProjectState state;
 
@@ -66,11 +70,12 @@ class Project {
 	protected Project() {
 	}
 
-	ProjectView toView() {
+	/** The row as the API shows it, with where its database is (see {@link ProjectConnections}). */
+	ProjectView toView(ProjectConnection connection) {
 		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.schemaVersion,
 				this.indexStatus,
 				this.indexMessage, this.indexReportedAt, this.indexUpdatedAt, this.sourcePath, this.metadata,
-				this.lastError, this.version, this.createdAt, this.updatedAt);
+				this.lastError, this.version, this.createdAt, this.updatedAt, this.server, connection, null);
 	}
 
 	void describe(String description, String sourcePath, String metadata) {
@@ -132,6 +137,10 @@ class Project {
 
 	String getDatabaseName() {
 		return this.databaseName;
+	}
+
+	String getServer() {
+		return this.server;
 	}
 
 	IndexStatus getIndexStatus() {

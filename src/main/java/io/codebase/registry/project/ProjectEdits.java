@@ -31,7 +31,7 @@ class ProjectEdits {
 	ProjectView update(UUID id, String ifMatch, ProjectPatch patch) {
 		return changeIfMatch(SyncOperation.UPDATE, id, ifMatch, project -> {
 			if (project.getState() == ProjectState.DELETING) {
-				throw ProjectConflictException.wrongState(project.toView(), "updated");
+				throw ProjectConflictException.wrongState(this.rows.view(project), "updated");
 			}
 			CreateProjectRequest patched = applyPatch(project, patch);
 			project.describe(patched.description(), patched.sourcePath(), this.metadata.encode(patched.metadata()));
@@ -44,7 +44,7 @@ class ProjectEdits {
 		return changeIfMatch(SyncOperation.INDEX_STATUS, id, ifMatch, project -> {
 			requireReady(project, "indexed");
 			if (!project.reportIndexStatus(report.status(), report.message(), report.reportedAt())) {
-				throw ProjectConflictException.illegalIndexTransition(project.toView(), report.status());
+				throw ProjectConflictException.illegalIndexTransition(this.rows.view(project), report.status());
 			}
 		});
 	}
@@ -54,7 +54,7 @@ class ProjectEdits {
 		return changeIfMatch(SyncOperation.INDEX_STATUS, id, ifMatch, project -> {
 			requireReady(project, "reindexed");
 			if (!project.reindex(message)) {
-				throw ProjectConflictException.notReindexable(project.toView());
+				throw ProjectConflictException.notReindexable(this.rows.view(project));
 			}
 		});
 	}
@@ -93,13 +93,13 @@ class ProjectEdits {
 			catch (ObjectOptimisticLockingFailureException ex) {
 				throw new VersionMismatchException(ifMatch, project.getVersion() + 1);
 			}
-			return this.rows.changed(project.toView());
+			return this.rows.changed(this.rows.view(project));
 		});
 	}
 
-	private static void requireReady(Project project, String action) {
+	private void requireReady(Project project, String action) {
 		if (project.getState() != ProjectState.READY) {
-			throw ProjectConflictException.wrongState(project.toView(), action + " before it is READY");
+			throw ProjectConflictException.wrongState(this.rows.view(project), action + " before it is READY");
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.PlacementDecision;
 import io.codebase.registry.problem.InvalidRequestException;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 
@@ -128,24 +129,25 @@ public class ProjectGetOrCreate {
 			return Optional.empty();
 		}
 		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
-			if (!tryInsert(wanted, id)) {
+			Optional<PlacementDecision> placed = tryInsert(wanted, id);
+			if (placed.isEmpty()) {
 				return Optional.empty();
 			}
-			this.rows.auditCreate(id, "get-or-create");
-			return Optional.of(this.provisioning.provision(ownership, id));
+			this.rows.auditCreate(id, "get-or-create", placed.get());
+			return Optional.of(this.provisioning.provision(ownership, id).withPlacement(placed.get()));
 		}
 	}
 
-	private boolean tryInsert(EnsureProject wanted, UUID id) {
+	private Optional<PlacementDecision> tryInsert(EnsureProject wanted, UUID id) {
 		String databaseName = (wanted.databaseName() != null) ? wanted.databaseName()
 				: this.provisioner.databaseNameFor(wanted.name(), id);
 		if (!this.provisioner.isManagedName(databaseName)) {
 			throw new InvalidRequestException("databaseName", "must be a managed database name like "
 					+ this.provisioner.databaseNameFor(wanted.name(), id));
 		}
-		Optional<ProjectRows.Clash> clash = this.rows.insert(
+		ProjectRows.Insertion insertion = this.rows.insert(
 				new ProjectRows.NewRow(id, wanted.name(), wanted.description(), databaseName, null, "{}",
-						IndexStatus.NOT_INDEXED),
+						IndexStatus.NOT_INDEXED, wanted.placement()),
 				refused -> switch (refused) {
 					case DATABASE -> (wanted.databaseName() != null || wanted.id() != null)
 							? ProjectConflictException.databaseTaken(databaseName) : null;
@@ -153,7 +155,7 @@ public class ProjectGetOrCreate {
 					// Read again: the winner's row, or nothing and another round.
 					case NAME, GONE -> null;
 				});
-		return clash.isEmpty();
+		return insertion.inserted() ? Optional.of(insertion.placement()) : Optional.empty();
 	}
 
 	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */

@@ -73,19 +73,21 @@ public class ProjectImports {
 
 	private Optional<EnsuredProject> insertOwned(ProvisioningOwnership.Ownership owned, ImportedProject imported,
 			String databaseName, String metadataJson) {
-		Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(imported.id(), imported.name(),
-				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus()),
+		ProjectRows.Insertion insertion = this.rows.insert(new ProjectRows.NewRow(imported.id(), imported.name(),
+				imported.description(), databaseName, imported.sourcePath(), metadataJson, imported.indexStatus(),
+				imported.placement()),
 				refused -> sameProjectExists(imported) ? null : switch (refused) {
 					case NAME -> ProjectConflictException.nameTaken(imported.name());
 					case DATABASE -> ProjectConflictException.databaseTaken(databaseName);
 					case ID -> ProjectConflictException.idTaken(imported.id(), imported.name());
 					case GONE -> new ProjectBusyException(imported.name(), imported.id());
 				});
-		if (clash.isPresent()) {
+		if (!insertion.inserted()) {
 			return Optional.empty();
 		}
-		this.rows.auditCreate(imported.id(), "import");
-		return Optional.of(new EnsuredProject(this.provisioning.provision(owned, imported.id()), true));
+		this.rows.auditCreate(imported.id(), "import", insertion.placement());
+		return Optional.of(new EnsuredProject(
+				this.provisioning.provision(owned, imported.id()).withPlacement(insertion.placement()), true));
 	}
 
 	private boolean sameProjectExists(ImportedProject imported) {

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.ServerUnavailableException;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.provisioning.ProvisioningException;
 import org.slf4j.Logger;
@@ -45,8 +47,12 @@ public class ProjectLifecycle {
 
 	private final ProjectProperties properties;
 
+	private final DatabaseServers servers;
+
 	ProjectLifecycle(ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules, Metadata metadata,
-			DatabaseProvisioner provisioner, ProvisioningOwnership ownership, ProjectProperties properties) {
+			DatabaseProvisioner provisioner, ProvisioningOwnership ownership, ProjectProperties properties,
+			DatabaseServers servers) {
+		this.servers = servers;
 		this.rows = rows;
 		this.provisioning = provisioning;
 		this.rules = rules;
@@ -69,13 +75,14 @@ public class ProjectLifecycle {
 			// Owned before the row exists, so nobody takes the new row for abandoned work.
 			try (ProvisioningOwnership.Ownership owned = this.ownership.acquire(id, request.name(),
 					this.properties.provisioningWait())) {
-				Optional<ProjectRows.Clash> clash = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
-						request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED),
+				ProjectRows.Insertion insertion = this.rows.insert(new ProjectRows.NewRow(id, request.name(),
+						request.description(), databaseName, request.sourcePath(), metadataJson, IndexStatus.NOT_INDEXED,
+						request.placement()),
 						refused -> (refused == ProjectRows.Clash.NAME) ? ProjectConflictException.nameTaken(request.name())
 								: null);
-				if (clash.isEmpty()) {
-					this.rows.auditCreate(id, "api");
-					return this.provisioning.provision(owned, id);
+				if (insertion.inserted()) {
+					this.rows.auditCreate(id, "api", insertion.placement());
+					return this.provisioning.provision(owned, id).withPlacement(insertion.placement());
 				}
 			}
 			log.warn("Database name {} or id {} is taken by another project; trying another id", databaseName, id);
@@ -102,16 +109,20 @@ public class ProjectLifecycle {
 			if (ifMatch != null && !ETags.matches(ifMatch, project.getVersion())) {
 				throw new VersionMismatchException(ifMatch, project.getVersion());
 			}
-			return this.rows.transition(project.toView(), DELETABLE, ProjectState.DELETING, null,
+			return this.rows.transition(this.rows.view(project), DELETABLE, ProjectState.DELETING, null,
 					"deleted while provisioning");
 		});
 		try {
-			this.provisioner.dropDatabase(deleting.databaseName());
+			this.provisioner.dropDatabase(this.servers.server(deleting.server()), deleting.databaseName());
 		}
 		catch (ProvisioningException ex) {
 			this.rows.step(SyncOperation.DELETE, tx -> this.rows.transition(deleting, Set.of(ProjectState.DELETING),
 					ProjectState.DELETING, ex.getMessage(), "deleted"));
 			this.rows.auditDelete(deleting, "drop-failed");
+			if (ex.serverUnreachable()) {
+				throw new ServerUnavailableException(deleting.server(),
+						"cannot be reached; the project stays DELETING until it can: " + ex.getMessage());
+			}
 			throw new ProvisioningFailedException(id, ProjectState.DELETING, ex.getMessage(),
 					"DELETE /api/v1/projects/" + id);
 		}
@@ -151,7 +162,8 @@ public class ProjectLifecycle {
 		}
 		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
 			ProjectView current = this.rows.committed(id);
-			if (current.state() != ProjectState.READY || this.provisioner.databaseExists(current.databaseName())) {
+			if (current.state() != ProjectState.READY
+					|| this.provisioner.databaseExists(this.servers.server(current.server()), current.databaseName())) {
 				return false;
 			}
 			return this.rows.commit(SyncOperation.PROVISION,

@@ -25,8 +25,11 @@ public class ProjectLookup {
 
 	private final ProjectReader committed;
 
-	ProjectLookup(ProjectRepository repository, ProjectCache cache) {
+	private final ProjectConnections connections;
+
+	ProjectLookup(ProjectRepository repository, ProjectCache cache, ProjectConnections connections) {
 		this.repository = repository;
+		this.connections = connections;
 		this.cache = cache;
 		this.cached = new CachedReader();
 		this.committed = new CommittedReader();
@@ -59,12 +62,12 @@ public class ProjectLookup {
 	 */
 	public List<ProjectView> scan(UUID after, int limit) {
 		UUID from = (after != null) ? after : new UUID(0, 0);
-		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(Project::toView).toList();
+		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(this.connections::view).toList();
 	}
 
-	/** Whether any project, in any state, owns this database name. */
-	public boolean isDatabaseRegistered(String databaseName) {
-		return this.repository.existsByDatabaseName(databaseName);
+	/** Whether any project, in any state, owns this database on this server. */
+	public boolean isDatabaseRegistered(String server, String databaseName) {
+		return this.repository.existsByServerAndDatabaseName(server, databaseName);
 	}
 
 	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
@@ -86,7 +89,7 @@ public class ProjectLookup {
 		else if (filter.schemaVersion() != null) {
 			matching = matching.and((root, query, cb) -> cb.equal(root.get("schemaVersion"), filter.schemaVersion()));
 		}
-		return this.repository.findAll(matching, page).map(Project::toView);
+		return this.repository.findAll(matching, page).map(this.connections::view);
 	}
 
 	private static String likeEscaped(String text) {
@@ -97,13 +100,13 @@ public class ProjectLookup {
 
 		@Override
 		public Optional<ProjectView> byId(UUID id) {
-			return ProjectLookup.this.repository.findById(id).map(Project::toView);
+			return ProjectLookup.this.repository.findById(id).map(ProjectLookup.this.connections::view);
 		}
 
 		@Override
 		public Optional<ProjectView> byName(String name) {
 			return ProjectName.isValid(name)
-					? ProjectLookup.this.repository.findByNameKey(ProjectName.key(name)).map(Project::toView)
+					? ProjectLookup.this.repository.findByNameKey(ProjectName.key(name)).map(ProjectLookup.this.connections::view)
 					: Optional.empty();
 		}
 

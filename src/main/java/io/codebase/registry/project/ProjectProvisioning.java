@@ -4,7 +4,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.ServerHealth;
+import io.codebase.registry.fleet.ServerUnavailableException;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.provisioning.ProjectSchemas;
 import io.codebase.registry.provisioning.ProvisioningException;
 import org.slf4j.Logger;
@@ -31,8 +35,15 @@ class ProjectProvisioning {
 
 	private final ProjectProperties properties;
 
+	private final DatabaseServers servers;
+
+	private final ServerHealth health;
+
 	ProjectProvisioning(ProjectRows rows, DatabaseProvisioner provisioner, ProjectSchemas schemas,
-			ProvisioningOwnership ownership, ProjectProperties properties) {
+			ProvisioningOwnership ownership, ProjectProperties properties, DatabaseServers servers,
+			ServerHealth health) {
+		this.servers = servers;
+		this.health = health;
 		this.rows = rows;
 		this.provisioner = provisioner;
 		this.schemas = schemas;
@@ -53,12 +64,19 @@ class ProjectProvisioning {
 		if (project.state() != ProjectState.PROVISIONING || !owned.isHeld()) {
 			throw ProjectConflictException.wrongState(project, "provisioned");
 		}
+		DatabaseServer server = this.servers.server(project.server());
 		String schemaVersion;
 		try {
-			this.provisioner.createDatabase(project.databaseName());
-			schemaVersion = this.schemas.migrate(project.databaseName()).to();
+			this.provisioner.createDatabase(server, project.databaseName());
+			schemaVersion = this.schemas.migrate(server, project.databaseName()).to();
 		}
 		catch (ProvisioningException ex) {
+			if (ex.serverUnreachable()) {
+				// Not the project's fault: it stays PROVISIONING, and is finished once the server answers again.
+				this.health.reportUnreachable(server, ex.getMessage());
+				throw new ServerUnavailableException(server.name(), "cannot be reached; project '" + project.name()
+						+ "' stays PROVISIONING until it can: " + ex.getMessage());
+			}
 			this.rows.step(SyncOperation.PROVISION, tx -> this.rows.transition(project, Set.of(ProjectState.PROVISIONING),
 					ProjectState.FAILED, ex.getMessage(), "marked failed"));
 			throw new ProvisioningFailedException(id, ProjectState.FAILED, ex.getMessage(), retryHint(id));
@@ -88,7 +106,8 @@ class ProjectProvisioning {
 				this.rows.auditRetry(current, "retry requested");
 			}
 			return switch (current.state()) {
-				case READY -> this.provisioner.databaseExists(current.databaseName()) ? current : recreateDatabase(current);
+				case READY -> this.provisioner.databaseExists(this.servers.server(current.server()), current.databaseName())
+						? current : recreateDatabase(current);
 				case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 				case FAILED, PROVISIONING -> {
 					if (current.state() == ProjectState.FAILED) {
@@ -127,9 +146,10 @@ class ProjectProvisioning {
 
 	private ProjectView recreateDatabase(ProjectView current) {
 		log.warn("Database {} of READY project {} is missing; creating it again", current.databaseName(), current.id());
+		DatabaseServer server = this.servers.server(current.server());
 		try {
-			this.provisioner.createDatabase(current.databaseName());
-			String version = this.schemas.migrate(current.databaseName()).to();
+			this.provisioner.createDatabase(server, current.databaseName());
+			String version = this.schemas.migrate(server, current.databaseName()).to();
 			if (version == null) {
 				return current;
 			}

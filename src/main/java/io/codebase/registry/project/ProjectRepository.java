@@ -64,18 +64,31 @@ interface ProjectRepository extends JpaRepository<Project, UUID>, JpaSpecificati
 	@Query("DELETE FROM Project p WHERE p.id = :id AND p.state = io.codebase.registry.project.ProjectState.DELETING")
 	int deleteDeleting(@Param("id") UUID id);
 
+	boolean existsByServerAndDatabaseName(String server, String databaseName);
+
 	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,
 	 * the derived database name) is taken; concurrent inserts of one name wait for each other, so exactly one wins.
 	 */
 	@Modifying
 	@Query(nativeQuery = true, value = """
-			INSERT INTO projects (id, name, description, database_name, state, source_path, metadata, index_status)
+			INSERT INTO projects (id, name, description, database_name, state, source_path, metadata, index_status,
+			                      server)
 			VALUES (:id, :name, :description, :databaseName, 'PROVISIONING', :sourcePath, CAST(:metadata AS jsonb),
-			        :indexStatus)
+			        :indexStatus, :server)
 			ON CONFLICT DO NOTHING""")
 	int insertProvisioning(@Param("id") UUID id, @Param("name") String name, @Param("description") String description,
 			@Param("databaseName") String databaseName, @Param("sourcePath") String sourcePath,
-			@Param("metadata") String metadata, @Param("indexStatus") String indexStatus);
+			@Param("metadata") String metadata, @Param("indexStatus") String indexStatus, @Param("server") String server);
+
+	/**
+	 * Places a PROVISIONING project whose database was never created on another server (its server could not be
+	 * reached); 0 when the project moved on meanwhile.
+	 */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query(nativeQuery = true, value = """
+			UPDATE projects SET server = :to, updated_at = :now, version = version + 1
+			 WHERE id = :id AND server = :from AND state = 'PROVISIONING'""")
+	int replace(@Param("id") UUID id, @Param("from") String from, @Param("to") String to, @Param("now") Instant now);
 
 }

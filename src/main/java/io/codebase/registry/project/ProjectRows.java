@@ -7,6 +7,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.codebase.registry.fleet.Placement;
+import io.codebase.registry.fleet.PlacementDecision;
+import io.codebase.registry.fleet.PlacementRequest;
 import io.codebase.registry.security.Audit;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -37,9 +40,18 @@ class ProjectRows {
 
 	}
 
-	/** A PROVISIONING row to insert. */
+	/** A PROVISIONING row to insert, on a server the placement chooses within {@code placement}. */
 	record NewRow(UUID id, String name, String description, String databaseName, String sourcePath,
-			String metadataJson, IndexStatus indexStatus) {
+			String metadataJson, IndexStatus indexStatus, PlacementRequest placement) {
+	}
+
+	/** What an insert did: placed and committed the row, or ran into {@code clash} (then nothing was written). */
+	record Insertion(PlacementDecision placement, Clash clash) {
+
+		boolean inserted() {
+			return this.clash == null;
+		}
+
 	}
 
 	private final ProjectRepository repository;
@@ -50,32 +62,41 @@ class ProjectRows {
 
 	private final Audit audit;
 
-	ProjectRows(ProjectRepository repository, RegistryWrites writes, ApplicationEventPublisher events, Audit audit) {
+	private final ProjectConnections connections;
+
+	private final Placement placement;
+
+	ProjectRows(ProjectRepository repository, RegistryWrites writes, ApplicationEventPublisher events, Audit audit,
+			ProjectConnections connections, Placement placement) {
 		this.repository = repository;
+		this.connections = connections;
+		this.placement = placement;
 		this.writes = writes;
 		this.events = events;
 		this.audit = audit;
 	}
 
 	/**
-	 * Step 1 of provisioning: commits the PROVISIONING row, or says which rule refused it. Concurrent inserts of
-	 * one name wait for each other in PostgreSQL, so exactly one wins and the others see its committed row.
+	 * Step 1 of provisioning: places the project on a server and commits the PROVISIONING row there, in one
+	 * transaction, or says which rule refused it. Concurrent inserts of one name wait for each other in PostgreSQL,
+	 * so exactly one wins and the others see its committed row. No eligible server: nothing is written.
 	 * {@code refusal} decides, inside the write, which clashes are the caller's error (the exception it returns is
 	 * thrown and counted as rejected) and which the caller handles (null: the clash is returned).
 	 */
-	Optional<Clash> insert(NewRow row, Function<Clash, RuntimeException> refusal) {
+	Insertion insert(NewRow row, Function<Clash, RuntimeException> refusal) {
 		return this.writes.commit(SyncOperation.CREATE, tx -> {
+			PlacementDecision placed = this.placement.place(row.placement());
 			if (this.repository.insertProvisioning(row.id(), row.name(), row.description(), row.databaseName(),
-					row.sourcePath(), row.metadataJson(), row.indexStatus().name()) == 1) {
+					row.sourcePath(), row.metadataJson(), row.indexStatus().name(), placed.server()) == 1) {
 				this.events.publishEvent(new ProjectChanged(row.id(), null, row.name()));
-				return Optional.empty();
+				return new Insertion(placed, null);
 			}
 			Clash clash = clashOf(row);
 			RuntimeException refused = refusal.apply(clash);
 			if (refused != null) {
 				throw refused;
 			}
-			return Optional.of(clash);
+			return new Insertion(placed, clash);
 		});
 	}
 
@@ -155,7 +176,7 @@ class ProjectRows {
 	}
 
 	Optional<ProjectView> committedIfPresent(UUID id) {
-		return this.repository.findById(id).map(Project::toView);
+		return this.repository.findById(id).map(this.connections::view);
 	}
 
 	/** The entity to change inside the caller's transaction; a project that is gone is a 404. */
@@ -168,14 +189,20 @@ class ProjectRows {
 		this.repository.saveAndFlush(project);
 	}
 
+	/** The row as the API shows it. */
+	ProjectView view(Project project) {
+		return this.connections.view(project);
+	}
+
 	/** Makes every cache forget the project once the current transaction commits. */
 	ProjectView changed(ProjectView project) {
 		this.events.publishEvent(new ProjectChanged(project.id(), project.name(), project.name()));
 		return project;
 	}
 
-	void auditCreate(UUID id, String source) {
-		this.audit.record("project.create", details(committed(id), "source", source));
+	void auditCreate(UUID id, String source, PlacementDecision placement) {
+		this.audit.record("project.create", details(committed(id), "source", source, "server", placement.server(),
+				"placement", placement.reason()));
 	}
 
 	void auditDelete(ProjectView project, String result) {

@@ -5,7 +5,7 @@
  * {@link io.codebase.registry.project.ProjectGetOrCreate} and {@link io.codebase.registry.project.ProjectImports};
  * the entity, repository and write primitives stay package-private.
  */
-@ApplicationModule(displayName = "Projects", allowedDependencies = { "problem", "provisioning", "security" })
+@ApplicationModule(displayName = "Projects", allowedDependencies = { "fleet", "problem", "provisioning", "security" })
 package io.codebase.registry.project;
 
 import org.springframework.modulith.ApplicationModule;

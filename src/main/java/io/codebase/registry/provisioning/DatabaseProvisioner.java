@@ -13,26 +13,19 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates and drops project databases. DDL on databases cannot run inside a transaction, so every statement
- * runs on an autocommit connection: from the registry's pool, or from a small pool of its own when project
- * databases live on another server ({@code registry.provisioning.url}).
+ * Creates and drops project databases on the server each one lives on. DDL on databases cannot run inside a
+ * transaction, so every statement runs on an autocommit connection of that server's admin pool.
  */
 @Component
-public class DatabaseProvisioner implements InitializingBean, DisposableBean {
+public class DatabaseProvisioner {
 
 	private static final Logger log = LoggerFactory.getLogger(DatabaseProvisioner.class);
 
@@ -40,33 +33,19 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 
 	private static final String UNIQUE_VIOLATION = "23505";
 
-
 	/** Histogram buckets of provisioning times: percentiles on dashboards without a bucket per millisecond. */
 	private static final Duration[] DURATION_BUCKETS = { Duration.ofMillis(100), Duration.ofMillis(250),
 			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
 			Duration.ofSeconds(10), Duration.ofSeconds(30) };
 
-	private final DataSource admin;
-
-	private final HikariDataSource ownPool;
-
 	private final String prefix;
 
 	private final MeterRegistry meters;
 
-	/** JDBC URL of the server that holds project databases: the registry database's when not configured. */
-	private final String serverUrl;
-
-	/** The login for connections into project databases (schema migrations): the admin pool's. */
-	private final String username;
-
-	private final String password;
-
 	/** {@code " TEMPLATE <quoted name>"}, or empty for the server's default template. */
 	private final String templateClause;
 
-	DatabaseProvisioner(DataSource registryDataSource, JdbcConnectionDetails registryDatabase,
-			ProvisioningProperties properties, MeterRegistry meters) {
+	DatabaseProvisioner(ProvisioningProperties properties, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
 		this.meters = meters;
 		// Every series at zero from the start: an alert on failures then has a series to watch before the first one.
@@ -76,66 +55,11 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 		}
 		this.templateClause = properties.template().isEmpty() ? ""
 				: " TEMPLATE " + DatabaseNames.quoteTemplate(properties.template());
-		if (properties.usesSeparateServer()) {
-			this.ownPool = new HikariDataSource();
-			this.ownPool.setPoolName("provisioning");
-			this.ownPool.setJdbcUrl(properties.url());
-			this.ownPool.setUsername(properties.username());
-			this.ownPool.setPassword(properties.password());
-			this.ownPool.setMaximumPoolSize(properties.maxConnections());
-			this.ownPool.setMinimumIdle(0);
-			this.ownPool.setAutoCommit(true);
-			this.admin = this.ownPool;
-			this.serverUrl = properties.url();
-			this.username = properties.username();
-			this.password = properties.password();
-			log.info("Project databases are provisioned on {} as {}", properties.url(), properties.username());
-		}
-		else {
-			this.ownPool = null;
-			this.admin = registryDataSource;
-			this.serverUrl = registryDatabase.getJdbcUrl();
-			this.username = registryDatabase.getUsername();
-			this.password = registryDatabase.getPassword();
-		}
-	}
-
-	/** Refuses to start with a login that cannot create databases: better now than at the first project. */
-	@Override
-	public void afterPropertiesSet() {
-		try (Connection connection = this.admin.getConnection();
-				Statement query = connection.createStatement();
-				ResultSet role = query.executeQuery(
-						"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
-			role.next();
-			if (!role.getBoolean(2)) {
-				// Without the URL's parameters, which may hold credentials.
-				String server = this.serverUrl.replaceFirst("\\?.*", "");
-				throw new MissingCreateDatabasePrivilegeException(role.getString(1), server, this.ownPool != null);
-			}
-		}
-		catch (SQLException ex) {
-			throw failure("checking the CREATEDB privilege", ex);
-		}
 	}
 
 	/** The name a new project's database gets (the codebase-mcp convention, with the configured prefix). */
 	public String databaseNameFor(String projectName, UUID projectId) {
 		return DatabaseNames.derive(this.prefix, projectName, projectId);
-	}
-
-	/** The JDBC URL of a project database, without credentials: the server's URL with the database swapped in. */
-	public String jdbcUrlFor(String databaseName) {
-		return DatabaseNames.jdbcUrl(this.serverUrl, databaseName);
-	}
-
-	/** The login for a connection into a project database: the one that created it. */
-	String username() {
-		return this.username;
-	}
-
-	String password() {
-		return this.password;
 	}
 
 	/** Whether a database name has the managed shape and this registry's prefix. */
@@ -148,10 +72,10 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt, or one the
 	 * caller asked to adopt. Returns whether this call created it.
 	 */
-	public boolean createDatabase(String databaseName) {
+	public boolean createDatabase(DatabaseServer server, String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
 		return timed(Operation.CREATE, () -> {
-			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
+			try (Connection connection = server.admin().getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
 				statement.execute("CREATE DATABASE " + quoted + this.templateClause);
 				return true;
@@ -161,28 +85,28 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 					log.info("Database {} already exists; adopting it", databaseName);
 					return false;
 				}
-				throw failure("CREATE DATABASE " + databaseName + this.templateClause, ex);
+				throw failure("CREATE DATABASE " + databaseName + this.templateClause + " on " + server.name(), ex);
 			}
 		});
 	}
 
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */
-	public void dropDatabase(String databaseName) {
+	public void dropDatabase(DatabaseServer server, String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
 		timed(Operation.DROP, () -> {
-			try (Connection connection = this.admin.getConnection(); Statement statement = connection.createStatement()) {
+			try (Connection connection = server.admin().getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
 				statement.execute("DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
 				return null;
 			}
 			catch (SQLException ex) {
-				throw failure("DROP DATABASE " + databaseName, ex);
+				throw failure("DROP DATABASE " + databaseName + " on " + server.name(), ex);
 			}
 		});
 	}
 
-	public boolean databaseExists(String databaseName) {
-		try (Connection connection = this.admin.getConnection();
+	public boolean databaseExists(DatabaseServer server, String databaseName) {
+		try (Connection connection = server.admin().getConnection();
 				PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
 			query.setString(1, databaseName);
 			try (ResultSet result = query.executeQuery()) {
@@ -190,13 +114,13 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 			}
 		}
 		catch (SQLException ex) {
-			throw failure("looking up database " + databaseName, ex);
+			throw failure("looking up database " + databaseName + " on " + server.name(), ex);
 		}
 	}
 
-	/** Every database on the server that holds project databases, managed or not, in one query. */
-	public Set<String> databaseNames() {
-		try (Connection connection = this.admin.getConnection();
+	/** Every database on the server, managed or not, in one query. */
+	public Set<String> databaseNames(DatabaseServer server) {
+		try (Connection connection = server.admin().getConnection();
 				Statement query = connection.createStatement();
 				ResultSet result = query.executeQuery("SELECT datname FROM pg_database")) {
 			Set<String> names = new HashSet<>();
@@ -206,7 +130,7 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 			return names;
 		}
 		catch (SQLException ex) {
-			throw failure("listing databases", ex);
+			throw failure("listing the databases of " + server.name(), ex);
 		}
 	}
 
@@ -243,13 +167,6 @@ public class DatabaseProvisioner implements InitializingBean, DisposableBean {
 
 		CREATE, MIGRATE, DROP
 
-	}
-
-	@Override
-	public void destroy() {
-		if (this.ownPool != null) {
-			this.ownPool.close();
-		}
 	}
 
 }

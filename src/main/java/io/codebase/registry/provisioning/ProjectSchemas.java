@@ -57,14 +57,14 @@ public class ProjectSchemas {
 	 * Migrates the database to the latest version found in the locations. Throws {@link ProvisioningException}
 	 * with Flyway's reason when a migration fails; nothing is applied when the schema step is disabled.
 	 */
-	public Migration migrate(String databaseName) {
+	public Migration migrate(DatabaseServer server, String databaseName) {
 		DatabaseNames.quote(databaseName);
 		if (!this.properties.enabled()) {
 			return Migration.NONE;
 		}
 		return this.provisioner.timed(DatabaseProvisioner.Operation.MIGRATE, () -> {
 			try {
-				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(databaseName).migrate());
+				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(server, databaseName).migrate());
 				if (!result.success) {
 					throw new FlywayException("migration did not succeed: " + result.getFailedMigrations());
 				}
@@ -77,17 +77,16 @@ public class ProjectSchemas {
 				return new Migration(result.initialSchemaVersion, version, result.migrationsExecuted);
 			}
 			catch (FlywayException ex) {
-				throw new ProvisioningException("Migrating the schema of database " + databaseName + " failed: "
+				throw new ProvisioningException("Migrating the schema of database " + databaseName + " on " + server.name() + " failed: "
 						+ oneLine(ex.getMessage()), ex);
 			}
 		});
 	}
 
-	private Flyway flyway(String databaseName) {
+	private Flyway flyway(DatabaseServer server, String databaseName) {
 		String baseline = this.properties.baselineVersion();
 		return Flyway.configure(ProjectSchemas.class.getClassLoader())
-			.dataSource(this.provisioner.jdbcUrlFor(databaseName), this.provisioner.username(),
-					this.provisioner.password())
+			.dataSource(server.jdbcUrlFor(databaseName), server.username(), server.password())
 			.locations(this.properties.locations().toArray(String[]::new))
 			.table(this.properties.historyTable())
 			.baselineOnMigrate(!baseline.isEmpty())

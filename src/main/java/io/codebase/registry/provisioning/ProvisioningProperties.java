@@ -39,7 +39,7 @@ public record ProvisioningProperties(
 		}
 	}
 
-	boolean usesSeparateServer() {
+	public boolean usesSeparateServer() {
 		return !url.isBlank();
 	}
 

@@ -19,6 +19,8 @@ public record Drift(
 		@Schema(description = "Its name.", example = "Payments Service", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String projectName,
 		@Schema(description = "The database concerned, if any.", example = "cb_proj_payments_service_3f6c1a52",
 				nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String databaseName,
+		@Schema(description = "The database server concerned, if any.", example = "default", nullable = true,
+				requiredMode = Schema.RequiredMode.REQUIRED) String server,
 		@Schema(description = "The specifics.", example = "provisioning since 2026-11-23T19:20:14Z", requiredMode = Schema.RequiredMode.REQUIRED) String detail,
 		@Schema(description = "Since when: the last change of the project row, or when an orphan database was first seen.",
 				example = "2026-11-23T19:20:14Z", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Instant since,

@@ -3,6 +3,7 @@ package io.codebase.registry.reconciliation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,11 @@ import java.util.function.Predicate;
 
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
+import io.codebase.registry.provisioning.ProvisioningException;
 import io.codebase.registry.session.SessionService;
 
 import org.springframework.stereotype.Component;
@@ -38,64 +43,95 @@ class DriftDetector {
 
 	private final OrphanDatabases orphans;
 
+	private final DatabaseServers servers;
+
+	private final ServerHealth health;
+
 	DriftDetector(ProjectLookup projects, SessionService sessions, DatabaseProvisioner provisioner,
-			ProjectValidator validator, OrphanDatabases orphans) {
+			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, ServerHealth health) {
 		this.projects = projects;
 		this.sessions = sessions;
 		this.provisioner = provisioner;
 		this.validator = validator;
 		this.orphans = orphans;
+		this.servers = servers;
+		this.health = health;
 	}
 
 	/**
 	 * The drift of every kind at {@code now}. {@code recordOrphans}: record the orphans' first sightings, which
-	 * starts their grace period (repairing runs only).
+	 * starts their grace period (repairing runs only). A server that is down or cannot be listed is not looked at:
+	 * its projects are SERVER_UNAVAILABLE, and none of its databases counts as an orphan.
 	 */
 	Detection detect(Instant now, boolean recordOrphans) {
+		Set<String> unavailable = new HashSet<>(this.health.unavailable());
 		// Databases are listed before rows are read: provisioning commits a row before it creates the database,
 		// so every database in the listing that has a row is seen to have one.
-		Set<String> databases = this.provisioner.databaseNames();
-		// A database created after the listing is looked up on its own before it counts as missing.
-		Predicate<String> exists = name -> databases.contains(name) || this.provisioner.databaseExists(name);
-		Set<String> owned = new HashSet<>();
+		Map<String, Set<String>> databases = new HashMap<>();
+		for (DatabaseServer server : this.servers.all()) {
+			if (!unavailable.contains(server.name())) {
+				try {
+					databases.put(server.name(), this.provisioner.databaseNames(server));
+				}
+				catch (ProvisioningException ex) {
+					unavailable.add(server.name());
+				}
+			}
+		}
+		Map<String, Set<String>> owned = new HashMap<>();
 		List<Sighting> sightings = new ArrayList<>();
 		UUID after = null;
 		List<ProjectView> page;
 		do {
 			page = this.projects.scan(after, PAGE_SIZE);
 			for (ProjectView project : page) {
-				owned.add(project.databaseName());
-				sightings.addAll(inspect(project, exists));
+				owned.computeIfAbsent(project.server(), server -> new HashSet<>()).add(project.databaseName());
+				sightings.addAll(inspect(project, unavailable.contains(project.server()) ? null
+						// A database created after the listing is looked up on its own before it counts as missing.
+						: name -> databases.getOrDefault(project.server(), Set.of()).contains(name)
+								|| this.provisioner.databaseExists(this.servers.server(project.server()), name)));
 			}
 			after = page.isEmpty() ? after : page.get(page.size() - 1).id();
 		}
 		while (page.size() == PAGE_SIZE);
-		// Looked at again one by one: a project may have been created, or deleted with its database, meanwhile.
-		List<String> orphanNames = databases.stream()
-			.filter(this.provisioner::isManagedName)
-			.filter(name -> !owned.contains(name))
-			.sorted()
-			.filter(name -> !this.projects.isDatabaseRegistered(name) && this.provisioner.databaseExists(name))
-			.toList();
-		Map<String, Instant> firstSeen = recordOrphans ? this.orphans.record(orphanNames, now)
-				: this.orphans.firstSeen(orphanNames);
-		orphanNames.forEach(name -> sightings.add(new Sighting(DriftKind.ORPHAN_DATABASE, null, null, name,
-				"database " + name + " has the managed prefix but no project", firstSeen.get(name))));
+		databases.forEach((server, names) -> orphansOn(this.servers.server(server), names,
+				owned.getOrDefault(server, Set.of()), now, recordOrphans, sightings));
 		long expired = this.sessions.countExpired();
 		if (expired > 0) {
-			sightings.add(new Sighting(DriftKind.EXPIRED_SESSIONS, null, null, null,
+			sightings.add(new Sighting(DriftKind.EXPIRED_SESSIONS, null, null, null, null,
 					expired + " sessions are past their expiry and not purged yet", null));
 		}
 		return new Detection(List.copyOf(sightings), expired);
 	}
 
-	/** The drift of one project: the validator's findings, in the same words as the validation report. */
+	/** Managed databases on one server that no project on that server owns, each looked at again on its own. */
+	private void orphansOn(DatabaseServer server, Set<String> databases, Set<String> owned, Instant now,
+			boolean recordOrphans, List<Sighting> sightings) {
+		List<String> orphanNames = databases.stream()
+			.filter(this.provisioner::isManagedName)
+			.filter(name -> !owned.contains(name))
+			.sorted()
+			// A project may have been created, or deleted with its database, meanwhile.
+			.filter(name -> !this.projects.isDatabaseRegistered(server.name(), name)
+					&& this.provisioner.databaseExists(server, name))
+			.toList();
+		Map<String, Instant> firstSeen = recordOrphans ? this.orphans.record(orphanNames, now)
+				: this.orphans.firstSeen(orphanNames);
+		orphanNames.forEach(name -> sightings.add(new Sighting(DriftKind.ORPHAN_DATABASE, null, null, name,
+				server.name(), "database " + name + " on " + server.name() + " has the managed prefix but no project",
+				firstSeen.get(name))));
+	}
+
+	/**
+	 * The drift of one project: the validator's findings, in the same words as the validation report.
+	 * {@code databaseExists} null: its server is unavailable.
+	 */
 	List<Sighting> inspect(ProjectView project, Predicate<String> databaseExists) {
 		return this.validator.check(project, databaseExists)
 			.findings()
 			.stream()
 			.map(finding -> new Sighting(finding.kind(), project.id(), project.name(), project.databaseName(),
-					finding.detail(), project.updatedAt()))
+					project.server(), finding.detail(), project.updatedAt()))
 			.toList();
 	}
 
@@ -104,11 +140,12 @@ class DriftDetector {
 	 *
 	 * @param since the last change of the project row, or when an orphan database was first seen
 	 */
-	record Sighting(DriftKind kind, UUID projectId, String projectName, String databaseName, String detail,
-			Instant since) {
+	record Sighting(DriftKind kind, UUID projectId, String projectName, String databaseName, String server,
+			String detail, Instant since) {
 
 		Drift drift(String action) {
-			return new Drift(this.kind, this.projectId, this.projectName, this.databaseName, this.detail, this.since,
+			return new Drift(this.kind, this.projectId, this.projectName, this.databaseName, this.server, this.detail,
+					this.since,
 					action);
 		}
 

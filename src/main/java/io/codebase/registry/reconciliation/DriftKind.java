@@ -33,7 +33,12 @@ public enum DriftKind {
 	 * A source path under the allowed roots that no longer exists, or is not a directory: the validation report
 	 * tells the two apart.
 	 */
-	MISSING_SOURCE_PATH(Kind.SOURCE_PATH_MISSING, Kind.SOURCE_PATH_NOT_DIRECTORY);
+	MISSING_SOURCE_PATH(Kind.SOURCE_PATH_MISSING, Kind.SOURCE_PATH_NOT_DIRECTORY),
+	/**
+	 * The project's database server is down or not configured: its database cannot be checked, so it is neither
+	 * missing nor failed, and nothing is repaired until the server is back.
+	 */
+	SERVER_UNAVAILABLE(Kind.SERVER_UNAVAILABLE);
 
 	private final List<Kind> validationNames;
 

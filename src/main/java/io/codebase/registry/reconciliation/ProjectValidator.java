@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectProperties;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.ProvisioningException;
 import io.codebase.registry.reconciliation.ValidationReport.Issue;
 import io.codebase.registry.reconciliation.ValidationReport.Kind;
 import io.codebase.registry.session.WorkingDirectories;
@@ -38,8 +41,14 @@ class ProjectValidator {
 
 	private final ProjectLifecycle lifecycle;
 
+	private final DatabaseServers servers;
+
+	private final ServerHealth health;
+
 	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories, ProjectLifecycle lifecycle,
-			ProjectProperties properties, ReconciliationPolicy policy) {
+			ProjectProperties properties, ReconciliationPolicy policy, DatabaseServers servers, ServerHealth health) {
+		this.servers = servers;
+		this.health = health;
 		this.lifecycle = lifecycle;
 		this.provisioner = provisioner;
 		this.workingDirectories = workingDirectories;
@@ -49,7 +58,7 @@ class ProjectValidator {
 
 	/** The validation report: the findings under the report's names, each with the fix by hand. */
 	ValidationReport validate(ProjectView project) {
-		Checks checks = check(project, this.provisioner::databaseExists);
+		Checks checks = check(project, databaseLookup(project));
 		List<Issue> issues = new ArrayList<>();
 		if (checks.sourcePathNotChecked()) {
 			issues.add(new Issue(Kind.SOURCE_PATH_NOT_CHECKED, project.sourcePath()
@@ -64,8 +73,29 @@ class ProjectValidator {
 	}
 
 	/**
+	 * Whether the project's database exists, asked of its server now; null when the server is down or not
+	 * configured, so nothing about the database can be known.
+	 */
+	private Predicate<String> databaseLookup(ProjectView project) {
+		if (this.health.unavailable().contains(project.server())) {
+			return null;
+		}
+		try {
+			boolean exists = this.provisioner.databaseExists(this.servers.server(project.server()), project.databaseName());
+			return name -> exists;
+		}
+		catch (ProvisioningException ex) {
+			if (ex.serverUnreachable()) {
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+	/**
 	 * The checks, with the database lookup supplied: the reconciler checks every project against one listing of
-	 * the server's databases instead of asking once per project.
+	 * the server's databases instead of asking once per project. {@code databaseExists} null: the project's server
+	 * is unavailable, which is all that is said about its database and lifecycle.
 	 */
 	Checks check(ProjectView project, Predicate<String> databaseExists) {
 		List<Finding> findings = new ArrayList<>();
@@ -109,6 +139,11 @@ class ProjectValidator {
 	}
 
 	private void checkLifecycle(ProjectView project, Predicate<String> databaseExists, List<Finding> findings) {
+		if (databaseExists == null) {
+			findings.add(new Finding(DriftKind.SERVER_UNAVAILABLE, "database server " + project.server()
+					+ " is down or not configured; the project is " + project.state() + " and its database is not checked"));
+			return;
+		}
 		switch (project.state()) {
 			case READY -> {
 				if (!databaseExists.test(project.databaseName())) {

@@ -40,6 +40,7 @@ class ReconciliationPolicy {
 			case MISSING_SOURCE_PATH -> byHand(drift, "");
 			case ORPHAN_DATABASE -> orphan(drift, now);
 			case EXPIRED_SESSIONS -> new Decision("purge them", Remedy.PURGE_SESSIONS);
+			case SERVER_UNAVAILABLE -> byHand(drift, " while the server is unavailable");
 		};
 	}
 
@@ -54,6 +55,8 @@ class ReconciliationPolicy {
 			case LEFTOVER_DELETING -> "DELETE /api/v1/projects/" + projectId + " again";
 			case ORPHAN_DATABASE -> "import it as a project, or drop it";
 			case EXPIRED_SESSIONS -> "POST /api/v1/reconciliation?kind=EXPIRED_SESSIONS";
+			case SERVER_UNAVAILABLE -> "bring the database server back (GET /api/v1/database-servers shows why it is "
+					+ "down); the project is checked again once it answers";
 		};
 	}
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectNotFoundException;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
@@ -41,8 +42,11 @@ class Repairer {
 
 	private final Audit audit;
 
+	private final DatabaseServers servers;
+
 	Repairer(ProjectLookup projects, ProjectLifecycle lifecycle, SessionService sessions,
-			DatabaseProvisioner provisioner, OrphanDatabases orphans, Audit audit) {
+			DatabaseProvisioner provisioner, OrphanDatabases orphans, Audit audit, DatabaseServers servers) {
+		this.servers = servers;
 		this.projects = projects;
 		this.lifecycle = lifecycle;
 		this.sessions = sessions;
@@ -107,11 +111,11 @@ class Repairer {
 	private Optional<Repair> dropOrphan(Drift drift) {
 		String name = drift.databaseName();
 		// Checked once more right before the DROP: only a managed name, and only while no project owns it.
-		if (!this.provisioner.isManagedName(name) || this.projects.isDatabaseRegistered(name)) {
+		if (!this.provisioner.isManagedName(name) || this.projects.isDatabaseRegistered(drift.server(), name)) {
 			return Optional.empty();
 		}
 		try {
-			this.provisioner.dropDatabase(name);
+			this.provisioner.dropDatabase(this.servers.server(drift.server()), name);
 			this.orphans.forget(name);
 			log.warn("Dropped orphan database {} (no project since {})", name, drift.since());
 			return Optional.of(repaired(drift, "dropped: an orphan since " + drift.since()));

@@ -49,7 +49,9 @@ public record ValidationReport(
 		/** PROVISIONING for longer than registry.projects.stuck-after: abandoned by a crash. */
 		STUCK_PROVISIONING,
 		/** DELETING for longer than registry.projects.stuck-after: the drop did not finish. */
-		STUCK_DELETING
+		STUCK_DELETING,
+		/** The project's database server is down or not configured, so its database was not checked. */
+		SERVER_UNAVAILABLE
 
 	}
 

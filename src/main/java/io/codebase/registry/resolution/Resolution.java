@@ -3,6 +3,7 @@ package io.codebase.registry.resolution;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectView;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -22,7 +23,8 @@ public record Resolution(
 		@Schema(description = "The project.", requiredMode = Schema.RequiredMode.REQUIRED) ProjectView project,
 		@Schema(description = "The project's database.", example = "cb_proj_payments_service_3f6c1a52", requiredMode = Schema.RequiredMode.REQUIRED) String databaseName,
 		@Schema(description = "JDBC URL of the project's database (no credentials).",
-				example = "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52", requiredMode = Schema.RequiredMode.REQUIRED) String jdbcUrl,
+				example = "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String jdbcUrl,
+		@Schema(description = "Where the project's database is: server, host, port, database, JDBC URL and libpq URI, without credentials.", requiredMode = Schema.RequiredMode.REQUIRED) ProjectConnection connection,
 		@Schema(description = "The tier that decided.", example = "SESSION_CONFIG", requiredMode = Schema.RequiredMode.REQUIRED) Tier tier,
 		@Schema(description = "True only for the default workspace: the caller identified no project.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean fallback,
 		@Schema(description = "True when this resolution created the project (auto-create from a config).", example = "true", requiredMode = Schema.RequiredMode.REQUIRED) boolean created,

@@ -9,7 +9,6 @@ import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
-import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionId;
 import io.codebase.registry.session.SessionService;
 import io.codebase.registry.problem.InvalidRequestException;
@@ -41,18 +40,14 @@ public class ResolutionService {
 
 	private final ProjectLookup projects;
 
-	private final DatabaseProvisioner provisioner;
-
 	private final MeterRegistry meters;
 
 	ResolutionService(ExplicitTier explicit, SessionConfigTier sessionConfig, ActiveProjectTier activeProject,
-			DefaultTier defaultTier, SessionService sessions, ProjectLookup projects, DatabaseProvisioner provisioner,
-			MeterRegistry meters) {
+			DefaultTier defaultTier, SessionService sessions, ProjectLookup projects, MeterRegistry meters) {
 		this.tiers = List.of(explicit, sessionConfig, activeProject, defaultTier);
 		this.defaultTier = defaultTier;
 		this.sessions = sessions;
 		this.projects = projects;
-		this.provisioner = provisioner;
 		this.meters = meters;
 	}
 
@@ -99,12 +94,13 @@ public class ResolutionService {
 
 	private Resolution resolution(EnsuredProject found, Tier tier) {
 		ProjectView project = found.project();
-		return new Resolution(project, project.databaseName(), this.provisioner.jdbcUrlFor(project.databaseName()),
+		return new Resolution(project, project.databaseName(), project.connection().jdbcUrl(), project.connection(),
 				tier, tier == Tier.DEFAULT, found.created(), this.projects.cacheUnconfirmed(), null);
 	}
 
 	private static Resolution withTrace(Resolution resolution, Trace trace) {
-		return new Resolution(resolution.project(), resolution.databaseName(), resolution.jdbcUrl(), resolution.tier(),
+		return new Resolution(resolution.project(), resolution.databaseName(), resolution.jdbcUrl(),
+				resolution.connection(), resolution.tier(),
 				resolution.fallback(), resolution.created(), resolution.servedFromCache(), trace.entries());
 	}
 

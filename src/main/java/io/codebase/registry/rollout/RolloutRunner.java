@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
@@ -73,6 +74,8 @@ class RolloutRunner implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	private final DatabaseServers servers;
+
 	/** One coordinator thread: this replica runs at most one rollout at a time, the next one after it. */
 	private final ExecutorService coordinator = Executors.newSingleThreadExecutor(named("schema-rollout"));
 
@@ -87,7 +90,8 @@ class RolloutRunner implements DisposableBean {
 	private volatile boolean stopping;
 
 	RolloutRunner(RolloutStore store, ProjectLookup projects, ProjectLifecycle lifecycle, ProjectSchemas schemas,
-			DataSource dataSource, MeterRegistry meters) {
+			DataSource dataSource, MeterRegistry meters, DatabaseServers servers) {
+		this.servers = servers;
 		this.store = store;
 		this.projects = projects;
 		this.lifecycle = lifecycle;
@@ -212,7 +216,8 @@ class RolloutRunner implements DisposableBean {
 			}
 			String from = project.get().schemaVersion();
 			try {
-				ProjectSchemas.Migration migration = this.schemas.migrate(item.databaseName());
+				ProjectSchemas.Migration migration = this.schemas
+					.migrate(this.servers.server(project.get().server()), item.databaseName());
 				if (migration.to() != null) {
 					this.lifecycle.recordSchemaVersion(item.projectId(), migration.to());
 				}

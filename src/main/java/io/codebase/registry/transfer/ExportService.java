@@ -29,7 +29,7 @@ class ExportService {
 
 	private static final String QUERY = """
 			SELECT id, name, description, database_name, state, index_status, source_path, metadata::text AS metadata,
-			       created_at, updated_at
+			       server, created_at, updated_at
 			FROM projects ORDER BY name_key, id""";
 
 	private final JdbcTemplate jdbc;
@@ -75,6 +75,7 @@ class ExportService {
 		generator.writeStringProperty("indexStatus", row.getString("index_status"));
 		generator.writeStringProperty("databaseName", row.getString("database_name"));
 		generator.writeStringProperty("state", row.getString("state"));
+		generator.writeStringProperty("server", row.getString("server"));
 		generator.writeStringProperty("createdAt", instant(row.getTimestamp("created_at")));
 		generator.writeStringProperty("updatedAt", instant(row.getTimestamp("updated_at")));
 		generator.writeEndObject();

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.PlacementRequest;
 import io.codebase.registry.project.ImportedProject;
 import io.codebase.registry.project.IndexStatus;
 import io.codebase.registry.project.ProjectName;
@@ -51,7 +53,10 @@ class ImportFiles {
 
 	private final DatabaseProvisioner provisioner;
 
-	ImportFiles(JsonMapper json, DatabaseProvisioner provisioner) {
+	private final DatabaseServers servers;
+
+	ImportFiles(JsonMapper json, DatabaseProvisioner provisioner, DatabaseServers servers) {
+		this.servers = servers;
 		this.json = json;
 		this.provisioner = provisioner;
 	}
@@ -139,7 +144,7 @@ class ImportFiles {
 				});
 				metadata.put("imported_from", GARDENER);
 				if (id != null && name != null && status != null) {
-					this.projects.add(new ImportedProject(id, name, null, sourcePath, metadata, status, null));
+					this.projects.add(new ImportedProject(id, name, null, sourcePath, metadata, status, null, null));
 				}
 			});
 			JsonNode active = root.get("active_project");
@@ -175,11 +180,15 @@ class ImportFiles {
 				if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
 					error(entry, "metadata", "must be an object");
 				}
+				// The server it was exported from, when this registry has one of that name; otherwise placed anew.
+				String server = optionalText(entry, "server", project.get("server"));
+				PlacementRequest placement = (server != null && ImportFiles.this.servers.find(server).isPresent())
+						? new PlacementRequest(server, Map.of()) : PlacementRequest.ANY;
 				if (id != null && name != null && status != null) {
 					this.projects.add(new ImportedProject(id, name, optionalText(entry, "description", project.get("description")),
 							optionalText(entry, "sourcePath", project.get("sourcePath")),
 							(metadata != null && metadata.isObject()) ? ImportFiles.this.json.treeToValue(metadata, OBJECT) : null,
-							status, databaseName));
+							status, databaseName, placement));
 				}
 			}
 		}

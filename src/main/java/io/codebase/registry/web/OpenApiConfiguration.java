@@ -47,7 +47,7 @@ class OpenApiConfiguration {
 
 	/** Tags in the order a user meets them; a tag not listed here comes after these. */
 	private static final List<String> TAG_ORDER = List.of("Projects", "Resolutions", "Sessions", "Import and export",
-			"Reconciliation", "Schema rollouts", RootDocumentController.TAG);
+			"Reconciliation", "Schema rollouts", "Database servers", RootDocumentController.TAG);
 
 	private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.ofEntries(
 			Map.entry(400, "Invalid request: malformed JSON, an unknown field, a wrong type or a broken rule (`errors` lists each field), a path or query value that is not one, or a request refused before it was read (malformed-request, malformed-parameters; see `type`)."),

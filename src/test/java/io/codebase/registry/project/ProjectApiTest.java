@@ -60,7 +60,10 @@ class ProjectApiTest {
 
 		ApiResponse fetched = this.api.getProject(id);
 		assertThat(fetched.status()).isEqualTo(200);
-		assertThat(fetched.json()).isEqualTo(project);
+		assertThat(fetched.json()).isEqualTo(Projects.asStored(project));
+		assertThat(project.get("placement").get("server").asString()).isEqualTo("default");
+		assertThat(project.get("connection").get("jdbcUrl").asString()).startsWith("jdbc:postgresql://localhost:")
+			.endsWith("/" + databaseName);
 		this.api.delete(id);
 	}
 

@@ -47,7 +47,10 @@ class ProjectControllerWebTest {
 	private static final ProjectView PROJECT = new ProjectView(ID, "Payments Service", null,
 			"cb_proj_payments_service_3f6c1a52", ProjectState.READY, "1", IndexStatus.NOT_INDEXED, null, null, null, null,
 			"{\"a\": [1, 2]}",
-			null, 3, Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"));
+			null, 3, Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"), "default",
+			new ProjectConnection("default", "localhost", 5432, "cb_proj_payments_service_3f6c1a52",
+					"jdbc:postgresql://localhost:5432/cb_proj_payments_service_3f6c1a52",
+					"postgresql://localhost:5432/cb_proj_payments_service_3f6c1a52"), null);
 
 	@Autowired
 	MockMvc mvc;

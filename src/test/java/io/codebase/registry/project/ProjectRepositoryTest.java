@@ -154,11 +154,12 @@ class ProjectRepositoryTest {
 	}
 
 	private int insert(String name, String databaseName) {
-		return this.repository.insertProvisioning(UUID.randomUUID(), name, null, databaseName, null, "{}", "NOT_INDEXED");
+		return this.repository.insertProvisioning(UUID.randomUUID(), name, null, databaseName, null, "{}", "NOT_INDEXED",
+				"default");
 	}
 
 	private void insertOutsideTheService(String name, String databaseName) {
-		this.jdbc.sql("INSERT INTO projects (id, name, database_name, state) VALUES (?, ?, ?, 'READY')")
+		this.jdbc.sql("INSERT INTO projects (id, name, database_name, state, server) VALUES (?, ?, ?, 'READY', 'default')")
 			.params(UUID.randomUUID(), name, databaseName)
 			.update();
 	}

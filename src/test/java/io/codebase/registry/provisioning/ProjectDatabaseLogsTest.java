@@ -53,16 +53,18 @@ class ProjectDatabaseLogsTest {
 			pool.setJdbcUrl(db.jdbcUrl());
 			pool.setUsername(db.username());
 			pool.setPassword(System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
-			DatabaseProvisioner provisioner = new DatabaseProvisioner(pool, db.connectionDetails(),
+			DatabaseProvisioner provisioner = new DatabaseProvisioner(
 					new ProvisioningProperties("", "", "", "cb_proj_", 2, ""), new SimpleMeterRegistry());
+			DatabaseServer server = DatabaseServer.shared("default", pool, db.jdbcUrl(), db.username(),
+					System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
 			ProjectSchemas schemas = new ProjectSchemas(provisioner, new ProjectSchemaProperties(true,
 					List.of("classpath:project-db/migration"), "1", "registry_schema_history"));
 			String project = provisioner.databaseNameFor("quiet", UUID.randomUUID());
-			provisioner.createDatabase(project);
+			provisioner.createDatabase(server, project);
 			String other = "logs_" + UUID.randomUUID().toString().substring(0, 8);
 			db.execute("CREATE DATABASE " + other);
 			try {
-				schemas.migrate(project);
+				schemas.migrate(server, project);
 				List<Level> projectLevels = migrationLevels();
 				this.events.list.clear();
 
@@ -79,7 +81,7 @@ class ProjectDatabaseLogsTest {
 					.containsOnly(Level.INFO);
 			}
 			finally {
-				provisioner.dropDatabase(project);
+				provisioner.dropDatabase(server, project);
 				db.execute("DROP DATABASE " + other);
 			}
 		}

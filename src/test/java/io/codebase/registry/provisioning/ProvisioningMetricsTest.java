@@ -3,7 +3,6 @@ package io.codebase.registry.provisioning;
 import java.util.UUID;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner.Operation;
-import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,10 @@ class ProvisioningMetricsTest {
 	void everyOperationAndResultIsRegisteredAtZeroAndAFailureIsCounted() {
 		// Nothing listens on port 1: every connection is refused at once.
 		DatabaseProvisioner provisioner = new DatabaseProvisioner(
-				new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none"), TestDatabase.get().connectionDetails(),
 				new ProvisioningProperties("", "", "", "cb_proj_", 2, ""), this.meters);
+		DatabaseServer nowhere = DatabaseServer.shared("nowhere",
+				new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none"), "jdbc:postgresql://127.0.0.1:1/none",
+				"nobody", "");
 
 		for (String operation : new String[] { "create", "migrate", "drop" }) {
 			for (String result : new String[] { "success", "failure" }) {
@@ -36,7 +37,7 @@ class ProvisioningMetricsTest {
 		assertThat(Operation.values()).hasSize(3);
 
 		assertThatExceptionOfType(ProvisioningException.class)
-			.isThrownBy(() -> provisioner.dropDatabase(provisioner.databaseNameFor("gone", UUID.randomUUID())));
+			.isThrownBy(() -> provisioner.dropDatabase(nowhere, provisioner.databaseNameFor("gone", UUID.randomUUID())));
 
 		Timer failures = timer("drop", "failure");
 		assertThat(failures.count()).isEqualTo(1);

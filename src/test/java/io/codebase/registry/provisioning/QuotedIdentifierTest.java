@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectName;
 import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,9 @@ class QuotedIdentifierTest {
 	@Autowired
 	DatabaseProvisioner provisioner;
 
+	@Autowired
+	DatabaseServers servers;
+
 	@Test
 	void theWeirdestAcceptedNamesAreCreatedAndDroppedAsThemselves() {
 		List<String> names = new ArrayList<>(List.of("a", "Z", "0", "a DROP DATABASE postgres z",
@@ -49,10 +53,10 @@ class QuotedIdentifierTest {
 			assertThat(ProjectName.isValid(name)).as(name).isTrue();
 			String database = this.provisioner.databaseNameFor(name, UUID.randomUUID());
 
-			this.provisioner.createDatabase(database);
+			this.provisioner.createDatabase(this.servers.server("default"), database);
 			assertThat(db.count("SELECT count(*) FROM pg_database")).as(name).isEqualTo(databases + 1);
 			assertThat(db.databaseExists(database)).as(name).isTrue();
-			this.provisioner.dropDatabase(database);
+			this.provisioner.dropDatabase(this.servers.server("default"), database);
 			assertThat(db.count("SELECT count(*) FROM pg_database")).as(name).isEqualTo(databases);
 		}
 		assertThat(db.databaseExists("postgres")).isTrue();

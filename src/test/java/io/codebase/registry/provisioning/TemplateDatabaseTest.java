@@ -29,21 +29,22 @@ class TemplateDatabaseTest {
 		db.execute("CREATE DATABASE " + template);
 		execute(template, "CREATE TABLE preloaded (id int)");
 		try (HikariDataSource pool = pool()) {
-			DatabaseProvisioner provisioner = new DatabaseProvisioner(pool, db.connectionDetails(),
+			DatabaseProvisioner provisioner = new DatabaseProvisioner(
 					new ProvisioningProperties("", "", "", "cb_proj_", 2, template), new SimpleMeterRegistry());
+			DatabaseServer server = DatabaseServer.shared("default", pool, db.jdbcUrl(), db.username(), "");
 			String copy = provisioner.databaseNameFor("templated", UUID.randomUUID());
 
-			assertThat(provisioner.createDatabase(copy)).isTrue();
+			assertThat(provisioner.createDatabase(server, copy)).isTrue();
 
 			assertThat(tablesOf(copy)).containsExactly("preloaded");
 			String blocked = provisioner.databaseNameFor("blocked", UUID.randomUUID());
 			try (Connection session = connect(template)) {
-				assertThatExceptionOfType(ProvisioningException.class).isThrownBy(() -> provisioner.createDatabase(blocked))
+				assertThatExceptionOfType(ProvisioningException.class).isThrownBy(() -> provisioner.createDatabase(server, blocked))
 					.withMessageContaining("TEMPLATE \"" + template + "\"")
 					.withMessageContaining("is being accessed by other users");
 			}
 			assertThat(db.databaseExists(blocked)).isFalse();
-			provisioner.dropDatabase(copy);
+			provisioner.dropDatabase(server, copy);
 		}
 		finally {
 			db.execute("DROP DATABASE " + template);

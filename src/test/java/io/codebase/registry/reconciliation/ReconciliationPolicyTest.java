@@ -97,7 +97,8 @@ class ReconciliationPolicyTest {
 	}
 
 	private static Sighting sighting(DriftKind kind, Instant since) {
-		return new Sighting(kind, PROJECT, "Payments Service", "cb_proj_payments_service_3f6c1a52", "detail", since);
+		return new Sighting(kind, PROJECT, "Payments Service", "cb_proj_payments_service_3f6c1a52", "default", "detail",
+				since);
 	}
 
 	private static List<ReconciliationProperties> everySetting() {

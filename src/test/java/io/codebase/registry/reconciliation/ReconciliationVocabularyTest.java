@@ -13,11 +13,17 @@ import java.util.UUID;
 
 import io.codebase.registry.project.IndexStatus;
 import io.codebase.registry.project.ProjectProperties;
+import javax.sql.DataSource;
+
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.ServerHealth;
+import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.reconciliation.ReconciliationProperties.MissingDatabasePolicy;
 import io.codebase.registry.reconciliation.ValidationReport.Issue;
 import io.codebase.registry.reconciliation.ValidationReport.Kind;
@@ -59,9 +65,14 @@ class ReconciliationVocabularyTest {
 		Set<String> databases = Set.of(databaseOf("healthy"), databaseOf("moved"), databaseOf("a file"),
 				databaseOf("elsewhere"));
 
+		DatabaseServer server = DatabaseServer.shared("default", mock(DataSource.class),
+				"jdbc:postgresql://localhost/registry", "registry", "");
+		DatabaseServers servers = mock(DatabaseServers.class);
+		given(servers.all()).willReturn(List.of(server));
+		given(servers.server("default")).willReturn(server);
 		DatabaseProvisioner provisioner = mock(DatabaseProvisioner.class);
-		given(provisioner.databaseNames()).willReturn(databases);
-		given(provisioner.databaseExists(any())).willAnswer(call -> databases.contains(call.<String>getArgument(0)));
+		given(provisioner.databaseNames(server)).willReturn(databases);
+		given(provisioner.databaseExists(any(), any())).willAnswer(call -> databases.contains(call.<String>getArgument(1)));
 		WorkingDirectories directories = mock(WorkingDirectories.class);
 		given(directories.rootOf(any())).willAnswer(call -> Optional.of(this.root.toRealPath())
 			.filter(call.<Path>getArgument(0)::startsWith));
@@ -70,9 +81,10 @@ class ReconciliationVocabularyTest {
 		ReconciliationPolicy policy = new ReconciliationPolicy(new ReconciliationProperties(true, Duration.ofSeconds(60),
 				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24)));
 		ProjectValidator validator = new ProjectValidator(provisioner, directories, mock(ProjectLifecycle.class),
-				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy);
+				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers,
+				mock(ServerHealth.class));
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
-				validator, mock(OrphanDatabases.class)), policy, mock(Repairer.class),
+				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class)), policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
 		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));
@@ -109,7 +121,8 @@ class ReconciliationVocabularyTest {
 
 	private static ProjectView project(String name, ProjectState state, String sourcePath, String lastError) {
 		return new ProjectView(UUID.randomUUID(), name, null, databaseOf(name), state, null, IndexStatus.NOT_INDEXED,
-				null, null, null, sourcePath, "{}", lastError, 1, LONG_AGO, LONG_AGO);
+				null, null, null, sourcePath, "{}", lastError, 1, LONG_AGO, LONG_AGO, "default",
+				new ProjectConnection("default", null, null, databaseOf(name), null, null), null);
 	}
 
 	private static String databaseOf(String name) {

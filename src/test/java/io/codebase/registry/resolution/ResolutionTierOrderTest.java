@@ -10,8 +10,8 @@ import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectGetOrCreate;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectReader;
+import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectView;
-import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.session.SessionService;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,12 +55,11 @@ class ResolutionTierOrderTest {
 			new SessionConfigTier(this.projects, this.getOrCreate, mock(ConfigLocator.class), this.configs,
 					mock(ConfigWriteBack.class), this.properties),
 			new ActiveProjectTier(this.projects, this.getOrCreate, this.workflow),
-			new DefaultTier(this.getOrCreate, this.properties), this.sessions, this.projects,
-			mock(DatabaseProvisioner.class), new SimpleMeterRegistry());
+			new DefaultTier(this.getOrCreate, this.properties), this.sessions, this.projects, new SimpleMeterRegistry());
 
 	@Test
 	void theTiersAreTriedInOrderAndTheDefaultDecidesLast() {
-		ProjectView workspace = mock(ProjectView.class);
+		ProjectView workspace = project();
 		when(this.getOrCreate.getOrCreate(any(), any())).thenReturn(new EnsuredProject(workspace, false));
 
 		Resolution resolution = this.service.resolve(new ResolutionRequest(null, null, null, null, true),
@@ -74,7 +73,7 @@ class ResolutionTierOrderTest {
 
 	@Test
 	void theFirstHitWinsAndTheTiersAfterItNeverRun() {
-		ProjectView named = mock(ProjectView.class);
+		ProjectView named = project();
 		when(this.projects.cached()).thenReturn(this.cached);
 		when(this.cached.get("named")).thenReturn(named);
 		when(this.getOrCreate.ensureReady(named, CreationPolicy.EXISTING_ONLY)).thenReturn(named);
@@ -103,6 +102,13 @@ class ResolutionTierOrderTest {
 			.containsExactly(tuple(EXPLICIT, TraceEntry.Outcome.SKIPPED),
 					tuple(SESSION_CONFIG, TraceEntry.Outcome.ERROR));
 		verifyNoInteractions(this.configs, this.getOrCreate);
+	}
+
+	/** A project stand-in: the tiers only pass it on; the answer reads where its database is. */
+	private static ProjectView project() {
+		ProjectView project = mock(ProjectView.class);
+		when(project.connection()).thenReturn(new ProjectConnection("default", null, null, "cb_proj_x_00000000", null, null));
+		return project;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,13 +36,24 @@ public final class Projects implements AutoCloseable {
 		return readyNamed(uniqueName(prefix));
 	}
 
-	/** A READY project with exactly this name. */
+	/**
+	 * A READY project with exactly this name, as any later read shows it: without the placement explanation that
+	 * only the creating answer carries.
+	 */
 	public JsonNode readyNamed(String name) {
 		ApiResponse response = this.api.createProject(name);
 		assertThat(response.status()).as(response.toString()).isEqualTo(201);
 		JsonNode project = response.json();
 		assertThat(project.get("state").asString()).isEqualTo("READY");
+		assertThat(project.get("placement")).as("the placement explained in the answer that created it").isNotNull();
 		this.created.add(project.get("id").asString());
+		return asStored(project);
+	}
+
+	/** A project as an answer that did not create it shows it: without {@code placement}. */
+	public static JsonNode asStored(JsonNode created) {
+		ObjectNode project = ((ObjectNode) created).deepCopy();
+		project.remove("placement");
 		return project;
 	}
 

@@ -1,0 +1,160 @@
+package io.codebase.registry.fleet;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.codebase.registry.problem.InvalidRequestException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Chooses the server of a new project. Only ACTIVE servers that are UP, carry every wanted label and are below
+ * capacity (keeping {@code registry.fleet.reserve} free) are eligible; among them the one with the fewest projects
+ * per unit of weight wins, so that over many placements each server's share follows its weight.
+ * <p>
+ * Decides inside the caller's transaction, holding the servers' rows locked until it commits the new project: the
+ * project count it read cannot change under it, so replicas placing at once never push a server past its capacity.
+ */
+@Component
+public class Placement {
+
+	private final DatabaseServers servers;
+
+	private final ServerStates states;
+
+	private final FleetProperties properties;
+
+	private final MeterRegistry meters;
+
+	Placement(DatabaseServers servers, ServerStates states, FleetProperties properties, MeterRegistry meters) {
+		this.servers = servers;
+		this.states = states;
+		this.properties = properties;
+		this.meters = meters;
+		servers.names().forEach(this::placements);
+	}
+
+	/**
+	 * The server for a new project, locked until the caller's transaction ends; the caller inserts the project on it
+	 * in the same transaction. No eligible server: {@link NoEligibleServerException}, listing every reason.
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public PlacementDecision place(PlacementRequest request) {
+		if (request.server() != null && this.servers.find(request.server()).isEmpty()) {
+			throw new InvalidRequestException("placement.server",
+					"'" + request.server() + "' is not a configured database server; see GET /api/v1/database-servers");
+		}
+		List<PlacementDecision.Skipped> skipped = new ArrayList<>();
+		List<ServerState> eligible = new ArrayList<>();
+		for (ServerState state : this.states.lock(this.servers.names())) {
+			PlacementDecision.Skipped why = ineligibility(state, request);
+			if (why == null) {
+				eligible.add(state);
+			}
+			else {
+				skipped.add(why);
+			}
+		}
+		if (eligible.isEmpty()) {
+			throw new NoEligibleServerException(skipped);
+		}
+		eligible.sort(Comparator.comparingDouble(this::load)
+			.thenComparingDouble(state -> state.bytes() / weight(state))
+			.thenComparing(ServerState::name));
+		ServerState chosen = eligible.get(0);
+		eligible.stream().skip(1).forEach(other -> skipped.add(new PlacementDecision.Skipped(other.name(),
+				PlacementDecision.SkipReason.MORE_LOADED, "more loaded: " + other.projects() + " projects, weight "
+						+ format(weight(other)))));
+		String reason = "fewest projects per unit of weight among " + eligible.size() + " eligible server"
+				+ (eligible.size() == 1 ? "" : "s") + " (" + chosen.projects() + " projects, weight "
+				+ format(weight(chosen)) + ")";
+		countOnCommit(chosen.name());
+		return new PlacementDecision(chosen.name(), reason, skipped);
+	}
+
+	/** Why a server cannot take the project, or null when it can. */
+	private PlacementDecision.Skipped ineligibility(ServerState state, PlacementRequest request) {
+		FleetProperties.Server settings = this.servers.settings(state.name());
+		if (request.server() != null && !request.server().equals(state.name())) {
+			return skip(state, PlacementDecision.SkipReason.NOT_REQUESTED, "the request names " + request.server());
+		}
+		if (state.status() == ServerState.Status.CORDONED) {
+			return skip(state, PlacementDecision.SkipReason.CORDONED, "cordoned: takes no new projects");
+		}
+		if (state.health() != ServerState.Health.UP) {
+			return skip(state, PlacementDecision.SkipReason.DOWN, (state.health() == ServerState.Health.UNKNOWN)
+					? "not checked yet" : "down since " + state.healthSince() + ": " + state.lastError());
+		}
+		for (Map.Entry<String, String> wanted : request.labels().entrySet()) {
+			String has = settings.labels().get(wanted.getKey());
+			if (!wanted.getValue().equals(has)) {
+				return skip(state, PlacementDecision.SkipReason.LABELS, "wants " + wanted.getKey() + "="
+						+ wanted.getValue() + ", has " + ((has == null) ? "no " + wanted.getKey() : wanted.getKey() + "=" + has));
+			}
+		}
+		long maxProjects = settings.capacity().projects();
+		if (maxProjects > 0 && state.projects() >= usable(maxProjects)) {
+			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + state.projects() + " of " + maxProjects
+					+ " projects, " + reservePercent() + " % kept in reserve");
+		}
+		long maxBytes = settings.capacity().size().toBytes();
+		if (maxBytes > 0 && state.bytes() >= usable(maxBytes)) {
+			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + state.bytes() + " of " + maxBytes
+					+ " bytes, " + reservePercent() + " % kept in reserve");
+		}
+		return null;
+	}
+
+	private static PlacementDecision.Skipped skip(ServerState state, PlacementDecision.SkipReason reason, String detail) {
+		return new PlacementDecision.Skipped(state.name(), reason, detail);
+	}
+
+	/** The part of a capacity that may be used: at least one, so that a tiny capacity is not always full. */
+	private long usable(long capacity) {
+		return Math.max(1, (long) Math.floor(capacity * (1 - this.properties.reserve())));
+	}
+
+	private long reservePercent() {
+		return Math.round(this.properties.reserve() * 100);
+	}
+
+	private double load(ServerState state) {
+		return state.projects() / weight(state);
+	}
+
+	private double weight(ServerState state) {
+		return this.servers.settings(state.name()).weight();
+	}
+
+	private static String format(double weight) {
+		return (weight == Math.rint(weight)) ? String.valueOf((long) weight) : String.valueOf(weight);
+	}
+
+	/** Counts the placement once the project it placed is committed: a rolled-back insert placed nothing. */
+	private void countOnCommit(String server) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				placements(server).increment();
+			}
+
+		});
+	}
+
+	private Counter placements(String server) {
+		return Counter.builder("registry.fleet.placements")
+			.description("New projects placed on a database server")
+			.tag("server", server)
+			.register(this.meters);
+	}
+
+}
