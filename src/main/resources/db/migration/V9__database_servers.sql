@@ -33,24 +33,41 @@ UPDATE database_servers SET projects = (SELECT count(*) FROM projects) WHERE nam
 -- The projects of one server (reconciliation, drain), in name order.
 CREATE INDEX projects_server_name_idx ON projects (server, name_key);
 
+-- Statement-level, over the transition tables: a bulk insert of many projects updates each server's row once.
 CREATE FUNCTION projects_count_per_server() RETURNS trigger
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        UPDATE database_servers SET projects = projects - 1 WHERE name = OLD.server;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE database_servers SET projects = projects + 1 WHERE name = NEW.server;
+    IF TG_OP = 'INSERT' THEN
+        UPDATE database_servers s SET projects = s.projects + n.count
+          FROM (SELECT server, count(*) AS count FROM new_rows GROUP BY server) n
+         WHERE s.name = n.server;
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE database_servers s SET projects = s.projects - o.count
+          FROM (SELECT server, count(*) AS count FROM old_rows GROUP BY server) o
+         WHERE s.name = o.server;
+    ELSE
+        -- A move: one fewer on the old server, one more on the new.
+        UPDATE database_servers s SET projects = s.projects + d.delta
+          FROM (SELECT server, sum(delta) AS delta
+                  FROM (SELECT n.server, 1 AS delta FROM new_rows n JOIN old_rows o USING (id) WHERE n.server <> o.server
+                        UNION ALL
+                        SELECT o.server, -1 FROM new_rows n JOIN old_rows o USING (id) WHERE n.server <> o.server) moves
+                 GROUP BY server) d
+         WHERE s.name = d.server;
     END IF;
     RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER projects_count_per_server_insert_delete
-    AFTER INSERT OR DELETE ON projects
-    FOR EACH ROW EXECUTE FUNCTION projects_count_per_server();
+CREATE TRIGGER projects_count_per_server_insert
+    AFTER INSERT ON projects REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_count_per_server();
 
-CREATE TRIGGER projects_count_per_server_move
-    AFTER UPDATE OF server ON projects
-    FOR EACH ROW WHEN (OLD.server IS DISTINCT FROM NEW.server) EXECUTE FUNCTION projects_count_per_server();
+CREATE TRIGGER projects_count_per_server_delete
+    AFTER DELETE ON projects REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_count_per_server();
+
+CREATE TRIGGER projects_count_per_server_update
+    AFTER UPDATE ON projects REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_count_per_server();

@@ -29,6 +29,8 @@ class RegistryRestartTest {
 			ProjectLookup lookup = first.getBean(ProjectLookup.class);
 			created = IntStream.range(0, 5)
 				.mapToObj(i -> projects.create(new CreateProjectRequest(prefix + " " + i, null, null, null)))
+				// As stored: the placement explanation belongs to the creating answer only.
+				.map(project -> project.withPlacement(null))
 				.toList();
 			// Warm the first application's cache; the second must not need it.
 			created.forEach(project -> lookup.cached().get(project.name()));

@@ -23,8 +23,8 @@ import org.springframework.util.unit.DataSize;
  * @param usageInterval how often the size of every server's project databases is measured
  * @param maxConnections admin connections per server (CREATE/DROP DATABASE, roles, sizes)
  * @param embeddedServers for trying a fleet locally: start this many extra embedded PostgreSQL servers, named
- * {@code local-1}, {@code local-2}, ..., next to the registry's embedded one (only when the registry runs on
- * its embedded server and no servers are declared)
+ * {@code local-1}, {@code local-2}, ... and labelled {@code zone: a}, {@code zone: b}, ..., next to the registry's
+ * embedded one (only when the registry runs on its embedded server and no servers are declared)
  */
 @ConfigurationProperties("registry.fleet")
 public record FleetProperties(

@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * A fleet to try out on one machine: {@code registry.fleet.embedded-servers=N} starts N embedded PostgreSQL servers
- * beside the registry's embedded one, each with a data directory of its own that survives restarts. Only when the
+ * beside the registry's embedded one, named {@code local-1}, {@code local-2}, ... and labelled {@code zone: a},
+ * {@code zone: b}, ..., each with a data directory of its own that survives restarts. Only when the
  * registry itself runs embedded and no servers are declared: a deployment never starts servers of its own.
  */
 @Component
@@ -51,7 +52,8 @@ class LocalFleet implements DisposableBean {
 					.start();
 				this.running.add(postgres);
 				this.servers.add(new FleetProperties.Server(name,
-						"jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", "", Map.of(),
+						"jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", "",
+						Map.of("zone", String.valueOf((char) ('a' + i - 1))),
 						new FleetProperties.Capacity(0, DataSize.ofBytes(0)), 1));
 				log.info("Local fleet server {} listening on localhost:{}, data in {}", name, postgres.getPort(), data);
 			}

@@ -1,5 +1,6 @@
 package io.codebase.registry.fleet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import io.codebase.registry.problem.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -34,11 +36,19 @@ public class Placement {
 
 	private final MeterRegistry meters;
 
+	/** How long a decision takes, the wait for the servers' row locks included. */
+	private final Timer decisions;
+
 	Placement(DatabaseServers servers, ServerStates states, FleetProperties properties, MeterRegistry meters) {
 		this.servers = servers;
 		this.states = states;
 		this.properties = properties;
 		this.meters = meters;
+		this.decisions = Timer.builder("registry.fleet.placement.duration")
+			.description("Time to choose the server of a new project, waiting for the servers' row locks included")
+			.serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+					Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
+			.register(meters);
 		servers.names().forEach(this::placements);
 	}
 
@@ -48,6 +58,10 @@ public class Placement {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public PlacementDecision place(PlacementRequest request) {
+		return this.decisions.record(() -> decide(request));
+	}
+
+	private PlacementDecision decide(PlacementRequest request) {
 		if (request.server() != null && this.servers.find(request.server()).isEmpty()) {
 			throw new InvalidRequestException("placement.server",
 					"'" + request.server() + "' is not a configured database server; see GET /api/v1/database-servers");

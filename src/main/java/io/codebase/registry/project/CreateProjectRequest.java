@@ -31,7 +31,7 @@ public record CreateProjectRequest(
 				example = "{\"language\": \"java\"}")
 		Map<String, Object> metadata,
 
-		@Schema(description = "Where the project's database may be placed; none: any eligible server.", nullable = true)
+		@Schema(description = "Where the project's database may be placed; none: any eligible server.")
 		@Valid PlacementRequest placement) {
 
 	public CreateProjectRequest {

@@ -6,12 +6,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.codebase.registry.fleet.PlacementRequest;
 import io.codebase.registry.project.CreateProjectRequest;
 import io.codebase.registry.project.ProjectName;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
@@ -138,7 +140,45 @@ class ConfigReader {
 			throw new InvalidConfigException(source, "project.database_name '" + databaseName
 					+ "' is not a managed database name (like cb_proj_<name>_<8 hex>)");
 		}
-		return new ProjectConfig(name.asString(), id, description, databaseName, document, file, text);
+		return new ProjectConfig(name.asString(), id, description, databaseName, placement(project, source), document,
+				file, text);
+	}
+
+	/**
+	 * {@code project.placement}: where a project created from this config goes, as on create
+	 * ({@code {"server": "...", "labels": {"key": "value"}}}); absent: anywhere the placement policy chooses.
+	 */
+	private static PlacementRequest placement(ObjectNode project, String source) {
+		JsonNode placement = project.get("placement");
+		if (placement == null || placement.isNull()) {
+			return PlacementRequest.ANY;
+		}
+		if (!(placement instanceof ObjectNode constraints)) {
+			throw new InvalidConfigException(source, "project.placement must be an object with server and/or labels");
+		}
+		for (String member : constraints.propertyNames()) {
+			if (!member.equals("server") && !member.equals("labels")) {
+				throw new InvalidConfigException(source, "project.placement." + member + " is not known (server, labels)");
+			}
+		}
+		JsonNode server = constraints.get("server");
+		if (server != null && !server.isNull() && !server.isString()) {
+			throw new InvalidConfigException(source, "project.placement.server must be a string");
+		}
+		Map<String, String> labels = new LinkedHashMap<>();
+		JsonNode wanted = constraints.get("labels");
+		if (wanted != null && !wanted.isNull()) {
+			if (!wanted.isObject()) {
+				throw new InvalidConfigException(source, "project.placement.labels must be an object of strings");
+			}
+			for (Map.Entry<String, JsonNode> label : wanted.properties()) {
+				if (!label.getValue().isString()) {
+					throw new InvalidConfigException(source, "project.placement.labels." + label.getKey() + " must be a string");
+				}
+				labels.put(label.getKey(), label.getValue().asString());
+			}
+		}
+		return new PlacementRequest((server == null || server.isNull()) ? null : server.asString(), labels);
 	}
 
 	/** The constraints the API puts on this member of a new project, reported as the API words them. */

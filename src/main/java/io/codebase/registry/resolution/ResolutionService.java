@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.codebase.registry.problem.RegistryException;
+import io.codebase.registry.fleet.PlacementDecision;
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.project.EnsuredProject;
 import io.codebase.registry.project.ProjectLookup;
@@ -68,12 +69,25 @@ public class ResolutionService {
 				throw failed(ex, tier.tier(), context, started);
 			}
 			if (found.isPresent()) {
+				explainPlacement(found.get(), tier.tier(), context.trace());
 				Resolution resolution = resolution(found.get(), tier.tier());
 				record(context.trace(), tier.tier(), started);
 				return request.isExplain() ? withTrace(resolution, context.trace()) : resolution;
 			}
 		}
 		throw new IllegalStateException("No resolution tier decided; the last one must always decide");
+	}
+
+	/** A project this resolution created: which server it was placed on, and why not on each other one. */
+	private static void explainPlacement(EnsuredProject found, Tier tier, Trace trace) {
+		PlacementDecision placement = found.project().placement();
+		if (found.created() && placement != null) {
+			StringBuilder reason = new StringBuilder("created on server ").append(placement.server()).append(": ")
+				.append(placement.reason());
+			placement.skipped().forEach(skipped -> reason.append("; ").append(skipped.server()).append(' ')
+				.append(skipped.why()).append(": ").append(skipped.detail()));
+			trace.hit(tier, reason.toString());
+		}
 	}
 
 	/** Creates the default workspace if it is missing, so the first fallback is as fast as the rest. */

@@ -110,7 +110,10 @@ class GeneratedClientTest {
 		assertThat(project.getName()).isEqualTo(name);
 		assertThat(project.getState()).isEqualTo(Project.StateEnum.READY);
 		assertThat(project.getDatabaseName()).isNotBlank();
+		assertThat(project.getPlacement().getServer()).isEqualTo(project.getServer());
 		String etag = etag(created);
+		// Later reads show the project as stored: without the placement, which only the creating answer explains.
+		project.setPlacement(null);
 		assertThat(this.projects.getProject(id.toString())).isEqualTo(project);
 		assertThat(this.projects.getProject(name)).isEqualTo(project);
 

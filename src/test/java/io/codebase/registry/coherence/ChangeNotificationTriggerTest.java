@@ -53,8 +53,8 @@ class ChangeNotificationTriggerTest {
 	void everyCommittedChangeIsAnnouncedWithIdNamesOperationAndVersion() throws SQLException {
 		UUID id = UUID.randomUUID();
 		String name = "trigger-" + id.toString().substring(0, 8);
-		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name + "', 'cb_proj_t_"
-				+ id.toString().substring(0, 8) + "', 'READY')");
+		db.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES ('" + id + "', '" + name + "', 'cb_proj_t_"
+				+ id.toString().substring(0, 8) + "', 'READY', 'default')");
 		db.execute("UPDATE projects SET name = '" + name + "-new', version = 7 WHERE id = '" + id + "'");
 		db.execute("DELETE FROM projects WHERE id = '" + id + "'");
 
@@ -79,14 +79,14 @@ class ChangeNotificationTriggerTest {
 		String name = "rolled-back-" + id.toString().substring(0, 8);
 		try (Connection writer = db.connect(); Statement statement = writer.createStatement()) {
 			writer.setAutoCommit(false);
-			statement.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name
-					+ "', 'cb_proj_rb_" + id.toString().substring(0, 8) + "', 'READY')");
+			statement.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES ('" + id + "', '" + name
+					+ "', 'cb_proj_rb_" + id.toString().substring(0, 8) + "', 'READY', 'default')");
 			writer.rollback();
 		}
 		// Notifications arrive in commit order: had the rollback announced anything, it would come first.
 		String marker = Projects.uniqueName("marker");
-		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES (gen_random_uuid(), '" + marker
-				+ "', 'cb_proj_m_" + marker.substring(7) + "', 'READY')");
+		db.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES (gen_random_uuid(), '" + marker
+				+ "', 'cb_proj_m_" + marker.substring(7) + "', 'READY', 'default')");
 
 		List<JsonNode> changes = receive(change -> List.of(name, marker).contains(change.get("newName").asString()), 1);
 

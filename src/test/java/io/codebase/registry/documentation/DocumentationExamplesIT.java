@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import io.codebase.registry.support.RegistryProcess;
 import io.codebase.registry.support.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +49,16 @@ class DocumentationExamplesIT {
 
 	private RegistryProcess service;
 
+	/** The second server of the examples' fleet; the first is the test PostgreSQL. */
+	private EmbeddedPostgres secondServer;
+
 	@AfterEach
 	void stop() throws Exception {
 		if (this.service != null) {
 			this.service.kill();
+		}
+		if (this.secondServer != null) {
+			this.secondServer.close();
 		}
 		try (Connection connection = this.server.connect(); Statement statement = connection.createStatement();
 				ResultSet databases = statement.executeQuery("SELECT datname FROM pg_database")) {
@@ -78,15 +85,29 @@ class DocumentationExamplesIT {
 		Path home = Files.createDirectories(base.resolve("home"));
 		prepareHome(home);
 		this.server.execute("CREATE DATABASE " + this.registryDatabase);
+		this.secondServer = EmbeddedPostgres.builder().start();
 		int port = RegistryProcess.freePort();
-		this.service = new RegistryProcess(port, Map.of(
-				"spring.datasource.url", this.server.jdbcUrl().replaceFirst("(//[^/]+/)[^?]*", "$1" + this.registryDatabase),
-				"spring.datasource.username", this.server.username(),
-				"spring.datasource.password", System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""),
-				"registry.provisioning.database-prefix", this.prefix,
-				"registry.sessions.allowed-roots", home.toString(),
+		String registryUrl = this.server.jdbcUrl().replaceFirst("(//[^/]+/)[^?]*", "$1" + this.registryDatabase);
+		String password = System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", "");
+		this.service = new RegistryProcess(port, Map.ofEntries(
+				Map.entry("spring.datasource.url", registryUrl),
+				Map.entry("spring.datasource.username", this.server.username()),
+				Map.entry("spring.datasource.password", password),
+				// The fleet that --registry.fleet.embedded-servers=2 makes on a reader's machine, as the guide says.
+				Map.entry("registry.fleet.servers[0].name", "local-1"),
+				Map.entry("registry.fleet.servers[0].url", registryUrl),
+				Map.entry("registry.fleet.servers[0].username", this.server.username()),
+				Map.entry("registry.fleet.servers[0].password", password),
+				Map.entry("registry.fleet.servers[0].labels.zone", "a"),
+				Map.entry("registry.fleet.servers[1].name", "local-2"),
+				Map.entry("registry.fleet.servers[1].url",
+						"jdbc:postgresql://localhost:" + this.secondServer.getPort() + "/postgres"),
+				Map.entry("registry.fleet.servers[1].username", "postgres"),
+				Map.entry("registry.fleet.servers[1].labels.zone", "b"),
+				Map.entry("registry.provisioning.database-prefix", this.prefix),
+				Map.entry("registry.sessions.allowed-roots", home.toString()),
 				// A scheduled run would make the examples' own POST /reconciliation a 409 at random.
-				"registry.reconciliation.enabled", "false"), base.resolve("service.log"));
+				Map.entry("registry.reconciliation.enabled", "false")), base.resolve("service.log"));
 		this.service.start();
 		assertThat(this.service.awaitReady(STARTUP)).as("the service became ready; see " + this.service.log()).isTrue();
 

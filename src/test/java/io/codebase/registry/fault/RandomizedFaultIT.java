@@ -184,7 +184,7 @@ class RandomizedFaultIT {
 			statement.execute("CREATE DATABASE " + orphan);
 		}
 		try (Connection registry = this.postgres.connectRegistry(); PreparedStatement insert = registry.prepareStatement(
-				"INSERT INTO projects (id, name, database_name, state) VALUES (?, 'selfcheck ready', ?, 'READY')")) {
+				"INSERT INTO projects (id, name, database_name, state, server) VALUES (?, 'selfcheck ready', ?, 'READY', 'default')")) {
 			insert.setObject(1, id);
 			insert.setString(2, missing);
 			insert.executeUpdate();

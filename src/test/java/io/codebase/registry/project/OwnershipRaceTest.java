@@ -96,8 +96,8 @@ class OwnershipRaceTest {
 		UUID id = UUID.randomUUID();
 		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
 		try (Connection owner = db.holdOwnership(id)) {
-			db.execute("INSERT INTO projects (id, name, database_name, state, updated_at) VALUES ('" + id + "', '" + name
-					+ "', '" + databaseName + "', 'PROVISIONING', now() - interval '1 minute')");
+			db.execute("INSERT INTO projects (id, name, database_name, state, updated_at, server) VALUES ('" + id + "', '" + name
+					+ "', '" + databaseName + "', 'PROVISIONING', now() - interval '1 minute', 'default')");
 			HttpResponse<String> busy = http.post("/api/v1/projects/" + id + "/provision", null);
 			assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
 			assertThat(db.databaseExists(databaseName)).isFalse();

@@ -104,10 +104,10 @@ class ProjectRepositoryTest {
 	@Test
 	void theLookupsStatementsStayIndexDrivenAt100000Rows() {
 		this.jdbc.sql("""
-				INSERT INTO projects (id, name, database_name, state, created_at, updated_at)
+				INSERT INTO projects (id, name, database_name, state, created_at, updated_at, server)
 				SELECT gen_random_uuid(), 'scale ' || n, 'cb_proj_scale_' || n || '_' || substr(md5(n::text), 1, 8),
 				       CASE WHEN n % 10 = 0 THEN 'FAILED' ELSE 'READY' END,
-				       now() - n * interval '1 second', now() - n * interval '1 second'
+				       now() - n * interval '1 second', now() - n * interval '1 second', 'default'
 				FROM generate_series(1, 100000) AS n""").update();
 		this.jdbc.sql("ANALYZE projects").update();
 

@@ -106,8 +106,8 @@ class GetOrCreateConcurrencyTest {
 		// Another replica owns the project, has committed the row and is creating the database.
 		JsonNode resolved;
 		try (Connection owner = db.holdOwnership(id)) {
-			db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name + "', '"
-					+ databaseName + "', 'PROVISIONING')");
+			db.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES ('" + id + "', '" + name + "', '"
+					+ databaseName + "', 'PROVISIONING', 'default')");
 
 			HttpResponse<String> busy = http.post("/api/v1/resolutions", inline(name));
 			assertProblem(busy, 503, "project-provisioning");
@@ -139,8 +139,8 @@ class GetOrCreateConcurrencyTest {
 		UUID id = UUID.randomUUID();
 		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
 		// Committed a moment ago by a replica that then died: nobody owns it, so it is finished at once.
-		db.execute("INSERT INTO projects (id, name, database_name, state) VALUES ('" + id + "', '" + name
-				+ "', '" + databaseName + "', 'PROVISIONING')");
+		db.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES ('" + id + "', '" + name
+				+ "', '" + databaseName + "', 'PROVISIONING', 'default')");
 
 		JsonNode resolved = json(new Http(this.port).post("/api/v1/resolutions", inline(name)));
 

@@ -1,0 +1,147 @@
+package io.codebase.registry.fleet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.codebase.registry.ProjectRegistryApplication;
+import io.codebase.registry.support.Http;
+import io.codebase.registry.support.TestDatabase;
+import io.codebase.registry.support.TestWorkspace;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Real PostgreSQL servers for fleet tests: each on a fixed port and data directory, so that it can be stopped and
+ * started again as an outage would; a registry database of the test's own (on {@link TestDatabase}'s server), so
+ * that the servers this test declares never show up in other tests; and replicas of the registry pointed at both.
+ */
+final class TestFleet implements AutoCloseable {
+
+	private final Map<String, Server> servers = new LinkedHashMap<>();
+
+	private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
+
+	private final Path root;
+
+	TestFleet(String... names) throws IOException, SQLException {
+		this.root = Files.createTempDirectory("fleet");
+		for (String name : names) {
+			Server server = new Server(this.root.resolve(name), freePort());
+			server.start();
+			this.servers.put(name, server);
+		}
+	}
+
+	Server server(String name) {
+		return this.servers.get(name);
+	}
+
+	/** A new, empty registry database of this test's own, on {@link TestDatabase}'s server; its JDBC URL. */
+	static String newRegistry() {
+		TestDatabase db = TestDatabase.get();
+		String registry = "fleet_registry_" + UUID.randomUUID().toString().substring(0, 8);
+		db.execute("CREATE DATABASE " + registry);
+		return db.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + registry + "$1");
+	}
+
+	/** A replica of the registry on that registry database, with these properties (the fleet among them). */
+	Http replica(String registryUrl, Map<String, Object> properties) {
+		TestDatabase db = TestDatabase.get();
+		ConfigurableApplicationContext replica = new SpringApplicationBuilder(ProjectRegistryApplication.class)
+			.properties(Map.of("spring.datasource.url", registryUrl, "spring.datasource.username", db.username(),
+					"spring.datasource.password", System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""),
+					"registry.sessions.allowed-roots", TestWorkspace.ROOT.toString(), "registry.reconciliation.enabled",
+					"false"))
+			.properties(properties)
+			.run("--server.port=0");
+		this.replicas.add(replica);
+		return new Http(((WebServerApplicationContext) replica).getWebServer().getPort());
+	}
+
+	int replicaCount() {
+		return this.replicas.size();
+	}
+
+	<T> T bean(int replica, Class<T> type) {
+		return this.replicas.get(replica).getBean(type);
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.replicas.forEach(ConfigurableApplicationContext::close);
+		for (Server server : this.servers.values()) {
+			server.stop();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** One PostgreSQL server of the fleet. */
+	static final class Server {
+
+		private final Path data;
+
+		private final int port;
+
+		private EmbeddedPostgres postgres;
+
+		Server(Path data, int port) {
+			this.data = data;
+			this.port = port;
+		}
+
+		synchronized void start() {
+			try {
+				this.postgres = EmbeddedPostgres.builder()
+					.setDataDirectory(this.data)
+					.setCleanDataDirectory(false)
+					.setPort(this.port)
+					.start();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		/** A fast shutdown: every client is disconnected, the data stays. */
+		synchronized void stop() throws IOException {
+			if (this.postgres != null) {
+				this.postgres.close();
+				this.postgres = null;
+			}
+		}
+
+		String url() {
+			return "jdbc:postgresql://localhost:" + this.port + "/postgres";
+		}
+
+		boolean databaseExists(String name) throws SQLException {
+			try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
+					Statement query = connection.createStatement()) {
+				return query.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'")
+					.next();
+			}
+		}
+
+	}
+
+}
