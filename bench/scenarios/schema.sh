@@ -2,9 +2,9 @@
 # Scenario: Provisioning with the default project schema vs schema step off vs raw CREATE DATABASE; rollouts.
 #
 # 1. SCHEMA_CREATES sequential POST /api/v1/projects (after SCHEMA_WARMUPS untimed) on an instance that applies
-#    the default project schema, the same on an instance with the schema step disabled (both on the main
-#    instance's PostgreSQL), and raw CREATE DATABASE on one open psql session (bench/lib/rawdb.sh); the three
-#    alternate (their order rotates every create), so they share the machine's noise.
+#    the default project schema, the same on an instance with the schema step disabled (the main instance
+#    unless PROJECT_SCHEMA=1; both on the main instance's PostgreSQL), and raw CREATE DATABASE on one open psql
+#    session (bench/lib/rawdb.sh); the three alternate (their order rotates every create), so they share the noise.
 # 2. ROLLOUT_DATABASES project databases migrated by POST /api/v1/schema-rollouts at each parallelism in
 #    PARALLELISMS; each rollout applies one new small migration from a filesystem location.
 
@@ -32,7 +32,11 @@ scenario_schema() {
 	tag=$(date +%H%M%S)
 	PROJECT_SCHEMA=1 start_instance WITH schema-on "$JAR" "$MAIN_URL" \
 		--registry.provisioning.schema.locations="classpath:project-db/migration,filesystem:$dir/migrations"
-	PROJECT_SCHEMA=0 start_instance WITHOUT schema-off "$JAR" "$MAIN_URL"
+	if [[ $PROJECT_SCHEMA == 1 ]]; then
+		PROJECT_SCHEMA=0 start_instance WITHOUT schema-off "$JAR" "$MAIN_URL"
+	else # the main instance already provisions without the schema step: one start-up fewer
+		WITHOUT_BASE=$MAIN_BASE WITHOUT_PORT=$MAIN_PORT WITHOUT_PID=
+	fi
 	mark_load schema
 	log "schema: $SCHEMA_WARMUPS warm-up and $SCHEMA_CREATES measured creates per variant"
 	raw_session_open "$MAIN_PG"
@@ -91,8 +95,8 @@ scenario_schema() {
 			       databases_per_second: ($n * 1000 / ([$server, 1] | max) * 10 | round / 10)}]' <<<"$rollouts")
 		log "schema: parallelism $p: $succeeded databases in $server_ms ms ($wall ms seen by the client)"
 	done
-	log "stopping schema-on and schema-off"
-	stop_app "$WITHOUT_PID"
+	log "stopping the schema instances"
+	[[ -z $WITHOUT_PID ]] || stop_app "$WITHOUT_PID"
 	stop_app "$WITH_PID"
 	jq -n --argjson with "$(stats_json "$dir/with")" --argjson without "$(stats_json "$dir/without")" \
 		--argjson raw "$(stats_json "$dir/raw")" --argjson server "$server" --argjson rollouts "$rollouts" \
