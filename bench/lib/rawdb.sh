@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Raw CREATE DATABASE, the baseline of the provisioning benchmarks, on ONE psql session kept open for all creates,
-# as the service's pooled connections are: the first statements of a new backend are much slower (about 75 ms
-# against 45 ms for CREATE DATABASE here), so a psql per create would handicap the baseline. Sourced after
-# bench/lib/common.sh and bench/lib/app.sh (the session is stopped by the cleanup trap).
+# as the service's pooled connections are: the first statements of a new backend are slower, so a psql per
+# create would handicap the baseline. Sourced after bench/lib/common.sh and bench/lib/app.sh (the cleanup trap
+# stops the session).
 
 RAW_MS=
 
