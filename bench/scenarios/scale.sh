@@ -72,6 +72,6 @@ scenario_scale() {
 		          cache_hit_ratio: (if ($hits + $misses) > 0 then ($hits / ($hits + $misses) | r(3)) else null end),
 		          wrk: $lookup[0]},
 		 memory: {rss_mib: ($rss / 1024 | r(1)), heap_used_mib: ($heap / 1048576 | r(1)), cache_entries: $cache_size,
-		          note: "VmRSS of the service JVM after the lookup run (cache full); JAVA_OPTS as given"}}' \
+		          note: "VmRSS of the service JVM after the lookup run, with cache_entries cached; JVM options: JAVA_OPTS (none: default heap sizing)"}}' \
 		>"$RESULTS/scale.json"
 }
