@@ -166,8 +166,7 @@ fi
 [[ -f $JAR ]] || fail "no jar $JAR"
 log "jar: $JAR"
 
-for name in "${SCENARIOS[@]}"; do
-	mark_load "$name"
+for name in "${SCENARIOS[@]}"; do # each scenario records the load at its own steps
 	log "scenario $name"
 	"scenario_${name//-/_}"
 done
