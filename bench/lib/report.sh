@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# The table of a run: one row per figure (scenario, measure, value, compared with, ratio, goal), for the terminal
+# or as Markdown (docs/benchmarks.md takes it verbatim). Sourced after bench/lib/common.sh.
+
+# print_table SUMMARY_JSON [md]
+print_table() {
+	local format=${2:-text}
+	jq -r '
+		def f(n): (. * pow(10; n) | round / pow(10; n)) | tostring;
+		def ms: f(2) + " ms";
+		def yes(b): if b then "met" else "NOT met" end;
+		def rounds(x): "per round \(x.per_round | map(f(2)) | join(" ")), worst \(x.worst | f(2))";
+		.scenarios as $s |
+		["Scenario", "Measure", "Value", "Compared with", "Ratio (median)", "Goal"],
+		($s.resolution // empty | (
+			["resolution", "Cached tier-1 resolution (req/s)", (.median.resolution_rps | f(0)), "GET /api/v1 \(.median.root_rps | f(0)); \(rounds(.throughput_ratio))", (.throughput_ratio.median | f(2)), ">= 0.9 \(yes(.met))"],
+			["resolution", "Cached tier-1 resolution (p99)", (.median.resolution_p99_ms | ms), "GET /api/v1 \(.median.root_p99_ms | ms); \(rounds(.p99_ratio))", (.p99_ratio.median | f(2)), "-"],
+			["resolution", "Liveness probe (req/s; p99)", "\(.median.liveness_rps | f(0)); \(.median.liveness_p99_ms | ms)", "GET /api/v1; \(rounds(.liveness_vs_root_throughput))", (.liveness_vs_root_throughput.median | f(2)), "-"])),
+		($s["cache-disabled"] // empty | (
+			["cache-disabled", "Resolution, cache size 0 (req/s)", (.median.uncached_rps | f(0)), "cached \(.median.cached_rps | f(0)); \(rounds(.uncached_vs_cached_throughput))", (.uncached_vs_cached_throughput.median | f(2)), "-"],
+			["cache-disabled", "Resolution, cache size 0 (p99)", (.median.uncached_p99_ms | ms), "cached \(.median.cached_p99_ms | ms); \(rounds(.uncached_vs_cached_p99))", (.uncached_vs_cached_p99.median | f(2)), "-"],
+			["cache-disabled", "Lookup query in pgbench (tps; mean; p99~)", "\(.median.pgbench_tps | f(0)); \(.median.pgbench_mean_ms | ms); \(.median.pgbench_p99_ms_approx | ms)", "size 0 / pgbench, \(rounds(.uncached_vs_pgbench_throughput))", (.uncached_vs_pgbench_throughput.median | f(2)), "-"])),
+		($s["auto-create"] // empty | (
+			["auto-create", "Auto-create via resolution, warm, p50 / p99", "\(.auto_create_ms.p50 | ms) / \(.auto_create_ms.p99 | ms)", "CREATE DATABASE \(.raw_create_database_ms.p50 | ms) / \(.raw_create_database_ms.p99 | ms); per pair median \(.per_pair_ratio.median | f(2)), worst \(.per_pair_ratio.worst | f(2)); in service: resolve \(.service_timers_mean_ms.resolution | ms), its CREATE DATABASE \(.service_timers_mean_ms.create_database | ms) (means)", (.median_ratio | f(2)), "<= 1.5 \(yes(.met))"],
+			["auto-create", "Auto-create via resolution, cold, p50 / p99", "\(.cold.auto_create_ms.p50 | ms) / \(.cold.auto_create_ms.p99 | ms)", "CREATE DATABASE \(.cold.raw_create_database_ms.p50 | ms) / \(.cold.raw_create_database_ms.p99 | ms); per pair median \(.cold.per_pair_ratio.median | f(2)), worst \(.cold.per_pair_ratio.worst | f(2))", (.cold.median_ratio | f(2)), "-"])),
+		($s["get-or-create-race"] // empty |
+			["get-or-create-race", "\(.callers) concurrent get-or-create (wall)", (.wall_ms | f(0) + " ms"), "one create \(.one_create_ms.p50 | ms) (median of \(.one_create_ms.n)); slowest answer \(.answer_ms.max | ms)", (.wall_vs_one_create | f(2)), "invariant \(yes(.met))"]),
+		($s.staleness // empty |
+			["staleness", "Cross-replica staleness after the write answered (p50 / p99)", "\(.after_ack_ms.p50 | ms) / \(.after_ack_ms.p99 | ms)", "from sending the write \(.after_send_ms.p50 | ms) / \(.after_send_ms.p99 | ms); max \(.after_ack_ms.max | ms)", "-", "p99 < 100 ms \(yes(.met))"]),
+		($s.scale // empty | (
+			["scale", "List page of \(.seeded_rows) (p99)", (.list.p99_ms | ms), "p50 \(.list.p50_ms | ms), \(.list.rps | f(0)) req/s; SQL page \(.list.sql_alone_ms.page_query | ms) + count \(.list.sql_alone_ms.count_query | ms)", "-", "-"],
+			["scale", "Lookup by name, random (p99)", (.lookup.p99_ms | ms), "p50 \(.lookup.p50_ms | ms), \(.lookup.rps | f(0)) req/s, hits \(.lookup.cache_hit_ratio)", "-", "-"],
+			["scale", "Resident memory (VmRSS)", "\(.memory.rss_mib) MiB", "heap used \(.memory.heap_used_mib) MiB, \(.memory.cache_entries) cached", "-", "-"])),
+		($s.startup // empty |
+			["startup", "Start-up to ready, embedded fresh (median of \(.embedded_fresh_ms.n))", (.embedded_fresh_ms.p50 | f(0) + " ms"), "embedded existing \(.embedded_existing_ms.p50 | f(0)) ms, external \(.external_ms.p50 | f(0)) ms (medians)", "-", "-"]),
+		($s.schema // empty | (
+			["schema", "Create, default schema (p50)", (.provisioning_ms.with_default_schema.p50 | ms), "raw CREATE DATABASE \(.provisioning_ms.raw_create_database.p50 | ms); schema off \(.provisioning_ms.schema_disabled.p50 | ms) (\(.without_schema_vs_raw | f(2)))", (.with_schema_vs_raw | f(2)), "-"],
+			(.rollouts[] | ["schema", "Rollout over \(.databases) databases, parallelism \(.parallelism)", "\(.databases_per_second) db/s", "server \(.server_ms) ms, client \(.wall_ms) ms", "-", "-"]))),
+		($s.jmh // empty | .benchmarks[] | ["jmh", .benchmark, "\(.score_ns) ns/op", (if .error_ns then "+- \(.error_ns) ns (99.9%)" else "-" end), "-", "-"])
+		| @tsv' "$1" | if [[ $format == md ]]; then
+		awk -F '\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
+			if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line " --- |"; print line } }'
+	else
+		column -t -s $'\t'
+	fi
+}
