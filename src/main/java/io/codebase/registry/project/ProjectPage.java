@@ -2,13 +2,13 @@ package io.codebase.registry.project;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** One page of a project list: its projects, the link to the next page, and the total if one was asked for. */
 @Schema(description = "A page of projects. Follow `next` (also sent as a `Link: <...>; rel=\"next\"` header) until it is "
 		+ "null; the total is there only when `count` asked for one.",
-		example = "{\"content\": [], \"size\": 20, \"next\": null, \"nextCursor\": null, \"count\": \"none\", "
-				+ "\"totalElements\": null, \"totalPages\": null, \"page\": null}")
+		example = "{\"content\": [], \"size\": 20, \"next\": null, \"nextCursor\": null, \"count\": \"none\"}")
 public record ProjectPage(
 		@Schema(description = "The projects on this page.", requiredMode = Schema.RequiredMode.REQUIRED) List<ProjectView> content,
 		@Schema(description = "Requested page size.", example = "20", requiredMode = Schema.RequiredMode.REQUIRED) int size,
@@ -20,12 +20,12 @@ public record ProjectPage(
 		@Schema(description = "What `totalElements` is: `exact`, `estimate` (the planner's row estimate) or `none`.",
 				example = "none", allowableValues = { "exact", "estimate", "none" },
 				requiredMode = Schema.RequiredMode.REQUIRED) String count,
-		@Schema(description = "Projects matching the filters, on all pages (exact or estimated, see `count`); null when "
-				+ "`count` is `none`.", example = "137", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Long totalElements,
-		@Schema(description = "Number of pages of this size, from `totalElements`; null when `count` is `none`.",
-				example = "7", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer totalPages,
-		@Schema(description = "Zero-based page number in the deprecated `page` form; null for cursor pages.", example = "0",
-				nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer page) {
+		@Schema(description = "Projects matching the filters, on all pages (exact or estimated, see `count`); absent "
+				+ "when `count` is `none`.", example = "137") @JsonInclude(JsonInclude.Include.NON_NULL) Long totalElements,
+		@Schema(description = "Number of pages of this size, from `totalElements`; absent when `count` is `none`.",
+				example = "7") @JsonInclude(JsonInclude.Include.NON_NULL) Integer totalPages,
+		@Schema(description = "Zero-based page number in the deprecated `page` form; absent on cursor pages.",
+				example = "0", deprecated = true) @JsonInclude(JsonInclude.Include.NON_NULL) Integer page) {
 
 	static ProjectPage of(ProjectListing.Listed listed, int size, Integer page, ListCount count, String next,
 			String nextCursor) {
