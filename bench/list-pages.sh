@@ -114,11 +114,17 @@ wait_ready before
 wait_ready after
 for name in before after; do
 	log "seeding $SEED_ROWS projects into $name"
+	# A registry with a fleet (V9) names each project's server; the rows go to the first one.
+	server_column='' server_value=''
+	if [[ $(psql_of "$name" -c "SELECT count(*) FROM information_schema.columns
+			WHERE table_name = 'projects' AND column_name = 'server'") == 1 ]]; then
+		server_column=', server' server_value=', (SELECT min(name) FROM database_servers)'
+	fi
 	psql_of "$name" <<SQL
-INSERT INTO projects (id, name, description, database_name, state, index_status, created_at, updated_at)
+INSERT INTO projects (id, name, description, database_name, state, index_status, created_at, updated_at$server_column)
 SELECT gen_random_uuid(), 'bench-' || lpad(g::text, 6, '0'), NULL,
        'cb_proj_bench_' || lpad(g::text, 6, '0') || '_' || substr(md5(g::text), 1, 8),
-       'READY', 'NOT_INDEXED', now() - make_interval(secs => g), now() - make_interval(secs => g)
+       'READY', 'NOT_INDEXED', now() - make_interval(secs => g), now() - make_interval(secs => g)$server_value
 FROM generate_series(1, $SEED_ROWS) AS g;
 ANALYZE projects;
 SQL
