@@ -19,7 +19,7 @@ import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.data.domain.PageRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
-@RequestMapping(path = "/api/v1/projects", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = ProjectListing.PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Projects", description = "Register projects; each gets its own PostgreSQL database.")
 class ProjectController {
 
@@ -54,8 +54,11 @@ class ProjectController {
 
 	private final ProjectProperties properties;
 
+	private final ProjectListing listing;
+
 	ProjectController(ProjectLookup lookup, ProjectLifecycle lifecycle, ProjectEdits edits,
-			ProjectProperties properties) {
+			ProjectProperties properties, ProjectListing listing) {
+		this.listing = listing;
 		this.lookup = lookup;
 		this.lifecycle = lifecycle;
 		this.edits = edits;
@@ -93,9 +96,17 @@ class ProjectController {
 
 	@GetMapping
 	@Operation(operationId = "listProjects", summary = "List projects",
-			description = "Filtered, sorted and paged in the database; the page carries total counts.")
-	@ApiResponse(responseCode = "200", description = "A page of projects.")
-	ProjectPage list(
+			description = "Filtered, sorted and paged in PostgreSQL, one index-driven statement per page. Page through a "
+					+ "list by following `next` (in the body and as a `Link: <...>; rel=\"next\"` header) until it is "
+					+ "null: each link carries a `cursor` after the last project of its page, so a page costs the same "
+					+ "however deep it is, and rows inserted or deleted meanwhile never make a page repeat or skip a "
+					+ "project that existed throughout. A page has no total unless `count` asks for one. The `page` form "
+					+ "(offset paging) is deprecated: it is slower with every page, counts every matching row by default, "
+					+ "and shifts under concurrent writes.")
+	@ApiResponse(responseCode = "200", description = "A page of projects.",
+			headers = @Header(name = "Link", description = "`<next page URL>; rel=\"next\"`, absent on the last page",
+					schema = @Schema(type = "string")))
+	ResponseEntity<ProjectPage> list(
 			@Parameter(description = "Only projects in this provisioning state")
 			@RequestParam(required = false) ProjectState state,
 			@Parameter(description = "Only projects with this index status")
@@ -104,27 +115,45 @@ class ProjectController {
 			@RequestParam(required = false) String namePrefix,
 			@Parameter(description = "Only projects whose database is at this project-schema version; none: never migrated")
 			@RequestParam(required = false) String schemaVersion,
-			@Parameter(description = "Zero-based page number")
-			@RequestParam(defaultValue = "0") int page,
+			@Parameter(description = "Where the page starts: the `nextCursor` of the previous page, unchanged. Valid only "
+					+ "with the same filters and sort as that page (the `next` link repeats them); otherwise a 400")
+			@RequestParam(required = false) String cursor,
 			@Parameter(description = "Page size, 1 to registry.projects.max-page-size (default 200)")
 			@RequestParam(defaultValue = "${registry.projects.default-page-size:20}") int size,
-			@Parameter(description = "Sort order, `<field>[,asc|desc]` such as `createdAt,desc`; fields: " + ProjectSort.FIELDS)
-			@RequestParam(defaultValue = "name") String sort) {
+			@Parameter(description = "Sort order, `<field>[,asc|desc]` such as `createdAt,desc`; fields: " + ProjectSort.FIELDS
+					+ ". The id breaks ties")
+			@RequestParam(defaultValue = "name") String sort,
+			@Parameter(description = "The total to include: `exact` counts every matching row (slow on large lists), "
+					+ "`estimate` is PostgreSQL's planner estimate (no rows read), `none` leaves it out. Default: `none`; "
+					+ "`exact` with `page`", schema = @Schema(allowableValues = { "exact", "estimate", "none" }))
+			@RequestParam(required = false) String count,
+			@Parameter(description = "Deprecated: zero-based page number (offset paging, slower with every page; use "
+					+ "`cursor`). With it, the page counts every matching row unless `count` says otherwise",
+					deprecated = true)
+			@RequestParam(required = false) Integer page) {
 		ProjectFilter filter = new ProjectFilter(state, indexStatus, namePrefix, schemaVersion);
 		List<FieldProblem> errors = new ArrayList<>(filter.problems());
-		if (page < 0) {
+		if (page != null && page < 0) {
 			errors.add(new FieldProblem("page", "must be 0 or more"));
+		}
+		if (page != null && cursor != null) {
+			errors.add(new FieldProblem("page", "cannot be combined with cursor, which already says where the page starts"));
 		}
 		if (size < 1 || size > this.properties.maxPageSize()) {
 			errors.add(new FieldProblem("size", "must be between 1 and " + this.properties.maxPageSize()));
 		}
-		else if ((long) page * size > Integer.MAX_VALUE) {
+		else if (page != null && (long) page * size > Integer.MAX_VALUE) {
 			errors.add(new FieldProblem("page", "times size must be at most " + Integer.MAX_VALUE + " rows from the start"));
 		}
 		if (!errors.isEmpty()) {
 			throw new InvalidRequestException(errors);
 		}
-		return ProjectPage.of(this.lookup.list(filter, PageRequest.of(page, size, ProjectSort.parse(sort))));
+		ProjectPage listed = this.listing.page(filter, ProjectSort.parse(sort), cursor, page, size, count);
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		if (listed.next() != null) {
+			response.header(HttpHeaders.LINK, "<" + listed.next() + ">; rel=\"next\"");
+		}
+		return response.body(listed);
 	}
 
 	@PatchMapping(path = "/{project}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })

@@ -5,9 +5,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.Pageable;
-import org.springframework.data.jpa.domain.Specification;
 import org.springframework.stereotype.Service;
 
 /**
@@ -68,32 +65,6 @@ public class ProjectLookup {
 	/** Whether any project, in any state, owns this database on this server. */
 	public boolean isDatabaseRegistered(String server, String databaseName) {
 		return this.repository.existsByServerAndDatabaseName(server, databaseName);
-	}
-
-	/** A page of projects, filtered and sorted in PostgreSQL (indexed; never loads more than the page). */
-	public Page<ProjectView> list(ProjectFilter filter, Pageable page) {
-		Specification<Project> matching = Specification.unrestricted();
-		if (filter.state() != null) {
-			matching = matching.and((root, query, cb) -> cb.equal(root.get("state"), filter.state()));
-		}
-		if (filter.indexStatus() != null) {
-			matching = matching.and((root, query, cb) -> cb.equal(root.get("indexStatus"), filter.indexStatus()));
-		}
-		if (filter.namePrefix() != null && !filter.namePrefix().isEmpty()) {
-			String pattern = likeEscaped(ProjectName.key(filter.namePrefix())) + "%";
-			matching = matching.and((root, query, cb) -> cb.like(root.get("nameKey"), pattern, '\\'));
-		}
-		if (ProjectFilter.NO_SCHEMA_VERSION.equals(filter.schemaVersion())) {
-			matching = matching.and((root, query, cb) -> cb.isNull(root.get("schemaVersion")));
-		}
-		else if (filter.schemaVersion() != null) {
-			matching = matching.and((root, query, cb) -> cb.equal(root.get("schemaVersion"), filter.schemaVersion()));
-		}
-		return this.repository.findAll(matching, page).map(this.connections::view);
-	}
-
-	private static String likeEscaped(String text) {
-		return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
 	}
 
 	private final class CommittedReader implements ProjectReader {

@@ -93,7 +93,7 @@ class IndexStatusApiTest {
 	void listsFilterByIndexStatus() {
 		report("INDEXING", null);
 		String name = this.project.get("name").asString();
-		String query = "/api/v1/projects?namePrefix=" + name.replace(" ", "%20") + "&indexStatus=";
+		String query = "/api/v1/projects?count=exact&namePrefix=" + name.replace(" ", "%20") + "&indexStatus=";
 		assertThat(json(this.http.get(query + "INDEXING")).get("totalElements").asLong()).isEqualTo(1);
 		assertThat(json(this.http.get(query + "INDEXED")).get("totalElements").asLong()).isZero();
 	}

@@ -267,7 +267,7 @@ class ProjectApiTest {
 			this.projects.readyNamed(prefix + " " + suffix);
 		}
 		String query = "/api/v1/projects?namePrefix=" + RegistryClient.segment(prefix.toLowerCase())
-				+ "&state=READY&size=2&sort=name,desc";
+				+ "&state=READY&size=2&sort=name,desc&count=exact";
 
 		JsonNode first = this.api.get(query).json();
 		assertThat(first.get("totalElements").asLong()).isEqualTo(3);
@@ -276,10 +276,10 @@ class ProjectApiTest {
 		JsonNode second = this.api.get(query + "&page=1").json();
 		assertThat(second.get("content").findValuesAsString("name")).containsExactly(prefix + " a");
 
-		assertThat(this.api.get("/api/v1/projects?namePrefix=" + prefix + "&state=FAILED").json()
+		assertThat(this.api.get("/api/v1/projects?count=exact&namePrefix=" + prefix + "&state=FAILED").json()
 			.get("totalElements").asLong()).isZero();
 		// LIKE wildcards in a prefix are literal characters
-		assertThat(this.api.get("/api/v1/projects?namePrefix=%25").json().get("totalElements").asLong()).isZero();
+		assertThat(this.api.get("/api/v1/projects?count=exact&namePrefix=%25").json().get("totalElements").asLong()).isZero();
 	}
 
 	@Test

@@ -64,6 +64,10 @@ class ProjectControllerWebTest {
 	@MockitoBean
 	ProjectEdits edits;
 
+	/** Lists are tested over HTTP on PostgreSQL (ProjectListPagingTest); the controller needs one to be built. */
+	@MockitoBean
+	ProjectListing listing;
+
 	private final ProjectReader cached = mock(ProjectReader.class);
 
 	private final ProjectReader committed = mock(ProjectReader.class);

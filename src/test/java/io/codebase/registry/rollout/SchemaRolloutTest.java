@@ -118,7 +118,7 @@ class SchemaRolloutTest {
 		assertThat(count(created.get(0).databaseName(),
 				"SELECT count(*) FROM information_schema.columns WHERE table_name = 'code_files' AND column_name = 'owner'"))
 			.isEqualTo(1);
-		assertThat(json(http.get("/api/v1/projects?schemaVersion=1&namePrefix=" + prefix))
+		assertThat(json(http.get("/api/v1/projects?count=exact&schemaVersion=1&namePrefix=" + prefix))
 			.get("totalElements").asInt()).isEqualTo(1);
 		assertThat(counted("failed") - failedBefore).isEqualTo(1);
 		assertThat(counted("succeeded") - succeededBefore).isEqualTo(DATABASES - 1);
