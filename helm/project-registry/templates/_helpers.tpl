@@ -78,3 +78,20 @@ True (non-empty) when more than one pod may run at once: replicaCount > 1 or aut
 {{- define "project-registry.multiReplica" -}}
 {{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{- end }}
 {{- end }}
+
+{{/*
+Refuses to render a release that could not start: the image listens on the pod's address, where the service
+refuses to run without API keys unless anonymous access is allowed explicitly. Failing here turns a crash-looping
+first install into a clear message before anything is applied.
+*/}}
+{{- define "project-registry.requireKeys" -}}
+{{- if not (or .Values.security.keys .Values.security.existingSecret .Values.security.allowAnonymous) }}
+{{- fail `
+security: no API key is configured, and the service refuses to start without one on the pod's network address.
+Set one of:
+  --set security.keys[0].name=ops --set security.keys[0].role=admin --set security.keys[0].key="$(openssl rand -hex 24)"
+  --set security.existingSecret=<Secret holding REGISTRY_SECURITY_KEYS_0_NAME, _ROLE and _KEY>
+  --set security.allowAnonymous=true   (only on a network you trust completely: every caller is an admin)
+See docs/deployment.md#helm.` }}
+{{- end }}
+{{- end }}

@@ -44,6 +44,9 @@ class HelmChartTest {
 
 	private static final Path ALL_ON = Path.of("src/test/resources/helm/values-all-on.yaml");
 
+	/** One API key: the least a release needs to render (and start). */
+	private static final Path MINIMAL = Path.of("src/test/resources/helm/values-minimal.yaml");
+
 	/** The ConfigMap of the Grafana dashboard, beside the one of the settings. */
 	private static final String DASHBOARD = FULLNAME + "-dashboard";
 
@@ -84,24 +87,33 @@ class HelmChartTest {
 	}
 
 	@Test
-	void lintPassesInStrictModeWithDefaultValues() {
-		assertLintPasses(HelmRunner.CHART);
+	void lintPassesInStrictModeWithTheSmallestValuesAndWithEveryOptionOn(@TempDir Path temp) throws IOException {
+		assertLintPasses(chartWithValues(temp.resolve("minimal"), MINIMAL));
+		assertLintPasses(chartWithValues(temp.resolve("all-on"), ALL_ON));
 	}
 
 	@Test
-	void lintPassesInStrictModeWithEveryOptionOn(@TempDir Path temp) throws IOException {
-		// helm-java's lint takes no values file, so lint a copy of the chart whose values.yaml is the defaults
-		// overlaid with values-all-on.yaml, which is what `helm lint -f values-all-on.yaml` checks.
-		Path chart = temp.resolve("project-registry");
+	void lintFailsWithTheDefaultValuesBecauseAReleaseWithoutKeysCouldNotStart() {
+		LintResult result = HelmRunner.lint(HelmRunner.CHART);
+		assertThat(result.isFailed()).as("%s", result.getMessages()).isTrue();
+		assertThat(result.getMessages()).anyMatch(message -> message.contains("no API key is configured"));
+	}
+
+	/**
+	 * helm-java's lint takes no values file, so lint a copy of the chart whose values.yaml is the defaults overlaid
+	 * with the file, which is what {@code helm lint -f file} checks.
+	 */
+	private static Path chartWithValues(Path directory, Path valuesFile) throws IOException {
+		Path chart = directory.resolve("project-registry");
 		FileSystemUtils.copyRecursively(HelmRunner.CHART, chart);
-		Map<String, Object> values = deepMerge(readYaml(HelmRunner.CHART.resolve("values.yaml")), readYaml(ALL_ON));
+		Map<String, Object> values = deepMerge(readYaml(HelmRunner.CHART.resolve("values.yaml")), readYaml(valuesFile));
 		Files.writeString(chart.resolve("values.yaml"), new Yaml().dump(values));
-		assertLintPasses(chart);
+		return chart;
 	}
 
 	@Test
 	void defaultValuesRenderOneSingleReplicaServiceWithItsOwnSecret() {
-		Manifests manifests = HelmRunner.template(null, Map.of());
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of());
 
 		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount");
 		assertCommonWiring(manifests, "0.1.0");
@@ -207,12 +219,12 @@ class HelmChartTest {
 
 	@Test
 	void alertRulesAndDashboardAreOffByDefaultAndOnShipTheCheckedFilesUnchanged() throws IOException {
-		Manifests off = HelmRunner.template(null, Map.of());
+		Manifests off = HelmRunner.template(MINIMAL, Map.of());
 		assertThat(off.kinds()).doesNotContain("PrometheusRule");
 		assertThat(off.ofKind("ConfigMap")).extracting(configMap -> text(configMap, "metadata", "name"))
 			.containsExactly(FULLNAME);
 
-		Manifests on = HelmRunner.template(null, Map.of("prometheusRule.enabled", true,
+		Manifests on = HelmRunner.template(MINIMAL, Map.of("prometheusRule.enabled", true,
 				"prometheusRule.labels.release", "kube-prometheus", "grafanaDashboard.enabled", true,
 				"grafanaDashboard.namespace", "monitoring", "grafanaDashboard.annotations.grafana_folder", "Registry"));
 
@@ -237,7 +249,7 @@ class HelmChartTest {
 		assertThat(text(on.one("ConfigMap", FULLNAME), "metadata", "name")).isEqualTo(FULLNAME);
 		assertThat(on.documents()).hasSize(off.documents().size() + 2);
 
-		Manifests sidecar = HelmRunner.template(null, Map.of("grafanaDashboard.enabled", true,
+		Manifests sidecar = HelmRunner.template(MINIMAL, Map.of("grafanaDashboard.enabled", true,
 				"grafanaDashboard.sidecarLabel", "dashboards", "grafanaDashboard.sidecarLabelValue", "registry"));
 		assertThat(map(sidecar.one("ConfigMap", DASHBOARD), "metadata", "labels")).containsEntry("dashboards", "registry")
 			.doesNotContainKey("grafana_dashboard");
@@ -245,20 +257,31 @@ class HelmChartTest {
 	}
 
 	@Test
-	void withoutKeysTheChartSaysThePodWillNotStartAndAllowAnonymousIsExplicit() {
-		Manifests none = HelmRunner.template(null, Map.of());
-		assertThat(envNames(none.one("Deployment"))).noneMatch(name -> name.startsWith("REGISTRY_SECURITY_"));
-		assertThat(map(none.one("ConfigMap"), "data")).doesNotContainKey("REGISTRY_SECURITY_ALLOW_ANONYMOUS");
+	void withoutKeysTheChartRefusesToRenderUnlessAnonymousAccessIsExplicit() {
+		// The image listens on the pod's address, where the service refuses to start without keys: a release without
+		// any would crash-loop, so rendering it fails with what to set instead.
+		assertThatThrownBy(() -> HelmRunner.template(null, Map.of()))
+			.hasMessageContaining("no API key is configured")
+			.hasMessageContaining("security.keys[0].key")
+			.hasMessageContaining("security.existingSecret")
+			.hasMessageContaining("security.allowAnonymous=true");
 
 		Manifests anonymous = HelmRunner.template(null, Map.of("security.allowAnonymous", true));
+		assertThat(envNames(anonymous.one("Deployment"))).noneMatch(name -> name.startsWith("REGISTRY_SECURITY_"));
 		assertThat(map(anonymous.one("ConfigMap"), "data")).containsEntry("REGISTRY_SECURITY_ALLOW_ANONYMOUS", "true");
 		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SECURITY_ALLOW_ANONYMOUS"))
 			.isEqualTo("registry.security.allow-anonymous");
+
+		Manifests keySecret = HelmRunner.template(null, Map.of("security.existingSecret", "registry-keys"));
+		assertThat(text(container(keySecret.one("Deployment")), "envFrom", 1, "secretRef", "name"))
+			.isEqualTo("registry-keys");
+		assertThat(map(HelmRunner.template(MINIMAL, Map.of()).one("ConfigMap"), "data"))
+			.doesNotContainKey("REGISTRY_SECURITY_ALLOW_ANONYMOUS");
 	}
 
 	@Test
 	void keysAreRenderedEvenWithAnExistingDatabaseSecret() {
-		Manifests manifests = HelmRunner.template(null, Map.of("database.existingSecret", "registry-db-credentials",
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("database.existingSecret", "registry-db-credentials",
 				"security.keys[0].name", "ci", "security.keys[0].role", "admin",
 				"security.keys[0].key", "ci-key-0123456789abcdef"));
 
@@ -272,8 +295,8 @@ class HelmChartTest {
 
 	@Test
 	void existingSecretIsReferencedInsteadOfRenderingOne() {
-		Manifests manifests = HelmRunner.template(null,
-				Map.of("database.existingSecret", "registry-db-credentials", "provisioning.enabled", true));
+		Manifests manifests = HelmRunner.template(null, Map.of("database.existingSecret", "registry-db-credentials",
+				"provisioning.enabled", true, "security.existingSecret", "registry-keys"));
 
 		assertThat(manifests.kinds()).doesNotContain("Secret");
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -286,24 +309,24 @@ class HelmChartTest {
 
 	@Test
 	void severalReplicasWithoutAutoscalingGetADisruptionBudgetAndKeepTheCache() {
-		Manifests manifests = HelmRunner.template(null, Map.of("replicaCount", 3));
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("replicaCount", 3));
 
 		assertThat(manifests.kinds()).contains("PodDisruptionBudget").doesNotContain("HorizontalPodAutoscaler");
 		assertThat(text(manifests.one("Deployment"), "spec", "replicas")).isEqualTo("3");
 		assertThat(text(manifests.one("PodDisruptionBudget"), "spec", "minAvailable")).isEqualTo("1");
 		assertThat(text(manifests.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("10000");
 
-		Manifests explicit = HelmRunner.template(null, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
+		Manifests explicit = HelmRunner.template(MINIMAL, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
 		assertThat(text(explicit.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("500");
 	}
 
 	@Test
 	void changingASettingChangesOnlyTheMatchingChecksum() {
-		Map<String, Object> before = podAnnotations(HelmRunner.template(null, Map.of()).one("Deployment"));
+		Map<String, Object> before = podAnnotations(HelmRunner.template(MINIMAL, Map.of()).one("Deployment"));
 		Map<String, Object> config = podAnnotations(
-				HelmRunner.template(null, Map.of("registry.sessions.allowedRoots", "/srv")).one("Deployment"));
+				HelmRunner.template(MINIMAL, Map.of("registry.sessions.allowedRoots", "/srv")).one("Deployment"));
 		Map<String, Object> secret = podAnnotations(
-				HelmRunner.template(null, Map.of("database.password", "rotated")).one("Deployment"));
+				HelmRunner.template(MINIMAL, Map.of("database.password", "rotated")).one("Deployment"));
 
 		assertThat(config.get("checksum/config")).isNotEqualTo(before.get("checksum/config"));
 		assertThat(config.get("checksum/secret")).isEqualTo(before.get("checksum/secret"));
@@ -313,9 +336,9 @@ class HelmChartTest {
 
 	@Test
 	void renderingFailsWithoutADatabaseUrlOrSecret() {
-		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("database.url", "")))
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("database.url", "")))
 			.hasMessageContaining("database.url is required");
-		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("provisioning.enabled", true)))
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("provisioning.enabled", true)))
 			.hasMessageContaining("provisioning.url is required");
 	}
 
