@@ -47,6 +47,9 @@ class HelmChartTest {
 	/** One API key: the least a release needs to render (and start). */
 	private static final Path MINIMAL = Path.of("src/test/resources/helm/values-minimal.yaml");
 
+	/** Helm hooks: the `helm test` pod and the migration Job. */
+	private static final List<String> HOOKS = List.of("Pod", "Job");
+
 	/** The ConfigMap of the Grafana dashboard, beside the one of the settings. */
 	private static final String DASHBOARD = FULLNAME + "-dashboard";
 
@@ -116,7 +119,8 @@ class HelmChartTest {
 	void defaultValuesRenderOneSingleReplicaServiceWithItsOwnSecret() {
 		Manifests manifests = HelmRunner.template(MINIMAL, Map.of());
 
-		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount");
+		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Pod", "Secret", "Service",
+				"ServiceAccount");
 		assertCommonWiring(manifests, "0.1.0");
 
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -125,7 +129,12 @@ class HelmChartTest {
 		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
 		assertThat(config).containsEntry("REGISTRY_SESSIONS_ALLOWED_ROOTS", "/workspace")
 			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "10000")
-			.containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+			.containsEntry("SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "30s");
+		// Every memory area of the JVM has a ceiling inside the limit, and request = limit (docs/benchmarks.md#memory).
+		assertThat(text(config, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=40", "-XX:MaxMetaspaceSize=",
+				"-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=", "-XX:+ExitOnOutOfMemoryError");
+		assertThat(at(container(deployment), "resources", "requests", "memory"))
+			.isEqualTo(at(container(deployment), "resources", "limits", "memory"));
 		// The reconciler's and the project schema's defaults are the application's own: orphans are never dropped
 		// unless an operator says so.
 		assertThat(config).containsEntry("REGISTRY_RECONCILIATION_ENABLED", "true")
@@ -145,7 +154,8 @@ class HelmChartTest {
 		Manifests manifests = HelmRunner.template(ALL_ON, Map.of());
 
 		assertThat(manifests.kinds()).containsExactly("ConfigMap", "ConfigMap", "Deployment", "HorizontalPodAutoscaler",
-				"PodDisruptionBudget", "PrometheusRule", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
+				"Ingress", "NetworkPolicy", "Pod", "PodDisruptionBudget", "PrometheusRule", "Secret", "Service",
+				"ServiceAccount", "ServiceMonitor");
 		assertCommonWiring(manifests, "0.1.0-test");
 
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -336,6 +346,120 @@ class HelmChartTest {
 	}
 
 	@Test
+	void rolloutsDrainThePodBeforeSpringsGracefulShutdownWhichEndsBeforeTheKill() {
+		Map<String, Object> deployment = HelmRunner.template(MINIMAL, Map.of()).one("Deployment");
+		Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+		assertThat(at(container(deployment), "lifecycle", "preStop", "exec", "command"))
+			.isEqualTo(List.of("sh", "-c", "sleep 10"));
+		// preStop 10 s + Spring's shutdown phase 30 s + 10 s for the JVM to exit.
+		assertThat(text(pod, "terminationGracePeriodSeconds")).isEqualTo("50");
+		assertThat(ApplicationSettings.property("server.shutdown")).isEqualTo("graceful");
+
+		// Waiting for exports (up to 10 minutes) on a rollout is a choice; the grace period follows it.
+		Manifests exports = HelmRunner.template(MINIMAL, Map.of("shutdown.timeoutSeconds", 600));
+		assertThat(text(exports.one("ConfigMap"), "data", "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")).isEqualTo("600s");
+		assertThat(text(exports.one("Deployment"), "spec", "template", "spec", "terminationGracePeriodSeconds"))
+			.isEqualTo("620");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("terminationGracePeriodSeconds", 30)))
+			.hasMessageContaining("terminationGracePeriodSeconds (30) must be at least")
+			.hasMessageContaining("= 50");
+	}
+
+	@Test
+	void aSeparateManagementPortMovesTheProbesTheServicePortAndTheServiceMonitorTogether() {
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("managementPort", 8081, "serviceMonitor.enabled", true,
+				"networkPolicy.enabled", true));
+		Map<String, Object> container = container(manifests.one("Deployment"));
+		assertThat(text(named(list(container, "ports"), "management"), "containerPort")).isEqualTo("8081");
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat(text(container, probe, "httpGet", "port")).as(probe).isEqualTo("management");
+		}
+		assertThat(text(manifests.one("ConfigMap"), "data", "MANAGEMENT_SERVER_PORT")).isEqualTo("8081");
+		assertThat(ApplicationSettings.propertyBoundBy("MANAGEMENT_SERVER_PORT")).isEqualTo("management.server.port");
+		assertThat(named(list(manifests.one("Service"), "spec", "ports"), "management"))
+			.containsEntry("port", 8081).containsEntry("targetPort", "management");
+		assertThat(text(manifests.one("ServiceMonitor"), "spec", "endpoints", 0, "port")).isEqualTo("management");
+		assertThat(text(manifests.one("NetworkPolicy"), "spec", "ingress", 1, "ports", 0, "port")).isEqualTo("management");
+
+		Manifests same = HelmRunner.template(MINIMAL, Map.of("serviceMonitor.enabled", true));
+		assertThat(text(container(same.one("Deployment")), "readinessProbe", "httpGet", "port")).isEqualTo("http");
+		assertThat(map(same.one("ConfigMap"), "data")).doesNotContainKey("MANAGEMENT_SERVER_PORT");
+		assertThat(text(same.one("ServiceMonitor"), "spec", "endpoints", 0, "port")).isEqualTo("http");
+	}
+
+	@Test
+	void valuesThatUsedToRenderBrokenManifestsRenderValidOnesOrAreRefused() {
+		// An empty size limit: an emptyDir without a limit, not a volume without a source.
+		Map<String, Object> tmp = named(list(HelmRunner.template(MINIMAL, Map.of("tmpVolume.sizeLimit", ""))
+			.one("Deployment"), "spec", "template", "spec", "volumes"), "tmp");
+		assertThat(tmp.get("emptyDir")).isEqualTo(Map.of());
+
+		// A digest in image.tag: a valid reference, and a version label a label may hold.
+		String digest = "sha256:" + "0123456789abcdef".repeat(4);
+		Manifests pinned = HelmRunner.template(MINIMAL, Map.of("image.tag", "0.2.0@" + digest));
+		assertThat(text(container(pinned.one("Deployment")), "image")).isEqualTo("project-registry:0.2.0@" + digest);
+		assertThat(text(pinned.one("Deployment"), "metadata", "labels", "app.kubernetes.io/version")).isEqualTo("0.2.0");
+		Manifests bare = HelmRunner.template(MINIMAL, Map.of("image.tag", digest));
+		assertThat(text(container(bare.one("Deployment")), "image")).isEqualTo("project-registry@" + digest);
+		assertThat(text(bare.one("Deployment"), "metadata", "labels", "app.kubernetes.io/version")).isEqualTo("0.1.0");
+
+		// Keys the chart sets itself cannot be repeated: YAML would keep one of the two silently.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("podLabels.app\\.kubernetes\\.io/name", "x")))
+			.hasMessageContaining("podLabels must not set app.kubernetes.io/name");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("extraEnv.JAVA_TOOL_OPTIONS", "-Xmx1g")))
+			.hasMessageContaining("extraEnv must not set JAVA_TOOL_OPTIONS");
+
+		// A typo in an enumerated value is refused by values.schema.json instead of dropping the rule silently.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("podAntiAffinity", "Hard")))
+			.hasMessageContaining("podAntiAffinity");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("service.type", "Loadbalancer")))
+			.hasMessageContaining("/service/type");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("replicaCount", "three")))
+			.hasMessageContaining("replicaCount");
+	}
+
+	@Test
+	void chartAdditionsRenderWhenAskedFor() {
+		Manifests defaults = HelmRunner.template(MINIMAL, Map.of());
+		Map<String, Object> pod = map(defaults.one("Deployment"), "spec", "template", "spec");
+		Map<String, Object> zone = map(pod, "topologySpreadConstraints", 0);
+		assertThat(zone).containsEntry("topologyKey", "topology.kubernetes.io/zone")
+			.containsEntry("whenUnsatisfiable", "ScheduleAnyway");
+		assertThat(at(zone, "labelSelector", "matchLabels")).isEqualTo(SELECTOR_LABELS);
+		assertThat(defaults.kinds()).doesNotContain("NetworkPolicy", "Ingress", "Job");
+
+		// `helm test`: readiness, then a read with the first key.
+		Map<String, Object> test = defaults.one("Pod");
+		assertThat(map(test, "metadata", "annotations")).containsEntry(HelmRunner.HOOK_ANNOTATION + "hook", "test");
+		assertThat(text(container(Map.of("spec", Map.of("template", test))), "args", 0))
+			.contains("/actuator/health/readiness")
+			.contains("Authorization: Bearer $API_KEY")
+			.contains("/api/v1/projects");
+
+		Manifests on = HelmRunner.template(ALL_ON, Map.of());
+		Map<String, Object> policy = on.one("NetworkPolicy");
+		assertThat(at(policy, "spec", "policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+		assertThat(text(policy, "spec", "egress", 0, "ports", 0, "port")).isEqualTo("5432");
+		assertThat(text(policy, "spec", "egress", 1, "ports", 0, "port")).isEqualTo("53");
+		assertThat(text(on.one("Ingress"), "spec", "rules", 0, "host")).isEqualTo("registry.example.test");
+		assertThat(text(on.one("PodDisruptionBudget"), "spec", "unhealthyPodEvictionPolicy")).isEqualTo("AlwaysAllow");
+		assertThat(text(on.one("HorizontalPodAutoscaler"), "spec", "behavior", "scaleDown", "stabilizationWindowSeconds"))
+			.isEqualTo("300");
+
+		// Flyway from a pre-upgrade Job: the pods then leave the schema alone.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("migrations.job.enabled", true)))
+			.hasMessageContaining("migrations.job.enabled needs database.existingSecret");
+		Manifests job = HelmRunner.template(MINIMAL, Map.of("migrations.job.enabled", true, "database.existingSecret",
+				"registry-db"));
+		Map<String, Object> migrate = job.one("Job");
+		assertThat(map(migrate, "metadata", "annotations"))
+			.containsEntry(HelmRunner.HOOK_ANNOTATION + "hook", "pre-install,pre-upgrade");
+		assertThat(text(migrate, "spec", "template", "spec", "containers", 0, "args"))
+			.contains("--spring.flyway.enabled=true");
+		assertThat(text(job.one("ConfigMap"), "data", "SPRING_FLYWAY_ENABLED")).isEqualTo("false");
+	}
+
+	@Test
 	void renderingFailsWithoutADatabaseUrlOrSecret() {
 		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("database.url", "")))
 			.hasMessageContaining("database.url is required");
@@ -346,6 +470,12 @@ class HelmChartTest {
 	/** What every rendering must satisfy, whatever the values. */
 	private static void assertCommonWiring(Manifests manifests, String appVersion) {
 		for (Map<String, Object> resource : manifests.documents()) {
+			if (HOOKS.contains(resource.get("kind"))) {
+				// The test pod and the migration Job must not carry the selector labels (the Service would pick them).
+				assertThat(text(resource, "metadata", "name")).startsWith(FULLNAME + "-");
+				assertThat(text(resource, "metadata", "labels", "app.kubernetes.io/name")).isNotEqualTo("project-registry");
+				continue;
+			}
 			assertThat(text(resource, "metadata", "name")).as("name of %s", resource.get("kind"))
 				.isIn(FULLNAME, DASHBOARD);
 			assertStandardLabels(map(resource, "metadata", "labels"), appVersion);

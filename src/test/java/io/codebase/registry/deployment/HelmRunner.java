@@ -1,11 +1,17 @@
 package io.codebase.registry.deployment;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs Helm in the test JVM through helm-java (Helm's Go code as a native library, no {@code helm} binary). The
@@ -20,6 +26,12 @@ final class HelmRunner {
 
 	static final String NAMESPACE = "registry-ns";
 
+	/**
+	 * The Kubernetes version templates are rendered for and validated against: the oldest the chart's kubeVersion
+	 * ({@code >=1.27.0-0}) accepts, so that nothing newer slips in (tools/kubernetes pins its schemas).
+	 */
+	static final String KUBE_VERSION = "1.27.0";
+
 	/** Resource name of the release: "<release>-<chart>". */
 	static final String FULLNAME = RELEASE + "-project-registry";
 
@@ -29,7 +41,36 @@ final class HelmRunner {
 		System.setProperty("com.marcnuri.jkube-helm.skipRemoteJar", "true");
 	}
 
+	/** Prefix that hides Helm's hook annotation from Helm (see chartWithVisibleHooks). */
+	static final String HOOK_ANNOTATION = "rendered-hook.test/";
+
+	private static Path visibleHooks;
+
 	private HelmRunner() {
+	}
+
+	/**
+	 * A copy of the chart whose hook annotations ({@code helm.sh/hook...}) are renamed to
+	 * {@code rendered-hook.test/hook...}: helm-java returns the release's manifest without its hooks (the
+	 * {@code helm test} pod, the migration Job), and the tests must see and validate those too. Nothing else changes.
+	 */
+	static synchronized Path chartWithVisibleHooks() {
+		if (visibleHooks == null) {
+			try {
+				Path copy = Files.createTempDirectory("helm-chart").resolve(CHART.getFileName());
+				FileSystemUtils.copyRecursively(CHART, copy);
+				try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
+					for (Path file : files.filter(Files::isRegularFile).toList()) {
+						Files.writeString(file, Files.readString(file).replace("helm.sh/hook", HOOK_ANNOTATION + "hook"));
+					}
+				}
+				visibleHooks = copy;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return visibleHooks;
 	}
 
 	static LintResult lint(Path chart) {
@@ -40,7 +81,10 @@ final class HelmRunner {
 	 * {@code helm template registry helm/project-registry --namespace registry-ns [-f values] [--set k=v ...]}.
 	 */
 	static Manifests template(Path valuesFile, Map<String, Object> sets) {
-		TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+		TemplateCommand command = new Helm(chartWithVisibleHooks()).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
 		if (valuesFile != null) {
 			command = command.withValuesFile(valuesFile);
 		}
