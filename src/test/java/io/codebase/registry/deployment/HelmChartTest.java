@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.marcnuri.helm.LintResult;
 import io.codebase.registry.security.Role;
 import io.codebase.registry.security.SecurityProperties;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -91,6 +92,23 @@ class HelmChartTest {
 		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.liveness.include"))
 			.contains("livenessState")
 			.doesNotContain("db");
+	}
+
+	/** Every value combination the tests above rendered, against the Kubernetes schemas (tools/kubernetes). */
+	@AfterAll
+	static void everyRenderingIsValidAgainstTheKubernetesSchemas() {
+		String report = HelmRunner.validateEveryRendering();
+		assertThat(report).contains("0 problems");
+	}
+
+	@Test
+	void theSchemaValidatorFindsWhatTheApiServerWouldRefuse() {
+		Map<String, Object> deployment = new LinkedHashMap<>(HelmRunner.template(MINIMAL, Map.of()).one("Deployment"));
+		Map<String, Object> broken = Map.of("name", "broken", "manifests", List.of(Map.of("apiVersion", "apps/v1",
+				"kind", "Deployment", "metadata", Map.of("name", "x"), "spec", Map.of("replicas", "three",
+						"selector", at(deployment, "spec", "selector"), "template", at(deployment, "spec", "template")))));
+		assertThatThrownBy(() -> HelmRunner.validateAgainstKubernetesSchemas(List.of(broken)))
+			.hasMessageContaining("broken: Deployment x: data/spec/replicas must be integer");
 	}
 
 	@Test
