@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL stops under a running service, then comes back. Meanwhile cached projects still resolve (EXPLICIT,
- * flagged servedFromCache), everything else is a 503 problem with Retry-After and writes nothing, readiness is
- * DOWN and liveness UP. Afterwards the service recovers without a restart and its cache is cleared. It runs its
+ * flagged servedFromCache), everything else is a 503 problem with Retry-After and writes nothing. Readiness and
+ * liveness stay UP, so a failover does not take the pod out of the Service (the cached answers reach clients);
+ * the health group dependencies (db, coherence) is DOWN. Afterwards the service recovers without a restart and its cache is cleared. It runs its
  * own PostgreSQL, so as not to stop the one every other test uses.
  */
 class DatabaseOutageTest {
@@ -52,6 +53,7 @@ class DatabaseOutageTest {
 				assertThat(json(http.get("/api/v1/resolutions?project=" + key)).get("servedFromCache").asBoolean()).isFalse();
 			}
 			assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+			assertThat(http.get("/actuator/health/dependencies").statusCode()).isEqualTo(200);
 
 			postgres.close();
 			ProjectLookup projects = app.getBean(ProjectLookup.class);
@@ -79,12 +81,13 @@ class DatabaseOutageTest {
 					.isEqualTo("urn:project-registry:problem:database-unavailable");
 				assertThat(response.body()).doesNotContain("Exception");
 			}
-			assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+			assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 			assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(http.get("/actuator/health/dependencies").statusCode()).isEqualTo(503);
 
 			postgres = start(data, pgPort);
 
-			await().atMost(DEADLINE).until(() -> http.get("/actuator/health/readiness").statusCode() == 200);
+			await().atMost(DEADLINE).until(() -> http.get("/actuator/health/dependencies").statusCode() == 200);
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			assertThat(meters.get("registry.coherence.reconnects").counter().count()).isEqualTo(1);
 			assertThat(projects.cacheUnconfirmed()).isFalse();

@@ -29,6 +29,7 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Starts a real PostgreSQL server (binaries from Maven Central) when no datasource URL is configured, so
@@ -44,8 +45,12 @@ class EmbeddedPostgresConfiguration {
 	/** The file in the data directory that the library locks while a server runs on it. */
 	private static final String LOCK_FILE = "epg-lock";
 
+	/** The server binaries zonky unpacks, one archive per platform (postgres-linux-x86_64.txz, ...). */
+	private static final String BINARIES = "classpath*:postgres-*.txz";
+
 	@Bean(destroyMethod = "close")
 	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException, SQLException {
+		requireBinaries();
 		Files.createDirectories(properties.dataDirectory());
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(properties.dataDirectory())
@@ -63,6 +68,23 @@ class EmbeddedPostgresConfiguration {
 		log.info("Embedded PostgreSQL listening on localhost:{}, data in {}", postgres.getPort(),
 				properties.dataDirectory());
 		return postgres;
+	}
+
+	/**
+	 * The container image ships without the server binaries: there, no datasource URL is a configuration mistake, and
+	 * it gets a message that says so instead of the library's failure to unpack a missing archive. Whatever source
+	 * Spring reads the URL from counts (the entrypoint no longer checks a variable itself).
+	 */
+	private static void requireBinaries() throws IOException {
+		if (new PathMatchingResourcePatternResolver().getResources(BINARIES).length == 0) {
+			throw new IllegalStateException("""
+					No registry database is configured (spring.datasource.url), and this build has no embedded \
+					PostgreSQL (the container image leaves it out). Point the registry at a PostgreSQL 13+ database \
+					through any of Spring's sources: SPRING_DATASOURCE_URL, --spring.datasource.url=..., \
+					SPRING_APPLICATION_JSON, or a mounted Secret read with \
+					spring.config.import=configtree:/path/ (a file named spring.datasource.url). See \
+					docs/deployment.md.""");
+		}
 	}
 
 	/**

@@ -38,8 +38,10 @@ final class ApplicationSettings {
 	static final String PROMETHEUS_PATH = "/actuator/prometheus";
 
 	/** Spring properties that the artefacts set besides the application's own {@code registry.*} records. */
+	/** Spring Boot's own properties that the artefacts set (the chart's shutdown, management port and Flyway Job). */
 	private static final List<String> SPRING_PROPERTIES = List.of("spring.datasource.url", "spring.datasource.username",
-			"spring.datasource.password");
+			"spring.datasource.password", "spring.lifecycle.timeout-per-shutdown-phase", "spring.flyway.enabled",
+			"management.server.port");
 
 	static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
 

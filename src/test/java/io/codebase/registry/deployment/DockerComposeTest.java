@@ -30,15 +30,21 @@ class DockerComposeTest {
 	/** {@code ${NAME:-default}} or {@code ${NAME-default}}, as Compose interpolates it with NAME unset. */
 	private static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("\\$\\{(\\w+):?-([^}]*)}");
 
+	/** {@code ${NAME:?message}}: Compose refuses to start when NAME is unset or empty. Read as "<required NAME>". */
+	private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{(\\w+):\\?[^}]*}");
+
+	private static String text;
+
 	private static Map<String, Object> compose;
 
 	@BeforeAll
 	@SuppressWarnings("unchecked")
 	static void parse() throws IOException {
 		// "$$" is Compose's escape for a literal "$" (a variable read inside the container, not by Compose).
-		String escaped = Files.readString(COMPOSE_FILE).replace("$$", "\u0000");
-		String interpolated = withDefaults(escaped);
-		assertThat(interpolated).as("every variable has a documented default").doesNotContain("${");
+		text = Files.readString(COMPOSE_FILE);
+		String escaped = text.replace("$$", "\u0000");
+		String interpolated = REQUIRED_VARIABLE.matcher(withDefaults(escaped)).replaceAll("<required $1>");
+		assertThat(interpolated).as("every variable has a default or is required").doesNotContain("${");
 		compose = (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
 			.load(interpolated.replace("\u0000", "$"));
 	}
@@ -46,7 +52,7 @@ class DockerComposeTest {
 	@Test
 	void postgresIsVersion17WithANamedVolumeAndAReadinessCheck() {
 		Map<String, Object> postgres = map(compose, "services", "postgres");
-		assertThat(text(postgres, "image")).isEqualTo("postgres:17");
+		assertThat(text(postgres, "image")).matches("postgres:17@sha256:[0-9a-f]{64}");
 
 		String volume = String.valueOf(((List<?>) at(postgres, "volumes")).get(0));
 		assertThat(volume).endsWith(":/var/lib/postgresql/data");
@@ -70,8 +76,10 @@ class DockerComposeTest {
 
 		assertThat(text(environment, "SPRING_DATASOURCE_URL"))
 			.isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
-		assertThat(environment.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
-		assertThat(environment.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+		// Its own login, created by the init script, not PostgreSQL's superuser.
+		assertThat(environment.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(postgres.get("REGISTRY_DB_USER"))
+			.isNotEqualTo(postgres.get("POSTGRES_USER"));
+		assertThat(environment.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(postgres.get("REGISTRY_DB_PASSWORD"));
 
 		for (String variable : environment.keySet()) {
 			assertThat(ApplicationSettings.propertyBoundBy(variable)).as("property set by %s", variable).isNotNull();
@@ -109,12 +117,40 @@ class DockerComposeTest {
 		assertThat(check).contains(ContainerHealthCheck.class.getName());
 	}
 
+	@Test
+	void passwordsHaveNoDefaultAndTheRegistryLoginCanCreateDatabasesButIsNoSuperuser() throws IOException {
+		Map<String, Object> postgres = map(compose, "services", "postgres", "environment");
+		assertThat(postgres).containsEntry("POSTGRES_PASSWORD", "<required POSTGRES_PASSWORD>")
+			.containsEntry("REGISTRY_DB_PASSWORD", "<required REGISTRY_DB_PASSWORD>");
+		assertThat(text).doesNotContain("change-me");
+
+		assertThat(strings(at(compose, "services", "postgres", "volumes")))
+			.contains("./docker/postgres-init:/docker-entrypoint-initdb.d:ro");
+		String init = Files.readString(Path.of("docker/postgres-init/10-registry-role.sh"));
+		assertThat(init).contains("CREATE ROLE :\"role\" LOGIN CREATEDB NOSUPERUSER NOCREATEROLE")
+			.contains("ALTER DATABASE :\"db\" OWNER TO :\"role\"")
+			.contains("$REGISTRY_DB_USER").contains("$REGISTRY_DB_PASSWORD");
+	}
+
+	@Test
+	void theRegistryContainerIsHardenedLikeThePodAndHasAMemoryLimit() {
+		Map<String, Object> registry = map(compose, "services", "registry");
+		assertThat(registry).containsEntry("read_only", true);
+		assertThat(strings(at(registry, "cap_drop"))).containsExactly("ALL");
+		assertThat(strings(at(registry, "security_opt"))).containsExactly("no-new-privileges:true");
+		assertThat(strings(at(registry, "tmpfs"))).singleElement().satisfies(tmp -> assertThat(tmp).startsWith("/tmp"));
+		assertThat(text(registry, "mem_limit")).isEqualTo("512m");
+		for (String service : List.of("postgres", "registry")) {
+			assertThat(text(compose, "services", service, "logging", "options", "max-size")).isEqualTo("10m");
+		}
+	}
+
 	private static List<String> strings(Object list) {
 		return ((List<?>) list).stream().map(String::valueOf).toList();
 	}
 
-	private static String withDefaults(String text) {
-		Matcher matcher = VARIABLE_WITH_DEFAULT.matcher(text);
+	private static String withDefaults(String source) {
+		Matcher matcher = VARIABLE_WITH_DEFAULT.matcher(source);
 		StringBuilder result = new StringBuilder();
 		while (matcher.find()) {
 			matcher.appendReplacement(result, Matcher.quoteReplacement(matcher.group(2)));

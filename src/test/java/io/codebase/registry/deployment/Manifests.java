@@ -21,7 +21,7 @@ record Manifests(List<Map<String, Object>> documents) {
 	@SuppressWarnings("unchecked")
 	static Manifests parse(String multiDocumentYaml) {
 		List<Map<String, Object>> documents = new ArrayList<>();
-		for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(multiDocumentYaml)) {
+		for (Object document : strictYaml().loadAll(multiDocumentYaml)) {
 			if (document != null) {
 				documents.add((Map<String, Object>) document);
 			}
@@ -33,11 +33,21 @@ record Manifests(List<Map<String, Object>> documents) {
 	@SuppressWarnings("unchecked")
 	static Map<String, Object> readYaml(Path file) {
 		try {
-			return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+			return (Map<String, Object>) strictYaml().load(Files.readString(file));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * A loader that refuses a key repeated in one mapping. SnakeYAML keeps the last one silently by default, and so
+	 * does the API server's decoder in places: a template that renders a key twice is a bug, never a choice.
+	 */
+	static Yaml strictYaml() {
+		LoaderOptions options = new LoaderOptions();
+		options.setAllowDuplicateKeys(false);
+		return new Yaml(new SafeConstructor(options));
 	}
 
 	List<String> kinds() {

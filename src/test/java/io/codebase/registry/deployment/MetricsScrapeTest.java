@@ -111,6 +111,7 @@ class MetricsScrapeTest {
 			AvailabilityChangeEvent.publish(this.context, ReadinessState.ACCEPTING_TRAFFIC);
 		}
 		assertThat(sample("registry_readiness")).isEqualTo(1);
+		assertThat(sample("registry_dependencies")).isEqualTo(1);
 	}
 
 	private String scrape() {

@@ -90,9 +90,16 @@ public final class RegistryProcess {
 		return false;
 	}
 
-	/** Whether readiness (database and coherence listener included) answers 200 right now. */
+	/**
+	 * Whether readiness and the health group dependencies (the database and the coherence listener, which readiness
+	 * leaves out) both answer 200 right now: the instance takes traffic and can serve every request.
+	 */
 	public boolean isReady() throws InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness"))
+		return answers200("/actuator/health/readiness") && answers200("/actuator/health/dependencies");
+	}
+
+	private boolean answers200(String path) throws InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(Duration.ofSeconds(3))
 			.build();
 		try {
