@@ -31,6 +31,9 @@ class DatabaseMoveTest {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(120);
 
+	/** Lag in bytes of WAL from which a cut-over is short. */
+	private static final long CAUGHT_UP = 1024 * 1024;
+
 	private static final List<String> WRITERS = List.of(WRITER);
 
 	private static MoveServers servers;
@@ -57,7 +60,7 @@ class DatabaseMoveTest {
 			move.prepare();
 			move.publish();
 			move.subscribe();
-			DatabaseMove.Progress caughtUp = move.awaitCaughtUp(1024 * 1024, DEADLINE);
+			DatabaseMove.Progress caughtUp = move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
 			assertThat(caughtUp.synced()).isTrue();
 			assertThat(caughtUp.tables()).isEqualTo(3);
 			assertThat(caughtUp.sourceBytes()).isPositive();
@@ -124,7 +127,7 @@ class DatabaseMoveTest {
 
 		servers.move(database).subscribe();
 		servers.move(database).subscribe();
-		servers.move(database).awaitCaughtUp(0, DEADLINE);
+		servers.move(database).awaitCaughtUp(CAUGHT_UP, DEADLINE);
 		assertThat(DatabaseMove.leftovers(servers.targetConnections(), List.of(database)))
 			.containsExactly(new DatabaseMove.Leftover(DatabaseMove.Leftover.Kind.SUBSCRIPTION, slot, database));
 		assertThat(DatabaseMove.leftovers(servers.sourceConnections(), List.of(database))).containsExactlyInAnyOrder(
@@ -151,7 +154,7 @@ class DatabaseMoveTest {
 		move.prepare();
 		move.publish();
 		move.subscribe();
-		move.awaitCaughtUp(0, DEADLINE);
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
 		move.cutOver(WRITERS, DEADLINE);
 
 		servers.move(database).rollBack(WRITERS);
@@ -173,7 +176,7 @@ class DatabaseMoveTest {
 		move.prepare();
 		move.publish();
 		move.subscribe();
-		move.awaitCaughtUp(0, DEADLINE);
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
 		execute(servers.source, "postgres", "ALTER ROLE " + MoveServers.MOVER + " NOLOGIN",
 				"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + MoveServers.MOVER + "'");
 		try {
