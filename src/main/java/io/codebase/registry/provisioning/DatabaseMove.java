@@ -59,7 +59,11 @@ public final class DatabaseMove {
 
 	private static final String INVALID_CATALOG_NAME = "3D000";
 
-	private static final Duration POLL = Duration.ofMillis(50);
+	/** How often a cut-over looks again: it is part of the freeze. */
+	private static final Duration FREEZE_POLL = Duration.ofMillis(20);
+
+	/** How often the wait for the initial copy looks again. */
+	private static final Duration COPY_POLL = Duration.ofMillis(200);
 
 	/** How long a slot's walsender may take to go away before the slot can be dropped. */
 	private static final Duration SLOT_RELEASE = Duration.ofSeconds(10);
@@ -416,33 +420,37 @@ public final class DatabaseMove {
 	 * replication lag in bytes of WAL (null before the slot exists).
 	 */
 	public Progress progress() {
-		try (Connection connection = this.target.open(this.database)) {
-			boolean subscribed = subscriptionExists(connection, this.name);
-			long[] tables = queryLongs(connection, "SELECT count(*), count(*) FILTER (WHERE r.srsubstate = 'r') "
-					+ "FROM pg_subscription s JOIN pg_subscription_rel r ON r.srsubid = s.oid WHERE s.subname = ? "
-					+ "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())", this.name);
-			long[] copying = queryLongs(connection, "SELECT coalesce(sum(tuples_processed), 0), "
-					+ "coalesce(sum(bytes_processed), 0) FROM pg_stat_progress_copy WHERE datname = current_database()");
-			long[] errors = queryLongs(connection, "SELECT coalesce(sum(apply_error_count), 0), "
-					+ "coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats st JOIN pg_subscription s "
-					+ "ON s.oid = st.subid WHERE s.subname = ? "
-					+ "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())", this.name);
-			long targetBytes = queryLong(connection, "SELECT pg_database_size(current_database())");
-			try (Connection sourceConnection = this.source.open(this.database);
-					PreparedStatement query = sourceConnection.prepareStatement(
-							"SELECT pg_database_size(current_database()), (SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
-									+ "confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?)")) {
-				query.setString(1, this.name);
-				try (ResultSet row = query.executeQuery()) {
-					row.next();
-					long lag = row.getLong(2);
-					return new Progress(subscribed, (int) tables[0], (int) tables[1], copying[0], copying[1],
-							row.getLong(1), targetBytes, row.wasNull() ? null : lag, errors[0], errors[1]);
-				}
-			}
+		try (Connection targetConnection = this.target.open(this.database);
+				Connection sourceConnection = this.source.open(this.database)) {
+			return progress(targetConnection, sourceConnection);
 		}
 		catch (SQLException ex) {
 			throw failed("reading the progress of moving " + this.database, ex);
+		}
+	}
+
+	private Progress progress(Connection targetConnection, Connection sourceConnection) throws SQLException {
+		boolean subscribed = subscriptionExists(targetConnection, this.name);
+		long[] tables = queryLongs(targetConnection, "SELECT count(*), count(*) FILTER (WHERE r.srsubstate = 'r') "
+				+ "FROM pg_subscription s JOIN pg_subscription_rel r ON r.srsubid = s.oid WHERE s.subname = ? "
+				+ "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())", this.name);
+		long[] copying = queryLongs(targetConnection, "SELECT coalesce(sum(tuples_processed), 0), "
+				+ "coalesce(sum(bytes_processed), 0) FROM pg_stat_progress_copy WHERE datname = current_database()");
+		long[] errors = queryLongs(targetConnection, "SELECT coalesce(sum(apply_error_count), 0), "
+				+ "coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats st JOIN pg_subscription s "
+				+ "ON s.oid = st.subid WHERE s.subname = ? "
+				+ "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())", this.name);
+		long targetBytes = queryLong(targetConnection, "SELECT pg_database_size(current_database())");
+		try (PreparedStatement query = sourceConnection.prepareStatement("SELECT pg_database_size(current_database()), "
+				+ "(SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint FROM pg_replication_slots "
+				+ "WHERE slot_name = ?)")) {
+			query.setString(1, this.name);
+			try (ResultSet row = query.executeQuery()) {
+				row.next();
+				long lag = row.getLong(2);
+				return new Progress(subscribed, (int) tables[0], (int) tables[1], copying[0], copying[1], row.getLong(1),
+						targetBytes, row.wasNull() ? null : lag, errors[0], errors[1]);
+			}
 		}
 	}
 
@@ -457,20 +465,26 @@ public final class DatabaseMove {
 	 */
 	public Progress awaitCaughtUp(long maxLagBytes, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			Progress progress = progress();
-			if (!progress.subscribed()) {
-				throw new DatabaseMoveException(DatabaseMoveException.Reason.FAILED,
-						"Database " + this.database + " is not subscribed on the target", List.of());
+		try (Connection targetConnection = this.target.open(this.database);
+				Connection sourceConnection = this.source.open(this.database)) {
+			while (true) {
+				Progress progress = progress(targetConnection, sourceConnection);
+				if (!progress.subscribed()) {
+					throw new DatabaseMoveException(DatabaseMoveException.Reason.FAILED,
+							"Database " + this.database + " is not subscribed on the target", List.of());
+				}
+				if (progress.synced() && progress.lagBytes() != null && progress.lagBytes() <= maxLagBytes) {
+					return progress;
+				}
+				if (System.nanoTime() - deadline > 0) {
+					throw new DatabaseMoveException(DatabaseMoveException.Reason.TIMEOUT, "Database " + this.database
+							+ " did not catch up within " + timeout, List.of(progress.toString()));
+				}
+				pause(COPY_POLL);
 			}
-			if (progress.synced() && progress.lagBytes() != null && progress.lagBytes() <= maxLagBytes) {
-				return progress;
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new DatabaseMoveException(DatabaseMoveException.Reason.TIMEOUT, "Database " + this.database
-						+ " did not catch up within " + timeout, List.of(progress.toString()));
-			}
-			pause();
+		}
+		catch (SQLException ex) {
+			throw failed("waiting for " + this.database + " to catch up", ex);
 		}
 	}
 
@@ -486,51 +500,58 @@ public final class DatabaseMove {
 	 * transactions roll back). That stops writes for real, unlike {@code default_transaction_read_only}, which a
 	 * session can turn off; and unlike {@code ALLOW_CONNECTIONS false} it keeps the database open to the admin
 	 * and to the walsender, which must still deliver the last changes. A superuser, or a login that can still
-	 * connect through PUBLIC or a role it belongs to, is refused before anything is revoked.
+	 * connect through PUBLIC or a role it belongs to, is refused before anything is revoked. Both connections are
+	 * opened before the freeze begins, so it does not wait for a connection.
 	 *
 	 * @param roles every login that may write to the database
 	 * @throws DatabaseMoveException FREEZE_INEFFECTIVE, or TIMEOUT when the target did not catch up in time
 	 */
 	public CutOver cutOver(Collection<String> roles, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		long start = System.nanoTime();
-		int terminated = freeze(roles, deadline);
-		long frozen = System.nanoTime();
-		awaitZeroLag(deadline, timeout);
-		long caughtUp = System.nanoTime();
-		int sequences = copySequences();
-		long end = System.nanoTime();
-		CutOver cutOver = new CutOver(Duration.ofNanos(frozen - start), Duration.ofNanos(caughtUp - frozen),
-				Duration.ofNanos(end - caughtUp), Duration.ofNanos(end - start), terminated, sequences);
-		log.info("Database {} cut over to the target: {}", this.database, cutOver);
-		return cutOver;
+		try (Connection sourceConnection = this.source.open(this.database);
+				Connection targetConnection = this.target.open(this.database)) {
+			long start = System.nanoTime();
+			int terminated = freeze(sourceConnection, roles.toArray(String[]::new), deadline);
+			long frozen = System.nanoTime();
+			awaitZeroLag(sourceConnection, deadline, timeout);
+			long caughtUp = System.nanoTime();
+			int sequences = copySequences(sourceConnection, targetConnection);
+			long end = System.nanoTime();
+			CutOver cutOver = new CutOver(Duration.ofNanos(frozen - start), Duration.ofNanos(caughtUp - frozen),
+					Duration.ofNanos(end - caughtUp), Duration.ofNanos(end - start), terminated, sequences);
+			log.info("Database {} cut over to the target: {}", this.database, cutOver);
+			return cutOver;
+		}
+		catch (SQLException ex) {
+			if (UNDEFINED_TABLE.equals(ex.getSQLState())) {
+				throw new DatabaseMoveException(DatabaseMoveException.Reason.SCHEMA_MISMATCH,
+						"The target lacks a sequence of the source in " + this.database, List.of(ex.getMessage()), ex);
+			}
+			throw failed("cutting " + this.database + " over", ex);
+		}
 	}
 
-	private int freeze(Collection<String> roles, long deadline) {
-		String[] logins = roles.toArray(String[]::new);
-		try (Connection connection = this.source.open(this.database); Statement statement = connection.createStatement()) {
-			List<String> superusers = queryStrings(connection,
-					"SELECT rolname FROM pg_roles WHERE rolname = ANY (?) AND rolsuper ORDER BY 1", (Object) logins);
-			if (!superusers.isEmpty()) {
-				throw new DatabaseMoveException(DatabaseMoveException.Reason.FREEZE_INEFFECTIVE, "Cannot freeze "
-						+ this.database, superusers.stream().map(role -> "login " + role + " is a superuser").toList());
-			}
+	private int freeze(Connection connection, String[] logins, long deadline) throws SQLException {
+		List<String> superusers = queryStrings(connection,
+				"SELECT rolname FROM pg_roles WHERE rolname = ANY (?) AND rolsuper ORDER BY 1", (Object) logins);
+		if (!superusers.isEmpty()) {
+			throw new DatabaseMoveException(DatabaseMoveException.Reason.FREEZE_INEFFECTIVE, "Cannot freeze "
+					+ this.database, superusers.stream().map(role -> "login " + role + " is a superuser").toList());
+		}
+		try (Statement statement = connection.createStatement()) {
 			for (String revoke : queryStrings(connection, "SELECT format('REVOKE CONNECT ON DATABASE %I FROM %I', "
 					+ "current_database(), rolname) FROM pg_roles WHERE rolname = ANY (?)", (Object) logins)) {
 				statement.execute(revoke);
 			}
-			List<String> stillAllowed = queryStrings(connection, "SELECT rolname FROM pg_roles WHERE rolname = ANY (?) "
-					+ "AND has_database_privilege(oid, current_database(), 'CONNECT') ORDER BY 1", (Object) logins);
-			if (!stillAllowed.isEmpty()) {
-				throw new DatabaseMoveException(DatabaseMoveException.Reason.FREEZE_INEFFECTIVE, "Cannot freeze "
-						+ this.database, stillAllowed.stream().map(role -> "login " + role
-								+ " can still connect through PUBLIC or a role it belongs to").toList());
-			}
-			return terminate(connection, logins, deadline);
 		}
-		catch (SQLException ex) {
-			throw failed("freezing writes to " + this.database + " on the source", ex);
+		List<String> stillAllowed = queryStrings(connection, "SELECT rolname FROM pg_roles WHERE rolname = ANY (?) "
+				+ "AND has_database_privilege(oid, current_database(), 'CONNECT') ORDER BY 1", (Object) logins);
+		if (!stillAllowed.isEmpty()) {
+			throw new DatabaseMoveException(DatabaseMoveException.Reason.FREEZE_INEFFECTIVE, "Cannot freeze "
+					+ this.database, stillAllowed.stream().map(role -> "login " + role
+							+ " can still connect through PUBLIC or a role it belongs to").toList());
 		}
+		return terminate(connection, logins, deadline);
 	}
 
 	/**
@@ -557,7 +578,7 @@ public final class DatabaseMove {
 				terminated += ended;
 				quietLooks = (ended == 0) ? quietLooks + 1 : 0;
 				if (quietLooks == 1) {
-					pause();
+					pause(FREEZE_POLL);
 				}
 			}
 		}
@@ -565,11 +586,10 @@ public final class DatabaseMove {
 	}
 
 	/** Waits until the slot has confirmed every change the source had committed when the wait began. */
-	private void awaitZeroLag(long deadline, Duration timeout) {
-		try (Connection connection = this.source.open(this.database);
-				PreparedStatement query = connection.prepareStatement("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, ?::pg_lsn) "
-						+ ">= 0 FROM pg_replication_slots WHERE slot_name = ?")) {
-			String end = queryStrings(connection, "SELECT pg_current_wal_lsn()::text").get(0);
+	private void awaitZeroLag(Connection connection, long deadline, Duration timeout) throws SQLException {
+		String end = queryStrings(connection, "SELECT pg_current_wal_lsn()::text").get(0);
+		try (PreparedStatement query = connection.prepareStatement("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, "
+				+ "?::pg_lsn) >= 0 FROM pg_replication_slots WHERE slot_name = ?")) {
 			query.setString(1, end);
 			query.setString(2, this.name);
 			while (true) {
@@ -586,11 +606,8 @@ public final class DatabaseMove {
 					throw new DatabaseMoveException(DatabaseMoveException.Reason.TIMEOUT, "The target did not receive "
 							+ "the last changes to " + this.database + " (up to " + end + ") within " + timeout, List.of());
 				}
-				pause();
+				pause(FREEZE_POLL);
 			}
-		}
-		catch (SQLException ex) {
-			throw failed("waiting for the target to catch up", ex);
 		}
 	}
 
@@ -599,35 +616,23 @@ public final class DatabaseMove {
 	 * of the last value handed out, never behind), so new rows on the target do not collide. A sequence never used
 	 * on the source is left as it is.
 	 */
-	private int copySequences() {
+	private static int copySequences(Connection sourceConnection, Connection targetConnection) throws SQLException {
 		Map<String, Long> values = new LinkedHashMap<>();
-		try (Connection connection = this.source.open(this.database);
-				Statement query = connection.createStatement();
+		try (Statement query = sourceConnection.createStatement();
 				ResultSet rows = query.executeQuery("SELECT format('%I.%I', schemaname, sequencename), last_value "
 						+ "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT LIKE 'pg\\_temp%'")) {
 			while (rows.next()) {
 				values.put(rows.getString(1), rows.getLong(2));
 			}
 		}
-		catch (SQLException ex) {
-			throw failed("reading the source's sequences", ex);
-		}
-		try (Connection connection = this.target.open(this.database);
-				PreparedStatement setval = connection.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
+		try (PreparedStatement setval = targetConnection.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
 			for (Map.Entry<String, Long> sequence : values.entrySet()) {
 				setval.setString(1, sequence.getKey());
 				setval.setLong(2, sequence.getValue());
 				setval.execute();
 			}
-			return values.size();
 		}
-		catch (SQLException ex) {
-			if (UNDEFINED_TABLE.equals(ex.getSQLState())) {
-				throw new DatabaseMoveException(DatabaseMoveException.Reason.SCHEMA_MISMATCH,
-						"The target lacks a sequence of the source in " + this.database, List.of(ex.getMessage()), ex);
-			}
-			throw failed("setting the target's sequences", ex);
-		}
+		return values.size();
 	}
 
 	// ---------------------------------------------------------------------------------------------------------
@@ -761,7 +766,7 @@ public final class DatabaseMove {
 						throw ex;
 					}
 				}
-				pause();
+				pause(FREEZE_POLL);
 			}
 		}
 	}
@@ -917,9 +922,9 @@ public final class DatabaseMove {
 		}
 	}
 
-	private static void pause() {
+	private static void pause(Duration interval) {
 		try {
-			Thread.sleep(POLL.toMillis());
+			Thread.sleep(interval.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

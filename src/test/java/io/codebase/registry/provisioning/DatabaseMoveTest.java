@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -108,6 +109,28 @@ class DatabaseMoveTest {
 		assertThat(servers.replicationObjects(database)).isEmpty();
 		assertThat(DatabaseMove.leftovers(servers.sourceConnections(), List.of(database))).isEmpty();
 		assertThat(DatabaseMove.leftovers(servers.targetConnections(), List.of(database))).isEmpty();
+		servers.dropDatabase(database);
+	}
+
+	@Test
+	void theCutOverReturnsOnlyWhenTheTargetHasTheLastCommittedChange() throws Exception {
+		String database = "moved_burst_7c8d9e0f";
+		servers.createDatabase(database, 1_000, 1_000);
+		DatabaseMove move = servers.move(database);
+		move.prepare();
+		move.publish();
+		move.subscribe();
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		// A burst committed just before the freeze: the target is still applying it when the freeze begins.
+		try (Connection connection = MoveServers.connect(servers.source, database, WRITER);
+				Statement statement = connection.createStatement()) {
+			statement.execute("INSERT INTO events (bucket, note) SELECT i % 1000, 'burst' FROM generate_series(1, 200000) i");
+		}
+
+		move.cutOver(WRITERS, DEADLINE);
+
+		assertThat(count(servers.target, database, "SELECT count(*) FROM events")).isEqualTo(201_000);
+		move.cleanUp();
 		servers.dropDatabase(database);
 	}
 
