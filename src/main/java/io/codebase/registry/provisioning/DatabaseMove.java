@@ -386,13 +386,16 @@ public final class DatabaseMove {
 	 * Subscribes the target database to the publication: PostgreSQL copies every table (in a snapshot taken with
 	 * the slot), then streams every change committed after it. The target's tables are emptied first, so that
 	 * rows its own schema step wrote (Flyway's history) or an abandoned attempt copied are not duplicated, and a
-	 * slot left by a CREATE SUBSCRIPTION that did not commit is dropped. Already subscribed is done.
+	 * slot left by a CREATE SUBSCRIPTION that did not commit is dropped. Already subscribed is done. Without the
+	 * source's publication nothing is emptied: a database that was moved and cleaned up, and serves clients now,
+	 * is never truncated by a stray call.
 	 */
 	public void subscribe() {
 		try (Connection connection = this.target.open(this.database); Statement statement = connection.createStatement()) {
 			if (subscriptionExists(connection, this.name)) {
 				return;
 			}
+			requirePublication();
 			dropSourceSlots(false);
 			List<String> tables = queryStrings(connection, "SELECT format('%I.%I', n.nspname, c.relname) " + USER_TABLES);
 			if (!tables.isEmpty()) {
@@ -407,6 +410,18 @@ public final class DatabaseMove {
 		}
 		catch (SQLException ex) {
 			throw failed("CREATE SUBSCRIPTION in " + this.database + " on the target", ex);
+		}
+	}
+
+	private void requirePublication() {
+		try (Connection connection = this.source.open(this.database)) {
+			if (!exists(connection, "SELECT 1 FROM pg_publication WHERE pubname = ?", this.name)) {
+				throw new DatabaseMoveException(DatabaseMoveException.Reason.FAILED,
+						"Database " + this.database + " is not published on the source", List.of());
+			}
+		}
+		catch (SQLException ex) {
+			throw failed("looking up the publication of " + this.database + " on the source", ex);
 		}
 	}
 

@@ -140,6 +140,10 @@ class DatabaseMoveTest {
 		servers.createDatabase(database, 2_000, 1_000);
 		servers.move(database).prepare();
 		servers.move(database).prepare();
+		assertThatExceptionOfType(DatabaseMoveException.class).isThrownBy(() -> servers.move(database).subscribe())
+			.withMessage("Database " + database + " is not published on the source");
+		assertThat(queryString(servers.target, database, "SELECT description FROM flyway_schema_history"))
+			.as("nothing emptied").isEqualTo("target history");
 		servers.move(database).publish();
 		servers.move(database).publish();
 		// A CREATE SUBSCRIPTION that created its slot on the source but did not commit on the target.
