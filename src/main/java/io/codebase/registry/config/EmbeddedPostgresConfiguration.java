@@ -52,7 +52,7 @@ class EmbeddedPostgresConfiguration {
 	EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException, SQLException {
 		requireBinaries();
 		Files.createDirectories(properties.dataDirectory());
-		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+		EmbeddedPostgres.Builder builder = EmbeddedServerSettings.apply(EmbeddedPostgres.builder())
 			.setDataDirectory(properties.dataDirectory())
 			.setCleanDataDirectory(false)
 			// Stopped by this bean's close() only, after everything that uses it (the beans that depend on it are

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
+import io.codebase.registry.config.EmbeddedServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -51,7 +52,7 @@ public final class TestDatabase {
 					System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
 		}
 		try {
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+			EmbeddedPostgres postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder()).start();
 			try (Connection connection = postgres.getPostgresDatabase().getConnection();
 					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE DATABASE registry_test");
