@@ -149,16 +149,21 @@ new_work_dir() {
 }
 
 # seed_projects PG_PORT ROWS: ROWS READY projects bench-000001.. (no real databases), one INSERT ... SELECT
-# generate_series and ANALYZE; created_at one second apart. Prints the milliseconds it took.
+# generate_series and ANALYZE; created_at one second apart. A registry with a fleet (projects.server) gets them
+# on its first server; an older one (compare mode) has no such column. Prints the milliseconds it took.
 seed_projects() {
-	local port=$1 rows=$2 t0
+	local port=$1 rows=$2 t0 server_column='' server_value=''
 	((rows >= 1 && rows <= 999999)) || fail "seed rows must be between 1 and 999999, not $rows"
 	t0=$(now_ms)
+	if [[ $(psql_on "$port" registry -c "SELECT count(*) FROM information_schema.columns
+			WHERE table_name = 'projects' AND column_name = 'server'") == 1 ]]; then
+		server_column=', server' server_value=', (SELECT min(name) FROM database_servers)'
+	fi
 	psql_on "$port" registry >/dev/null <<SQL
-INSERT INTO projects (id, name, description, database_name, state, index_status, created_at, updated_at)
+INSERT INTO projects (id, name, description, database_name, state, index_status, created_at, updated_at$server_column)
 SELECT gen_random_uuid(), 'bench-' || lpad(g::text, 6, '0'), NULL,
        'cb_proj_bench_' || lpad(g::text, 6, '0') || '_' || substr(md5(g::text), 1, 8),
-       'READY', 'NOT_INDEXED', now() - make_interval(secs => g), now() - make_interval(secs => g)
+       'READY', 'NOT_INDEXED', now() - make_interval(secs => g), now() - make_interval(secs => g)$server_value
 FROM generate_series(1, $rows) AS g;
 ANALYZE projects;
 SQL
