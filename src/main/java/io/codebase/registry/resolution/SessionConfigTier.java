@@ -76,7 +76,7 @@ class SessionConfigTier implements ResolutionTier {
 		Optional<ProjectView> byId = Optional.ofNullable(config.id()).flatMap(this.projects.cached()::byId);
 		String name = byId.map(ProjectView::name).orElse(config.name());
 		EnsuredProject ensured = this.getOrCreate.getOrCreate(
-				new EnsureProject(name, config.description(), config.id(), config.databaseName()), context.policy());
+				new EnsureProject(name, config.description(), config.id(), config.databaseName(), config.placement()), context.policy());
 		String reason = (byId.isPresent() ? "project.id " + config.id()
 				: ensured.created() ? "created project.name '" + name + "'" : "project.name '" + name + "'")
 				+ " in " + config.source();
