@@ -23,10 +23,10 @@ CREATE TABLE database_servers (
 -- Every existing deployment had exactly one server: the registry's own, or registry.provisioning.url.
 INSERT INTO database_servers (name) VALUES ('default');
 
+-- The service names the server its placement chose in every insert. The default is for the replicas of the
+-- previous release during a rolling update (expand, then contract): they insert without a server, and had one.
 ALTER TABLE projects ADD COLUMN server varchar(63) NOT NULL DEFAULT 'default'
     CONSTRAINT projects_server_fk REFERENCES database_servers (name);
--- From now on every insert names the server its placement chose.
-ALTER TABLE projects ALTER COLUMN server DROP DEFAULT;
 
 UPDATE database_servers SET projects = (SELECT count(*) FROM projects) WHERE name = 'default';
 

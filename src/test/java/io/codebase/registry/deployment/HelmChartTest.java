@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.LintResult;
+import io.codebase.registry.fleet.FleetProperties;
 import io.codebase.registry.security.Role;
 import io.codebase.registry.security.SecurityProperties;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.FileSystemUtils;
+import org.springframework.util.unit.DataSize;
 
 import static io.codebase.registry.deployment.HelmRunner.FULLNAME;
 import static io.codebase.registry.deployment.HelmRunner.NAMESPACE;
@@ -44,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HelmChartTest {
 
 	private static final Path ALL_ON = Path.of("src/test/resources/helm/values-all-on.yaml");
+
+	private static final Path FLEET = Path.of("src/test/resources/helm/values-fleet.yaml");
 
 	/** One API key: the least a release needs to render (and start). */
 	private static final Path MINIMAL = Path.of("src/test/resources/helm/values-minimal.yaml");
@@ -334,6 +338,44 @@ class HelmChartTest {
 			assertThat(ref).containsEntry("name", "registry-db-credentials").containsEntry("key", variable);
 		}
 		assertThat(podAnnotations(deployment)).containsKey("checksum/secret");
+	}
+
+	@Test
+	void aFleetOfServersIsDeclaredWithEachPasswordFromItsOwnSecret() {
+		Manifests manifests = HelmRunner.template(MINIMAL, Map.of());
+		assertThat(env(manifests.one("Deployment"))).extracting(variable -> variable.get("name").toString())
+			.noneMatch(name -> name.startsWith("REGISTRY_FLEET_"));
+
+		Manifests fleet = HelmRunner.template(FLEET, Map.of());
+		Map<String, Object> environment = new LinkedHashMap<>();
+		for (Map<String, Object> variable : env(fleet.one("Deployment"))) {
+			String name = variable.get("name").toString();
+			if (name.startsWith("REGISTRY_FLEET_")) {
+				if (variable.containsKey("valueFrom")) {
+					// Never a value in the manifest: a reference to the operator's Secret.
+					assertThat(at(variable, "valueFrom", "secretKeyRef", "key")).isEqualTo("password");
+					environment.put(name, "secret of " + text(variable, "valueFrom", "secretKeyRef", "name"));
+				}
+				else {
+					environment.put(name, variable.get("value"));
+				}
+			}
+		}
+		FleetProperties bound = new Binder(ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
+				StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment)))
+			.bindOrCreate("registry.fleet", FleetProperties.class);
+		assertThat(bound.reserve()).isEqualTo(0.2);
+		assertThat(bound.servers()).extracting(FleetProperties.Server::name).containsExactly("pg-eu-1", "pg-us-1");
+		FleetProperties.Server eu = bound.servers().get(0);
+		assertThat(eu.password()).isEqualTo("secret of pg-eu-1-login");
+		assertThat(eu.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("region", "eu", "disk", "ssd"));
+		assertThat(eu.capacity().projects()).isEqualTo(500);
+		assertThat(eu.capacity().size()).isEqualTo(DataSize.ofGigabytes(500));
+		assertThat(eu.weight()).isEqualTo(2);
+		assertThat(bound.servers().get(1).weight()).isEqualTo(1);
+
+		assertThatThrownBy(() -> HelmRunner.template(FLEET, Map.of("fleet.servers[1].passwordSecret", "")))
+			.hasMessageContaining("passwordSecret");
 	}
 
 	@Test
