@@ -50,7 +50,11 @@ cleanup() {
 		kill -TERM "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	((rc == 0)) && rm -rf "$WORK" || log "logs kept in $WORK"
+	if ((rc == 0)); then
+		rm -rf "$WORK"
+	else
+		log "logs kept in $WORK"
+	fi
 	exit "$rc"
 }
 trap cleanup EXIT INT TERM
@@ -69,11 +73,11 @@ free_port() {
 # ------------------------------------------------------------------------------------------------ the jars
 
 if [[ -z ${AFTER_JAR:-} ]]; then
-	AFTER_JAR=$(ls "$ROOT"/target/project-registry-*.jar 2>/dev/null | head -n 1 || true)
+	AFTER_JAR=$(find "$ROOT/target" -maxdepth 1 -name 'project-registry-*.jar' 2>/dev/null | head -n 1 || true)
 	if [[ -z $AFTER_JAR ]]; then
 		log "building this checkout's jar"
 		(cd "$ROOT" && ./mvnw -B -q package -DskipTests) >&2
-		AFTER_JAR=$(ls "$ROOT"/target/project-registry-*.jar | head -n 1)
+		AFTER_JAR=$(find "$ROOT/target" -maxdepth 1 -name 'project-registry-*.jar' | head -n 1)
 	fi
 fi
 if [[ -z ${BEFORE_JAR:-} ]]; then
@@ -81,7 +85,7 @@ if [[ -z ${BEFORE_JAR:-} ]]; then
 	mkdir -p "$WORK/before-src"
 	git -C "$ROOT" archive "$BEFORE_REF" | tar -x -C "$WORK/before-src"
 	(cd "$WORK/before-src" && ./mvnw -B -q package -DskipTests) >&2
-	BEFORE_JAR=$(ls "$WORK"/before-src/target/project-registry-*.jar | head -n 1)
+	BEFORE_JAR=$(find "$WORK/before-src/target" -maxdepth 1 -name 'project-registry-*.jar' | head -n 1)
 fi
 
 # ------------------------------------------------------------------------------------------------ instances

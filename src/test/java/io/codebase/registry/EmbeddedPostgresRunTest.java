@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.Projects;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class EmbeddedPostgresRunTest {
 			Http http = http(app);
 			var response = http.get("/api/v1/projects/Survivor");
 			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(json(response)).isEqualTo(created);
+			assertThat(json(response)).isEqualTo(Projects.asStored(created));
 			try (var connection = app.getBean(EmbeddedPostgres.class).getPostgresDatabase().getConnection();
 					var query = connection.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
 				query.setString(1, created.get("databaseName").asString());

@@ -69,7 +69,7 @@ public class ResolutionService {
 				throw failed(ex, tier.tier(), context, started);
 			}
 			if (found.isPresent()) {
-				explainPlacement(found.get(), tier.tier(), context.trace());
+				explainPlacement(found.get(), context.trace());
 				Resolution resolution = resolution(found.get(), tier.tier());
 				record(context.trace(), tier.tier(), started);
 				return request.isExplain() ? withTrace(resolution, context.trace()) : resolution;
@@ -79,14 +79,14 @@ public class ResolutionService {
 	}
 
 	/** A project this resolution created: which server it was placed on, and why not on each other one. */
-	private static void explainPlacement(EnsuredProject found, Tier tier, Trace trace) {
+	private static void explainPlacement(EnsuredProject found, Trace trace) {
 		PlacementDecision placement = found.project().placement();
 		if (found.created() && placement != null) {
 			StringBuilder reason = new StringBuilder("created on server ").append(placement.server()).append(": ")
 				.append(placement.reason());
 			placement.skipped().forEach(skipped -> reason.append("; ").append(skipped.server()).append(' ')
 				.append(skipped.why()).append(": ").append(skipped.detail()));
-			trace.hit(tier, reason.toString());
+			trace.explain(reason.toString());
 		}
 	}
 

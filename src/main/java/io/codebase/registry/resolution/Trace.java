@@ -29,6 +29,15 @@ final class Trace {
 		add(tier, Outcome.ERROR, reason);
 	}
 
+	/** Adds to the reason of the last step, e.g. what a project created by the tier that decided was placed on. */
+	void explain(String more) {
+		if (this.entries.isEmpty()) {
+			return;
+		}
+		TraceEntry last = this.entries.remove(this.entries.size() - 1);
+		this.entries.add(new TraceEntry(last.tier(), last.outcome(), last.reason() + "; " + more, last.micros()));
+	}
+
 	List<TraceEntry> entries() {
 		return List.copyOf(this.entries);
 	}
