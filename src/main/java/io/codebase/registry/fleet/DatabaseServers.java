@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -32,9 +33,10 @@ public class DatabaseServers implements DisposableBean {
 	private final Map<String, Member> members;
 
 	DatabaseServers(FleetProperties fleet, ProvisioningProperties provisioning, DataSource registryDataSource,
-			JdbcConnectionDetails registryDatabase, LocalFleet localFleet, JdbcClient jdbc) {
+			JdbcConnectionDetails registryDatabase, ObjectProvider<LocalFleet> localFleet, JdbcClient jdbc) {
 		this.members = new LinkedHashMap<>();
-		List<FleetProperties.Server> declared = fleet.servers().isEmpty() ? localFleet.servers() : fleet.servers();
+		List<FleetProperties.Server> declared = !fleet.servers().isEmpty() ? fleet.servers()
+				: localFleet.stream().flatMap(local -> local.servers().stream()).toList();
 		try {
 			if (declared.isEmpty()) {
 				DatabaseServer server = defaultServer(provisioning, registryDataSource, registryDatabase, fleet);

@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.FleetProperties;
+import io.codebase.registry.provisioning.ProvisioningProperties;
 import io.codebase.registry.support.SqlRecorder;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.context.annotation.Import;
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @DataJpaTest
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
-@Import({ ProjectLookup.class, ProjectListing.class, SqlRecorder.class })
+@Import({ ProjectLookup.class, ProjectListing.class, ProjectConnections.class, DatabaseServers.class, SqlRecorder.class })
+@EnableConfigurationProperties({ FleetProperties.class, ProvisioningProperties.class })
 class ProjectRepositoryTest {
 
 	@Autowired

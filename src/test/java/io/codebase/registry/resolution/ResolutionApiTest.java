@@ -119,6 +119,10 @@ class ResolutionApiTest {
 		assertThat(resolution.get("project").get("description").asString())
 			.isEqualTo("Card payments backend, indexed for semantic search");
 		assertThat(resolution.get("trace").findValuesAsString("outcome")).containsExactly("SKIPPED", "HIT");
+		// The tier that created it says where its database was placed, and why.
+		assertThat(resolution.get("trace").get(1).get("reason").asString())
+			.contains("created on server default: fewest projects per unit of weight");
+		assertThat(resolution.get("connection").get("server").asString()).isEqualTo("default");
 		assertThat(db.count("SELECT count(*) FROM projects WHERE id = ?::uuid AND state = 'READY'", id)).isEqualTo(1);
 		assertThat(db.databaseExists(resolution.get("databaseName").asString())).isTrue();
 
