@@ -61,7 +61,11 @@ cleanup() {
 		pg=$(head -n 1 "$PG_DIR/postmaster.pid")
 		grep -qF "$PG_DIR" "/proc/$pg/cmdline" 2>/dev/null && kill -TERM "$pg"
 	fi
-	((rc == 0)) && rm -rf "$WORK" || log "logs kept in $WORK"
+	if ((rc == 0)); then
+		rm -rf "$WORK"
+	else
+		log "logs kept in $WORK"
+	fi
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -71,7 +75,7 @@ if [[ $SKIP_BUILD != 1 ]]; then
 	log "building the jar (./mvnw -B -q -DskipTests package)"
 	./mvnw -B -q -DskipTests package
 fi
-JAR=$(ls "$ROOT"/target/project-registry-*.jar 2>/dev/null | head -n 1 || true)
+JAR=$(find "$ROOT/target" -maxdepth 1 -name 'project-registry-*.jar' 2>/dev/null | head -n 1 || true)
 [[ -n $JAR ]] || fail "no jar in target/; run without SKIP_BUILD=1"
 
 free_port() {
@@ -131,8 +135,8 @@ for variant in "${variants[@]}"; do
 		curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
 			-d "{\"name\": \"memory-$i\"}" "$base/api/v1/projects" || fail "seeding memory-$i failed"
 	done
-	cached=$base/api/v1/resolutions?project=memory-1
-	list=$base/api/v1/projects?size=20
+	cached="$base/api/v1/resolutions?project=memory-1"
+	list="$base/api/v1/projects?size=20"
 	wrk_rps "$cached" >/dev/null
 	wrk_rps "$list" >/dev/null
 	cached_rps=$(wrk_rps "$cached")

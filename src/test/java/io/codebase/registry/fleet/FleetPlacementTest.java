@@ -32,6 +32,8 @@ class FleetPlacementTest {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(60);
 
+	private static final AtomicInteger SCENARIOS = new AtomicInteger();
+
 	private static TestFleet fleet;
 
 	@BeforeAll
@@ -262,11 +264,14 @@ class FleetPlacementTest {
 
 	/**
 	 * The fleet as {@code registry.fleet.servers[i].*} properties, in name order, with the project schema off: these
-	 * tests are about where databases go, and hundreds of migrations would only slow them down.
+	 * tests are about where databases go, and hundreds of migrations would only slow them down. Each scenario's
+	 * registry has a database prefix of its own: the scenarios share the PostgreSQL servers, and one registry's
+	 * databases are orphans to another.
 	 */
 	private static Map<String, Object> servers(Map<String, Map<String, String>> servers) {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("registry.provisioning.schema.enabled", "false");
+		properties.put("registry.provisioning.database-prefix", "fleet" + SCENARIOS.incrementAndGet() + "_");
 		List<String> names = servers.keySet().stream().sorted().toList();
 		for (int i = 0; i < names.size(); i++) {
 			String prefix = "registry.fleet.servers[" + i + "].";
