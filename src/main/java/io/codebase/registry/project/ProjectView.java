@@ -42,7 +42,7 @@ public record ProjectView(
 		@Schema(description = "When the row last changed.", example = "2026-11-23T19:20:15.101Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant updatedAt,
 		@Schema(description = "The database server that holds the project's database (GET /api/v1/database-servers).", example = "default", requiredMode = Schema.RequiredMode.REQUIRED) String server,
 		@Schema(description = "Where the project's database is, without credentials.", requiredMode = Schema.RequiredMode.REQUIRED) ProjectConnection connection,
-		@Schema(description = "Only in the answer that created the project: which server it was placed on and why each other server was not.", nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) PlacementDecision placement) {
+		@Schema(description = "Only in the answer that created the project: which server it was placed on and why each other server was not.") @JsonInclude(JsonInclude.Include.NON_NULL) PlacementDecision placement) {
 
 	/** The same project, with the placement that put it on its server (for the answer that created it). */
 	public ProjectView withPlacement(PlacementDecision decision) {
