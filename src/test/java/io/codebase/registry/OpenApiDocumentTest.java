@@ -132,7 +132,7 @@ class OpenApiDocumentTest {
 	@SuppressWarnings("unchecked")
 	void tagsComeInTheOrderAUserMeetsThem() throws IOException {
 		assertThat((List<Map<String, Object>>) served().get("tags")).extracting(tag -> tag.get("name")).containsExactly(
-				"Projects", "Resolutions", "Sessions", "Import and export", "Reconciliation", "Schema rollouts",
+				"Projects", "Credentials", "Resolutions", "Sessions", "Import and export", "Reconciliation", "Schema rollouts",
 				"Database servers", "Service");
 	}
 
@@ -193,9 +193,9 @@ class OpenApiDocumentTest {
 		Map<String, Object> document = served();
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
 				"Problem.errors", "Link.title", "Project.placement", "ProjectPage.totalElements", "ProjectPage.totalPages",
-				"ProjectPage.page");
+				"ProjectPage.page", "Resolution.credentials");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
-				"RolloutRequest", "WorkingDirectory", "ActiveProject", "PlacementRequest");
+				"RolloutRequest", "WorkingDirectory", "ActiveProject", "PlacementRequest", "CredentialRequest");
 		List<String> wrong = new ArrayList<>();
 		schemas(document).forEach((name, schema) -> {
 			if (requests.contains(name)) {
@@ -242,6 +242,7 @@ class OpenApiDocumentTest {
 	private static String notFoundKind(String where) {
 		String path = where.substring(where.indexOf(' ') + 1);
 		return path.startsWith("/api/v1/sessions/") ? "session-not-found"
+				: path.matches("/api/v1/projects/[^/]+/credentials/.+") ? "credential-not-found"
 				: path.startsWith("/api/v1/schema-rollouts/") ? "schema-rollout-not-found" : "project-not-found";
 	}
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.fleet.ServerUnavailableException;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.provisioning.ProvisioningException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +50,12 @@ public class ProjectLifecycle {
 
 	private final DatabaseServers servers;
 
+	private final ProjectDatabaseAccess access;
+
 	ProjectLifecycle(ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules, Metadata metadata,
 			DatabaseProvisioner provisioner, ProvisioningOwnership ownership, ProjectProperties properties,
-			DatabaseServers servers) {
+			DatabaseServers servers, ProjectDatabaseAccess access) {
+		this.access = access;
 		this.servers = servers;
 		this.rows = rows;
 		this.provisioning = provisioning;
@@ -113,7 +117,10 @@ public class ProjectLifecycle {
 					"deleted while provisioning");
 		});
 		try {
-			this.provisioner.dropDatabase(this.servers.server(deleting.server()), deleting.databaseName());
+			DatabaseServer server = this.servers.server(deleting.server());
+			this.provisioner.dropDatabase(server, deleting.databaseName());
+			// After the database: its roles own and hold privileges in it until it is gone.
+			this.access.release(server, deleting.databaseName());
 		}
 		catch (ProvisioningException ex) {
 			this.rows.step(SyncOperation.DELETE, tx -> this.rows.transition(deleting, Set.of(ProjectState.DELETING),

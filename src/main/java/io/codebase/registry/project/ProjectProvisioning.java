@@ -39,9 +39,12 @@ class ProjectProvisioning {
 
 	private final ServerHealth health;
 
+	private final ProjectDatabaseAccess access;
+
 	ProjectProvisioning(ProjectRows rows, DatabaseProvisioner provisioner, ProjectSchemas schemas,
 			ProvisioningOwnership ownership, ProjectProperties properties, DatabaseServers servers,
-			ServerHealth health) {
+			ServerHealth health, ProjectDatabaseAccess access) {
+		this.access = access;
 		this.servers = servers;
 		this.health = health;
 		this.rows = rows;
@@ -69,6 +72,7 @@ class ProjectProvisioning {
 		try {
 			this.provisioner.createDatabase(server, project.databaseName());
 			schemaVersion = this.schemas.migrate(server, project.databaseName()).to();
+			this.access.secure(server, project.databaseName());
 		}
 		catch (ProvisioningException ex) {
 			if (ex.serverUnreachable()) {
@@ -107,7 +111,7 @@ class ProjectProvisioning {
 			}
 			return switch (current.state()) {
 				case READY -> this.provisioner.databaseExists(this.servers.server(current.server()), current.databaseName())
-						? current : recreateDatabase(current);
+						? secure(current) : recreateDatabase(current);
 				case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 				case FAILED, PROVISIONING -> {
 					if (current.state() == ProjectState.FAILED) {
@@ -150,10 +154,22 @@ class ProjectProvisioning {
 		try {
 			this.provisioner.createDatabase(server, current.databaseName());
 			String version = this.schemas.migrate(server, current.databaseName()).to();
+			this.access.secure(server, current.databaseName());
 			if (version == null) {
 				return current;
 			}
 			return this.rows.recordSchemaVersion(current.id(), version);
+		}
+		catch (ProvisioningException ex) {
+			throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(), retryHint(current.id()));
+		}
+	}
+
+	/** A READY project's roles and grants applied again: what repairs a database whose access has drifted. */
+	private ProjectView secure(ProjectView current) {
+		try {
+			this.access.secure(this.servers.server(current.server()), current.databaseName());
+			return current;
 		}
 		catch (ProvisioningException ex) {
 			throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(), retryHint(current.id()));

@@ -3,6 +3,7 @@ package io.codebase.registry.provisioning;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -141,6 +142,15 @@ public final class DatabaseServer implements AutoCloseable {
 
 	String password() {
 		return this.password;
+	}
+
+	/**
+	 * A new connection to one project database on this server with the admin login, for work inside that database
+	 * (grants, default privileges), as Flyway connects for the schema; the caller closes it.
+	 */
+	public Connection connectTo(String databaseName) throws SQLException {
+		DatabaseNames.quote(databaseName);
+		return DriverManager.getConnection(jdbcUrlFor(databaseName), this.username, this.password);
 	}
 
 	/**

@@ -6,7 +6,8 @@ import java.sql.SQLTransientConnectionException;
 /** A CREATE or DROP DATABASE that did not happen; the message names the database and the server's reason. */
 public class ProvisioningException extends RuntimeException {
 
-	ProvisioningException(String message, Throwable cause) {
+	/** Also raised by other modules' steps on a project database (access roles), so provisioning fails the same way. */
+	public ProvisioningException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

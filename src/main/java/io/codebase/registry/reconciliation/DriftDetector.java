@@ -11,7 +11,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import io.codebase.registry.credentials.Credentials;
 import io.codebase.registry.project.ProjectLookup;
+import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.fleet.ServerHealth;
@@ -47,8 +49,12 @@ class DriftDetector {
 
 	private final ServerHealth health;
 
+	private final Credentials credentials;
+
 	DriftDetector(ProjectLookup projects, SessionService sessions, DatabaseProvisioner provisioner,
-			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, ServerHealth health) {
+			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, ServerHealth health,
+			Credentials credentials) {
+		this.credentials = credentials;
 		this.projects = projects;
 		this.sessions = sessions;
 		this.provisioner = provisioner;
@@ -79,6 +85,7 @@ class DriftDetector {
 			}
 		}
 		Map<String, Set<String>> owned = new HashMap<>();
+		Map<String, List<ProjectView>> ready = new HashMap<>();
 		List<Sighting> sightings = new ArrayList<>();
 		UUID after = null;
 		List<ProjectView> page;
@@ -86,6 +93,10 @@ class DriftDetector {
 			page = this.projects.scan(after, PAGE_SIZE);
 			for (ProjectView project : page) {
 				owned.computeIfAbsent(project.server(), server -> new HashSet<>()).add(project.databaseName());
+				if (project.state() == ProjectState.READY && databases.getOrDefault(project.server(), Set.of())
+					.contains(project.databaseName())) {
+					ready.computeIfAbsent(project.server(), server -> new ArrayList<>()).add(project);
+				}
 				sightings.addAll(inspect(project, unavailable.contains(project.server()) ? null
 						// A database created after the listing is looked up on its own before it counts as missing.
 						: name -> databases.getOrDefault(project.server(), Set.of()).contains(name)
@@ -96,6 +107,15 @@ class DriftDetector {
 		while (page.size() == PAGE_SIZE);
 		databases.forEach((server, names) -> orphansOn(this.servers.server(server), names,
 				owned.getOrDefault(server, Set.of()), now, recordOrphans, sightings));
+		for (String server : databases.keySet()) {
+			try {
+				accessOn(server, ready.getOrDefault(server, List.of()), sightings);
+				expiredCredentialsOn(server, sightings);
+			}
+			catch (ProvisioningException ex) {
+				// The server stopped answering after its listing: the next run looks again.
+			}
+		}
 		long expired = this.sessions.countExpired();
 		if (expired > 0) {
 			sightings.add(new Sighting(DriftKind.EXPIRED_SESSIONS, null, null, null, null,
@@ -120,6 +140,27 @@ class DriftDetector {
 		orphanNames.forEach(name -> sightings.add(new Sighting(DriftKind.ORPHAN_DATABASE, null, null, name,
 				server.name(), "database " + name + " on " + server.name() + " has the managed prefix but no project",
 				firstSeen.get(name))));
+	}
+
+	/** READY projects on one server whose database lacks its roles, or lets PUBLIC connect. */
+	private void accessOn(String server, List<ProjectView> projects, List<Sighting> sightings) {
+		Set<String> lacking = this.credentials.lackingAccess(server,
+				projects.stream().map(ProjectView::databaseName).toList());
+		projects.stream()
+			.filter(project -> lacking.contains(project.databaseName()))
+			.forEach(project -> sightings.add(new Sighting(DriftKind.MISSING_ACCESS_ROLES, project.id(), project.name(),
+					project.databaseName(), server, "database " + project.databaseName() + " lacks its owner, read-write "
+							+ "or read-only role, or PUBLIC may connect to it", project.updatedAt())));
+	}
+
+	/** One drift for a server that still has credentials past their expiry, since the oldest expired. */
+	private void expiredCredentialsOn(String server, List<Sighting> sightings) {
+		Map<String, Instant> expired = this.credentials.expired(server);
+		if (!expired.isEmpty()) {
+			sightings.add(new Sighting(DriftKind.EXPIRED_CREDENTIALS, null, null, null, server, expired.size()
+					+ " credentials on " + server + " are past their expiry and not dropped yet",
+					expired.values().stream().min(Instant::compareTo).orElseThrow()));
+		}
 	}
 
 	/**

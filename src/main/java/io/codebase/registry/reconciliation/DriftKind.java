@@ -38,7 +38,14 @@ public enum DriftKind {
 	 * The project's database server is down or not configured: its database cannot be checked, so it is neither
 	 * missing nor failed, and nothing is repaired until the server is back.
 	 */
-	SERVER_UNAVAILABLE(Kind.SERVER_UNAVAILABLE);
+	SERVER_UNAVAILABLE(Kind.SERVER_UNAVAILABLE),
+	/**
+	 * A READY project's database without its owner role, its read-write or read-only role, or with CONNECT still
+	 * granted to PUBLIC: a project from before credentials existed, or roles dropped by hand.
+	 */
+	MISSING_ACCESS_ROLES,
+	/** Credentials past their VALID UNTIL that are not dropped yet: one drift per server that has any. */
+	EXPIRED_CREDENTIALS;
 
 	private final List<Kind> validationNames;
 

@@ -41,6 +41,9 @@ class ReconciliationPolicy {
 			case ORPHAN_DATABASE -> orphan(drift, now);
 			case EXPIRED_SESSIONS -> new Decision("purge them", Remedy.PURGE_SESSIONS);
 			case SERVER_UNAVAILABLE -> byHand(drift, " while the server is unavailable");
+			case MISSING_ACCESS_ROLES -> new Decision("apply the roles and grants again (the same path as POST /provision)",
+					Remedy.PROVISION);
+			case EXPIRED_CREDENTIALS -> new Decision("drop them", Remedy.DROP_EXPIRED_CREDENTIALS);
 		};
 	}
 
@@ -55,6 +58,8 @@ class ReconciliationPolicy {
 			case LEFTOVER_DELETING -> "DELETE /api/v1/projects/" + projectId + " again";
 			case ORPHAN_DATABASE -> "import it as a project, or drop it";
 			case EXPIRED_SESSIONS -> "POST /api/v1/reconciliation?kind=EXPIRED_SESSIONS";
+			case MISSING_ACCESS_ROLES -> provision(projectId);
+			case EXPIRED_CREDENTIALS -> "POST /api/v1/reconciliation?kind=EXPIRED_CREDENTIALS";
 			case SERVER_UNAVAILABLE -> "bring the database server back (GET /api/v1/database-servers shows why it is "
 					+ "down); the project is checked again once it answers";
 		};
@@ -103,6 +108,8 @@ class ReconciliationPolicy {
 		DROP_ORPHAN,
 		/** Purge every expired session. */
 		PURGE_SESSIONS,
+		/** Drop the server's expired credentials, each checked once more right before. */
+		DROP_EXPIRED_CREDENTIALS,
 		NONE
 
 	}

@@ -4,12 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.codebase.registry.credentials.Credentials;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectNotFoundException;
 import io.codebase.registry.project.ProjectLifecycle;
+import io.codebase.registry.project.ProjectDatabaseAccess;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.reconciliation.ReconciliationPolicy.Remedy;
 import io.codebase.registry.reconciliation.Repair.Outcome;
 import io.codebase.registry.security.Audit;
@@ -44,8 +47,15 @@ class Repairer {
 
 	private final DatabaseServers servers;
 
+	private final Credentials credentials;
+
+	private final ProjectDatabaseAccess access;
+
 	Repairer(ProjectLookup projects, ProjectLifecycle lifecycle, SessionService sessions,
-			DatabaseProvisioner provisioner, OrphanDatabases orphans, Audit audit, DatabaseServers servers) {
+			DatabaseProvisioner provisioner, OrphanDatabases orphans, Audit audit, DatabaseServers servers,
+			Credentials credentials, ProjectDatabaseAccess access) {
+		this.credentials = credentials;
+		this.access = access;
 		this.servers = servers;
 		this.projects = projects;
 		this.lifecycle = lifecycle;
@@ -63,6 +73,7 @@ class Repairer {
 			case MARK_FAILED -> Optional.of(markFailed(drift));
 			case DROP_ORPHAN -> dropOrphan(drift);
 			case PURGE_SESSIONS -> Optional.of(purgeSessions(drift));
+			case DROP_EXPIRED_CREDENTIALS -> Optional.of(dropExpiredCredentials(drift));
 			case NONE -> Optional.empty();
 		};
 		repair.ifPresent(this::audit);
@@ -115,7 +126,9 @@ class Repairer {
 			return Optional.empty();
 		}
 		try {
-			this.provisioner.dropDatabase(this.servers.server(drift.server()), name);
+			DatabaseServer server = this.servers.server(drift.server());
+			this.provisioner.dropDatabase(server, name);
+			this.access.release(server, name);
 			this.orphans.forget(name);
 			log.warn("Dropped orphan database {} (no project since {})", name, drift.since());
 			return Optional.of(repaired(drift, "dropped: an orphan since " + drift.since()));
@@ -128,6 +141,20 @@ class Repairer {
 	private Repair purgeSessions(Drift drift) {
 		try {
 			return repaired(drift, "purged " + this.sessions.purgeExpired() + " expired sessions");
+		}
+		catch (RuntimeException ex) {
+			return failed(drift, ex);
+		}
+	}
+
+	private Repair dropExpiredCredentials(Drift drift) {
+		try {
+			long dropped = this.credentials.expired(drift.server())
+				.keySet()
+				.stream()
+				.filter(name -> this.credentials.dropExpired(drift.server(), name))
+				.count();
+			return repaired(drift, "dropped " + dropped + " expired credentials on " + drift.server());
 		}
 		catch (RuntimeException ex) {
 			return failed(drift, ex);

@@ -3,6 +3,7 @@ package io.codebase.registry.resolution;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.codebase.registry.credentials.Credential;
 import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectView;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -32,5 +33,14 @@ public record Resolution(
 				+ "notifications (the database unreachable, or its listener reconnecting): the project comes from the "
 				+ "replica's in-memory cache, unconfirmed, and may be stale. The response then also carries the header "
 				+ "X-Served-From-Cache: true. False when the answer is known to be current.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean servedFromCache,
-		@Schema(description = "Every tier tried; present only with explain=true.") List<TraceEntry> trace) {
+		@Schema(description = "Every tier tried; present only with explain=true.") List<TraceEntry> trace,
+		@Schema(description = "A new short-lived login for the project's database; present only with "
+				+ "credentials=true. READ_WRITE for admin callers, READ_ONLY for readers.") Credential credentials) {
+
+	/** The same resolution, carrying a credential issued for its project. */
+	Resolution withCredentials(Credential credential) {
+		return new Resolution(this.project, this.databaseName, this.jdbcUrl, this.connection, this.tier, this.fallback,
+				this.created, this.servedFromCache, this.trace, credential);
+	}
+
 }

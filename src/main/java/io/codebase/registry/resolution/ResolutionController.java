@@ -3,6 +3,7 @@ package io.codebase.registry.resolution;
 import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.security.Caller;
 import io.codebase.registry.web.ProblemFactory;
+import io.codebase.registry.credentials.Credentials;
 import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -37,8 +38,11 @@ class ResolutionController {
 
 	private final ResolutionService resolutions;
 
-	ResolutionController(ResolutionService resolutions) {
+	private final Credentials credentials;
+
+	ResolutionController(ResolutionService resolutions, Credentials credentials) {
 		this.resolutions = resolutions;
+		this.credentials = credentials;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -60,7 +64,7 @@ class ResolutionController {
 			@RequestBody(required = false) ResolutionRequest request) {
 		ResolutionRequest body = (request != null) ? request : new ResolutionRequest(null, null, null, null, null);
 		return respond(new ResolutionRequest(body.project(), ResolutionService.sessionId(body.sessionId(), sessionHeader),
-				body.config(), body.strict(), body.explain()));
+				body.config(), body.strict(), body.explain(), body.credentials()));
 	}
 
 	@GetMapping
@@ -101,6 +105,9 @@ class ResolutionController {
 			ErrorResponseException problem = ProblemFactory.of(ex.failure());
 			problem.getHeaders().set(ResolutionService.TIER_HEADER, ex.tier().name());
 			throw problem;
+		}
+		if (request.wantsCredentials()) {
+			resolution = resolution.withCredentials(this.credentials.issue(resolution.project(), this.credentials.ttl(null)));
 		}
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
 			.header(ResolutionService.TIER_HEADER, resolution.tier().name());

@@ -109,13 +109,13 @@ public class ResolutionService {
 	private Resolution resolution(EnsuredProject found, Tier tier) {
 		ProjectView project = found.project();
 		return new Resolution(project, project.databaseName(), project.connection().jdbcUrl(), project.connection(),
-				tier, tier == Tier.DEFAULT, found.created(), this.projects.cacheUnconfirmed(), null);
+				tier, tier == Tier.DEFAULT, found.created(), this.projects.cacheUnconfirmed(), null, null);
 	}
 
 	private static Resolution withTrace(Resolution resolution, Trace trace) {
 		return new Resolution(resolution.project(), resolution.databaseName(), resolution.jdbcUrl(),
 				resolution.connection(), resolution.tier(),
-				resolution.fallback(), resolution.created(), resolution.servedFromCache(), trace.entries());
+				resolution.fallback(), resolution.created(), resolution.servedFromCache(), trace.entries(), null);
 	}
 
 	private void record(Trace trace, Tier decidedBy, long started) {

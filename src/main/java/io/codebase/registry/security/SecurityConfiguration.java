@@ -34,6 +34,9 @@ class SecurityConfiguration {
 
 	static final String RESOLUTIONS_PATH = "/api/v1/resolutions";
 
+	/** Issuing a credential: open to readers, who get READ_ONLY ones. */
+	static final String CREDENTIALS_PATH = "/api/v1/projects/*/credentials";
+
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, SecurityProperties properties, Environment environment,
 			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
@@ -57,6 +60,8 @@ class SecurityConfiguration {
 						"/swagger-ui.html", "/swagger-ui/**").permitAll()
 				.requestMatchers(HttpMethod.GET, RootDocument.PATHS.toArray(String[]::new)).permitAll()
 				.requestMatchers(HttpMethod.POST, RESOLUTIONS_PATH).hasAuthority(Role.READER_AUTHORITY)
+				// A reader's credential is READ_ONLY: issuing one lets it read what GET already lets it read.
+				.requestMatchers(HttpMethod.POST, CREDENTIALS_PATH).hasAuthority(Role.READER_AUTHORITY)
 				.requestMatchers(HttpMethod.GET).hasAuthority(Role.READER_AUTHORITY)
 				.requestMatchers(HttpMethod.HEAD).hasAuthority(Role.READER_AUTHORITY)
 				.requestMatchers(HttpMethod.OPTIONS).hasAuthority(Role.READER_AUTHORITY)

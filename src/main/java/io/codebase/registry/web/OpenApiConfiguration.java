@@ -46,14 +46,14 @@ class OpenApiConfiguration {
 	private static final String HEADER_SCHEME = "apiKeyHeader";
 
 	/** Tags in the order a user meets them; a tag not listed here comes after these. */
-	private static final List<String> TAG_ORDER = List.of("Projects", "Resolutions", "Sessions", "Import and export",
+	private static final List<String> TAG_ORDER = List.of("Projects", "Credentials", "Resolutions", "Sessions", "Import and export",
 			"Reconciliation", "Schema rollouts", "Database servers", RootDocumentController.TAG);
 
 	private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.ofEntries(
 			Map.entry(400, "Invalid request: malformed JSON, an unknown field, a wrong type or a broken rule (`errors` lists each field), a path or query value that is not one, or a request refused before it was read (malformed-request, malformed-parameters; see `type`)."),
 			Map.entry(401, "No API key, or not a valid one (registry.security.keys); WWW-Authenticate names the Bearer scheme."),
 			Map.entry(403, "The API key has the reader role: the operation needs admin (forbidden), or the resolution would create a project or its database (creation-forbidden)."),
-			Map.entry(404, "Not found: no project has this id or name, no live session has this id, or no schema rollout has this id (see `type`)."),
+			Map.entry(404, "Not found: no project has this id or name, no live session has this id, no schema rollout has this id, or the project has no credential of this name (see `type`)."),
 			Map.entry(406, "The Accept header allows none of the media types this operation answers with (not-acceptable): application/json, and application/problem+json for problems."),
 			Map.entry(409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, project-schema-disabled, schema-rollout-running, or reconciliation-running with Retry-After (see `type`)."),
 			Map.entry(412, "If-Match does not hold the current ETag: the project changed since it was read."),
@@ -62,7 +62,7 @@ class OpenApiConfiguration {
 			Map.entry(422, "The request is well-formed but names something the service refuses: a working directory outside the allowed roots, or a malformed project config file."),
 			Map.entry(428, "If-Match is required for this operation."),
 			Map.entry(500, "A bug in the service (internal-error): nothing about the cause is shown; `reference` finds its stack trace in the service's log."),
-			Map.entry(502, "The PostgreSQL server refused to create, migrate or drop the project's database; the project keeps the reason in lastError and the step can be retried."),
+			Map.entry(502, "The PostgreSQL server refused to create, migrate or drop the project's database (provisioning-failed; the project keeps the reason in lastError and the step can be retried), or to create or drop a credential (credential-failed)."),
 			Map.entry(503, "Try again after Retry-After seconds: the registry database cannot be reached (database-unavailable), or another caller is still provisioning the project (project-provisioning)."));
 
 	/**
@@ -82,6 +82,8 @@ class OpenApiConfiguration {
 					"No live session has the id 'mcp-7f3a'")),
 			new ProblemExample(404, "/api/v1/schema-rollouts/.*", example("schema-rollout-not-found",
 					"Schema rollout not found", 404, "No schema rollout has the id 0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77")),
+			new ProblemExample(404, "/api/v1/projects/[^/]+/credentials/.*", example("credential-not-found",
+					"Credential not found", 404, "Project 'payments' has no credential named 'cb_proj_cred_3f6c1a52_k3v9q0x7m2pa'")),
 			new ProblemExample(404, ".*", example("project-not-found", "Project not found", 404,
 					"No project has the id or name 'payments'")),
 			new ProblemExample(406, ".*", example("not-acceptable", "Not acceptable", 406,

@@ -36,7 +36,7 @@ class ProvisioningFailureTest {
 	@DynamicPropertySource
 	static void provisionWithoutPrivilege(DynamicPropertyRegistry registry) {
 		db.execute("DROP ROLE IF EXISTS " + ROLE);
-		db.execute("CREATE ROLE " + ROLE + " LOGIN CREATEDB PASSWORD 'secret'");
+		db.execute("CREATE ROLE " + ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD 'secret'");
 		registry.add("registry.provisioning.url", db::jdbcUrl);
 		registry.add("registry.provisioning.username", () -> ROLE);
 		registry.add("registry.provisioning.password", () -> "secret");
@@ -75,7 +75,8 @@ class ProvisioningFailureTest {
 		assertThat(json(retried).get("lastError").isNull()).isTrue();
 		assertThat(db.databaseExists(databaseName)).isTrue();
 		assertThat(json(http.get("/api/v1/projects/" + name)).get("state").asString()).isEqualTo("READY");
-		assertThat(http.send("DELETE", "/api/v1/projects/" + id, null, java.util.Map.of()).statusCode()).isEqualTo(204);
+		HttpResponse<String> deleted = http.send("DELETE", "/api/v1/projects/" + id, null, java.util.Map.of());
+		assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
 		assertThat(db.databaseExists(databaseName)).isFalse();
 	}
 

@@ -15,6 +15,7 @@ import io.codebase.registry.project.IndexStatus;
 import io.codebase.registry.project.ProjectProperties;
 import javax.sql.DataSource;
 
+import io.codebase.registry.credentials.Credentials;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.project.ProjectConnection;
@@ -84,7 +85,7 @@ class ReconciliationVocabularyTest {
 				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers,
 				mock(ServerHealth.class));
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
-				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class)), policy, mock(Repairer.class),
+				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class), mock(Credentials.class)), policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
 		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));

@@ -54,6 +54,9 @@ class SecurityApiTest {
 	/** The one write a reader may ask for: a resolution, which refuses to create anything for a reader. */
 	private static final String READER_WRITE = "POST /api/v1/resolutions";
 
+	/** Issuing a credential is open to readers too: theirs are READ_ONLY (CredentialsApiTest). */
+	private static final String READER_CREDENTIAL = "POST /api/v1/projects/{project}/credentials";
+
 	private static final TestDatabase db = TestDatabase.get();
 
 	private final RegistryClient anonymous;
@@ -136,16 +139,18 @@ class SecurityApiTest {
 		long rollouts = db.count("SELECT count(*) FROM schema_rollouts");
 		List<String> writes = writeOperations();
 		assertThat(writes).as("the document's writes").contains("POST /api/v1/projects", "PATCH /api/v1/projects/{project}",
-				"DELETE /api/v1/projects/{project}", "PUT /api/v1/sessions/{sessionId}", "POST /api/v1/imports", READER_WRITE);
+				"DELETE /api/v1/projects/{project}", "PUT /api/v1/sessions/{sessionId}", "POST /api/v1/imports", READER_WRITE, READER_CREDENTIAL,
+				"DELETE /api/v1/projects/{project}/credentials/{name}");
 
 		for (String write : writes) {
-			if (write.equals(READER_WRITE)) {
+			if (write.equals(READER_WRITE) || write.equals(READER_CREDENTIAL)) {
 				continue;
 			}
 			String method = write.substring(0, write.indexOf(' '));
 			String path = write.substring(write.indexOf(' ') + 1)
 				.replace("{project}", id)
-				.replace("{sessionId}", session);
+				.replace("{sessionId}", session)
+				.replace("{name}", "cb_proj_cred_00000000_aaaaaaaaaaaa");
 			assertThat(path).as(write).doesNotContain("{");
 			// A body and an If-Match that would be accepted, so that only the role can be what refuses the call.
 			ApiResponse response = this.reader.sendRaw(method, path, method.equals("DELETE") ? null : "{}",

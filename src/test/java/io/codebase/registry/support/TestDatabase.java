@@ -1,5 +1,6 @@
 package io.codebase.registry.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.UUID;
 
@@ -52,7 +54,11 @@ public final class TestDatabase {
 					System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
 		}
 		try {
-			EmbeddedPostgres postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder()).start();
+			// Password authentication for every login but the superuser's, so that credentials' passwords and
+			// VALID UNTIL are really checked (initdb's default is trust for everyone).
+			EmbeddedPostgres postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder())
+				.setDataDirectoryCustomizer(TestDatabase::passwordLogins)
+				.start();
 			try (Connection connection = postgres.getPostgresDatabase().getConnection();
 					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE DATABASE registry_test");
@@ -65,6 +71,22 @@ public final class TestDatabase {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void passwordLogins(File dataDirectory) {
+		try {
+			Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"), """
+					local all postgres trust
+					host all postgres 127.0.0.1/32 trust
+					host all postgres ::1/128 trust
+					local all all scram-sha-256
+					host all all 127.0.0.1/32 scram-sha-256
+					host all all ::1/128 scram-sha-256
+					""");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
