@@ -1,5 +1,6 @@
 package io.codebase.registry.rollout;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,7 +25,7 @@ public record Rollout(
 		@Schema(description = "The wave running, or the one that halted; 0 is the canary.", example = "1", requiredMode = Schema.RequiredMode.REQUIRED) int currentWave,
 		@Schema(description = "Databases migrated at once.", example = "4", requiredMode = Schema.RequiredMode.REQUIRED) int parallelism,
 		@Schema(description = "Databases migrated at once on one database server.", example = "2", requiredMode = Schema.RequiredMode.REQUIRED) int maxPerServer,
-		@Schema(description = "Failures a wave may have; null: every database is tried.", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) RolloutRequest.FailureBudget failureBudget,
+		@Schema(description = "Failures a wave may have; null: every database is tried.", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Budget failureBudget,
 		@Schema(description = "Whether it pauses after each wave that passed.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean pauseBetweenWaves,
 		@Schema(description = "Project-schema locations of the replica that started it.", example = "[\"classpath:project-db/migration\"]", requiredMode = Schema.RequiredMode.REQUIRED) List<String> locations,
 		@Schema(description = "When it was started.", example = "2026-11-23T19:22:00Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
@@ -44,6 +45,19 @@ public record Rollout(
 			@Schema(description = "Migrated.", example = "27", requiredMode = Schema.RequiredMode.REQUIRED) long succeeded,
 			@Schema(description = "Failed; see the items.", example = "1", requiredMode = Schema.RequiredMode.REQUIRED) long failed,
 			@Schema(description = "Deleted, no longer READY, or cancelled.", example = "0", requiredMode = Schema.RequiredMode.REQUIRED) long skipped) {
+	}
+
+	/** The failure budget of each wave, as the rollout was started with it. */
+	@Schema(name = "SchemaRolloutBudget", description = "Failures a wave may have: more than count, or a larger share than percent, halts the rollout.",
+			example = "{\"count\": 0, \"percent\": 5}")
+	public record Budget(
+			@Schema(description = "Failed databases a wave may have; null: no count limit.", example = "0", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer count,
+			@Schema(description = "Share of a wave's databases that may fail; null: no share limit.", example = "5", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) BigDecimal percent) {
+
+		static Budget of(RolloutRequest.FailureBudget budget) {
+			return (budget != null) ? new Budget(budget.count(), budget.percent()) : null;
+		}
+
 	}
 
 	/** One wave and its items by state. */

@@ -69,7 +69,7 @@ class RolloutController {
 			description = "A page of rollouts without their items, optionally only those in one state. The next page "
 					+ "is at the Link header's rel=\"next\" URL (its cursor is also the next member); none on the last page.")
 	@ApiResponse(responseCode = "200", description = "A page of rollouts.",
-			headers = @Header(name = "Link", description = "<URL of the next page>; rel=\"next\", on every page but the last",
+			headers = @Header(name = "Link", description = "The URL of the next page, with rel=\"next\"; on every page but the last.",
 					schema = @Schema(type = "string")))
 	@ProblemResponses({ 400 })
 	ResponseEntity<RolloutList> list(@Parameter(description = "Only rollouts in this state") @RequestParam(required = false) RolloutState state,

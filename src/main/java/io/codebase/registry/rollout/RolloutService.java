@@ -207,7 +207,7 @@ class RolloutService {
 			.forEach((wave, byState) -> waves.add(new Rollout.Wave(wave, rollout.settings().waveName(wave), counts(byState))));
 		RolloutSettings settings = rollout.settings();
 		return new Rollout(rollout.id(), rollout.state(), rollout.reason(), rollout.currentWave(), settings.parallelism(),
-				settings.maxPerServer(), settings.failureBudget(), settings.pauseBetweenWaves(), rollout.locations(),
+				settings.maxPerServer(), Rollout.Budget.of(settings.failureBudget()), settings.pauseBetweenWaves(), rollout.locations(),
 				rollout.createdAt(), rollout.updatedAt(), rollout.finishedAt(), counts(counts), waves,
 				new Rollout.Items(this.store.items(id, itemState, page, size), page, size, matching,
 						(int) ((matching + size - 1) / size)));
