@@ -192,7 +192,8 @@ class OpenApiDocumentTest {
 	void responseSchemasRequireEveryPropertyThatIsAlwaysPresent() throws IOException {
 		Map<String, Object> document = served();
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
-				"Problem.errors", "Link.title", "Project.placement");
+				"Problem.errors", "Link.title", "Project.placement", "SchemaRollout.failureBudget", "SchemaRolloutBudget.count",
+				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
 				"RolloutRequest", "SchemaRolloutCanary", "SchemaRolloutFailureBudget", "WorkingDirectory", "ActiveProject",
 				"PlacementRequest");

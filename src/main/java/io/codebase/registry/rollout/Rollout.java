@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A schema rollout, its progress per wave and one page of its items (failures first). */
@@ -12,7 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 		example = """
 				{"id": "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77", "state": "HALTED",
 				 "reason": "wave 0 (canary): 1 of 5 databases failed, over the failure budget (count 0)",
-				 "currentWave": 0, "parallelism": 4, "maxPerServer": 2, "failureBudget": {"count": 0, "percent": null},
+				 "currentWave": 0, "parallelism": 4, "maxPerServer": 2, "failureBudget": {"count": 0},
 				 "pauseBetweenWaves": false, "locations": ["classpath:project-db/migration"],
 				 "createdAt": "2026-11-23T19:22:00Z", "updatedAt": "2026-11-23T19:22:04Z", "finishedAt": null,
 				 "counts": {"total": 50, "pending": 45, "running": 0, "succeeded": 4, "failed": 1, "skipped": 0},
@@ -25,7 +26,7 @@ public record Rollout(
 		@Schema(description = "The wave running, or the one that halted; 0 is the canary.", example = "1", requiredMode = Schema.RequiredMode.REQUIRED) int currentWave,
 		@Schema(description = "Databases migrated at once.", example = "4", requiredMode = Schema.RequiredMode.REQUIRED) int parallelism,
 		@Schema(description = "Databases migrated at once on one database server.", example = "2", requiredMode = Schema.RequiredMode.REQUIRED) int maxPerServer,
-		@Schema(description = "Failures a wave may have; null: every database is tried.", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Budget failureBudget,
+		@Schema(description = "Failures a wave may have; absent: every database is tried.") @JsonInclude(JsonInclude.Include.NON_NULL) Budget failureBudget,
 		@Schema(description = "Whether it pauses after each wave that passed.", example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean pauseBetweenWaves,
 		@Schema(description = "Project-schema locations of the replica that started it.", example = "[\"classpath:project-db/migration\"]", requiredMode = Schema.RequiredMode.REQUIRED) List<String> locations,
 		@Schema(description = "When it was started.", example = "2026-11-23T19:22:00Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
@@ -51,8 +52,8 @@ public record Rollout(
 	@Schema(name = "SchemaRolloutBudget", description = "Failures a wave may have: more than count, or a larger share than percent, halts the rollout.",
 			example = "{\"count\": 0, \"percent\": 5}")
 	public record Budget(
-			@Schema(description = "Failed databases a wave may have; null: no count limit.", example = "0", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer count,
-			@Schema(description = "Share of a wave's databases that may fail; null: no share limit.", example = "5", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) BigDecimal percent) {
+			@Schema(description = "Failed databases a wave may have; absent: no count limit.", example = "0") @JsonInclude(JsonInclude.Include.NON_NULL) Integer count,
+			@Schema(description = "Share of a wave's databases that may fail; absent: no share limit.", example = "5") @JsonInclude(JsonInclude.Include.NON_NULL) BigDecimal percent) {
 
 		static Budget of(RolloutRequest.FailureBudget budget) {
 			return (budget != null) ? new Budget(budget.count(), budget.percent()) : null;

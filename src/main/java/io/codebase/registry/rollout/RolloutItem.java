@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The outcome of one project database in a rollout. */
@@ -23,7 +24,7 @@ public record RolloutItem(
 		@Schema(description = "Schema version after a successful migration.", example = "2", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String toVersion,
 		@Schema(description = "Versions of the migrations this rollout applied, in order.", example = "[\"2\"]", requiredMode = Schema.RequiredMode.REQUIRED) List<String> applied,
 		@Schema(description = "How often it was started (a resume after a halt starts a failed one again).", example = "1", requiredMode = Schema.RequiredMode.REQUIRED) int attempts,
-		@Schema(description = "How long its last attempt took, in milliseconds.", example = "84", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Long durationMs,
+		@Schema(description = "How long its last attempt took, in milliseconds; absent until it has an outcome.", example = "84") @JsonInclude(JsonInclude.Include.NON_NULL) Long durationMs,
 		@Schema(description = "Why it failed or was skipped.", example = "Migrating the schema of database cb_proj_payments_service_3f6c1a52 on default failed: ...", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String error,
 		@Schema(description = "When its last attempt started.", example = "2026-11-23T19:22:03.036Z", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Instant startedAt,
 		@Schema(description = "When it got its outcome.", example = "2026-11-23T19:22:03.120Z", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Instant finishedAt) {

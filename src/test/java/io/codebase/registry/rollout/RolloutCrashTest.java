@@ -2,6 +2,10 @@ package io.codebase.registry.rollout;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import io.codebase.registry.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -42,6 +47,10 @@ class RolloutCrashTest {
 
 	private static final Path MIGRATIONS = SchemaRolloutTest.createDirectory();
 
+	private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private Process replicaA;
 
 	private ConfigurableApplicationContext replicaB;
@@ -51,17 +60,17 @@ class RolloutCrashTest {
 		this.replicaB = null;
 		int portA = freePort();
 		this.replicaA = startReplicaA(portA);
-		Http a = new Http(portA);
-		awaitReady(a);
+		awaitReady(portA);
 		String prefix = Projects.uniqueName("crash");
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < DATABASES; i++) {
-			JsonNode project = json(a.post("/api/v1/projects", "{\"name\": \"" + String.format("%s %02d", prefix, i) + "\"}"));
+			JsonNode project = JSON.readTree(send(portA, "POST", "/api/v1/projects",
+					"{\"name\": \"" + String.format("%s %02d", prefix, i) + "\"}").body());
 			ids.add("\"" + project.get("id").asString() + "\"");
 		}
 		Files.writeString(MIGRATIONS.resolve("V2__slow.sql"), "SELECT pg_sleep(0.4);\nCREATE TABLE crash_v2 (id int);");
 
-		String location = a.post("/api/v1/schema-rollouts", "{\"projects\": [" + String.join(",", ids)
+		String location = send(portA, "POST", "/api/v1/schema-rollouts", "{\"projects\": [" + String.join(",", ids)
 				+ "], \"parallelism\": 2, \"waves\": [25, 100]}").headers().firstValue("Location").orElseThrow();
 		String id = location.substring(location.lastIndexOf('/') + 1);
 		// Wave 1 is 3 databases, wave 2 the other 9: kill in the middle of wave 2.
@@ -101,6 +110,7 @@ class RolloutCrashTest {
 
 	@AfterEach
 	void stop() throws InterruptedException {
+		RolloutWavesTest.cancelUnfinished();
 		if (this.replicaA != null) {
 			this.replicaA.destroyForcibly().waitFor();
 		}
@@ -132,21 +142,31 @@ class RolloutCrashTest {
 		return properties;
 	}
 
-	private void awaitReady(Http http) throws InterruptedException {
+	private void awaitReady(int port) throws InterruptedException {
 		long deadline = System.nanoTime() + STARTUP.toNanos();
 		while (true) {
 			assertThat(this.replicaA.isAlive()).as("replica A exited").isTrue();
 			try {
-				if (http.get("/actuator/health/readiness").statusCode() == 200) {
+				if (send(port, "GET", "/actuator/health/readiness", null).statusCode() == 200) {
 					return;
 				}
 			}
-			catch (RuntimeException ex) {
+			catch (IOException ex) {
 				// Not listening yet.
 			}
 			assertThat(System.nanoTime()).as("replica A ready").isLessThan(deadline);
 			Thread.sleep(250);
 		}
+	}
+
+	/** Plain HTTP to replica A, which runs outside this JVM. */
+	private static HttpResponse<String> send(int port, String method, String path, String body)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static int freePort() throws IOException {
