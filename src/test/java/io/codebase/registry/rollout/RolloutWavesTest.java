@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fixed, resume retries it first and goes on, waves 1 and 2 pass, and wave 3, with 2 failures in 27 over its 5 %
  * budget, halts; after the fix, resume finishes everything, each database with one application of the migration.
  * The dry run's plan is what the run did; no server ever runs more than maxPerServer migrations at once
- * (pg_stat_activity sampled throughout). Then pause between waves, resume by hand, cancel, and the list.
+ * (pg_stat_activity sampled throughout). Then pause between waves, resume by hand, cancel, the list, and bad
+ * requests.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -199,6 +200,67 @@ class RolloutWavesTest {
 			// The per-server limit held all along, and was reached.
 			sampler.close();
 			assertThat(sampler.max()).as("most project databases migrated at once on the server").isEqualTo(MAX_PER_SERVER);
+			pauseResumeByHandCancelAndList(http, id);
+		}
+	}
+
+	/** Waves of 6, 24 and 30 that pause after each: resume by hand once, then cancel; then the list pages. */
+	private void pauseResumeByHandCancelAndList(Http http, String firstId) throws Exception {
+		HttpResponse<String> started = http.post("/api/v1/schema-rollouts", "{\"projects\": [" + ids(created)
+				+ "], \"waves\": [10, 50, 100], \"pauseBetweenWaves\": true}");
+		assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+		String location = started.headers().firstValue("Location").orElseThrow();
+		String id = json(started).get("id").asString();
+		JsonNode paused = awaitWave(http, location, "PAUSED", 2);
+		assertThat(paused.get("waves").get(0).get("counts").get("succeeded").asInt()).isEqualTo(6);
+		assertThat(paused.get("counts").get("pending").asInt()).isEqualTo(DATABASES - 6);
+		assertThat(paused.get("reason").asString()).contains("wave 1 (10%) passed");
+		assertProblem(http.post("/api/v1/schema-rollouts", "{}"), 409, "schema-rollout-running");
+
+		assertThat(http.post(location + "/resume", null).statusCode()).isEqualTo(200);
+		paused = awaitWave(http, location, "PAUSED", 3);
+		assertThat(paused.get("waves").get(1).get("counts").get("succeeded").asInt()).isEqualTo(24);
+
+		HttpResponse<String> cancelled = http.post(location + "/cancel", null);
+		assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+		assertThat(json(cancelled).get("state").asString()).isEqualTo("CANCELLED");
+		assertThat(json(cancelled).get("reason").asString()).isEqualTo("cancelled by anonymous");
+		assertThat(json(cancelled).get("counts").get("skipped").asInt()).isEqualTo(30);
+		assertThat(json(cancelled).get("finishedAt").isNull()).isFalse();
+		assertProblem(http.post(location + "/resume", null), 409, "schema-rollout-not-resumable");
+		assertProblem(http.post(location + "/cancel", null), 409, "schema-rollout-finished");
+
+		// Newest first, one per page, the next page in the Link header.
+		HttpResponse<String> first = http.get("/api/v1/schema-rollouts?size=1");
+		assertThat(json(first).get("content").get(0).get("id").asString()).isEqualTo(id);
+		String link = first.headers().firstValue("Link").orElseThrow();
+		assertThat(link).endsWith(">; rel=\"next\"");
+		HttpResponse<String> second = http.get(link.substring(1, link.indexOf('>')));
+		assertThat(json(second).get("content").get(0).get("id").asString()).isEqualTo(firstId);
+		assertThat(json(second).get("content").get(0).get("counts").get("succeeded").asInt()).isEqualTo(DATABASES);
+		List<String> cancelledIds = json(http.get("/api/v1/schema-rollouts?state=CANCELLED&size=100")).get("content")
+			.valueStream()
+			.map(rollout -> rollout.get("id").asString())
+			.toList();
+		assertThat(cancelledIds).contains(id).doesNotContain(firstId);
+		assertProblem(http.get("/api/v1/schema-rollouts?cursor=bm90IGEgY3Vyc29y"), 400, "invalid-request");
+		assertProblem(http.post("/api/v1/schema-rollouts?dryRun=true", "{\"waves\": [50, 40]}"), 400, "invalid-request");
+		assertProblem(http.post("/api/v1/schema-rollouts?dryRun=true", "{\"canary\": {\"count\": 1, \"projects\": [\""
+				+ created.get(0).name() + "\"]}}"), 400, "invalid-request");
+		assertProblem(http.post("/api/v1/schema-rollouts?dryRun=true", "{\"parallelism\": 2, \"maxPerServer\": 3}"), 400,
+				"invalid-request");
+	}
+
+	private static JsonNode awaitWave(Http http, String location, String state, int wave) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		while (true) {
+			JsonNode rollout = json(http.get(location));
+			boolean there = state.equals(rollout.get("state").asString()) && rollout.get("currentWave").asInt() == wave;
+			if (there || System.nanoTime() > deadline) {
+				assertThat(there).as(rollout.toString()).isTrue();
+				return rollout;
+			}
+			Thread.sleep(100);
 		}
 	}
 
