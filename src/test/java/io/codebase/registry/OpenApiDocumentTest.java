@@ -193,9 +193,11 @@ class OpenApiDocumentTest {
 		Map<String, Object> document = served();
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
 				"Problem.errors", "Link.title", "Project.placement", "ProjectPage.totalElements", "ProjectPage.totalPages",
-				"ProjectPage.page", "Resolution.credentials");
+				"ProjectPage.page", "Resolution.credentials", "SchemaRollout.failureBudget", "SchemaRolloutBudget.count",
+				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
-				"RolloutRequest", "WorkingDirectory", "ActiveProject", "PlacementRequest", "CredentialRequest");
+				"RolloutRequest", "SchemaRolloutCanary", "SchemaRolloutFailureBudget", "WorkingDirectory", "ActiveProject",
+				"PlacementRequest", "CredentialRequest");
 		List<String> wrong = new ArrayList<>();
 		schemas(document).forEach((name, schema) -> {
 			if (requests.contains(name)) {

@@ -2,12 +2,15 @@ package io.codebase.registry.provisioning;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +77,36 @@ public class ProjectSchemas {
 					log.info("Migrated database {} from version {} to {} ({} migrations)", databaseName,
 							result.initialSchemaVersion, version, result.migrationsExecuted);
 				}
-				return new Migration(result.initialSchemaVersion, version, result.migrationsExecuted);
+				return new Migration(result.initialSchemaVersion, version,
+						result.migrations.stream().map(applied -> applied.version).toList());
 			}
 			catch (FlywayException ex) {
 				throw new ProvisioningException("Migrating the schema of database " + databaseName + " on " + server.name() + " failed: "
 						+ oneLine(ex.getMessage()), ex);
 			}
 		});
+	}
+
+	/**
+	 * What {@link #migrate} would do to the database now, without changing it: its current version and the
+	 * migrations still to apply (Flyway's {@code info()}). A database that cannot be read throws
+	 * {@link ProvisioningException}.
+	 */
+	public Pending pending(DatabaseServer server, String databaseName) {
+		DatabaseNames.quote(databaseName);
+		if (!this.properties.enabled()) {
+			return new Pending(null, List.of());
+		}
+		try {
+			MigrationInfoService info = ProjectDatabaseLogs.quietly(() -> flyway(server, databaseName).info());
+			MigrationInfo current = info.current();
+			return new Pending((current != null && current.getVersion() != null) ? current.getVersion().getVersion() : null,
+					Arrays.stream(info.pending()).map(migration -> migration.getVersion().getVersion()).toList());
+		}
+		catch (FlywayException ex) {
+			throw new ProvisioningException("Reading the schema history of database " + databaseName + " on "
+					+ server.name() + " failed: " + oneLine(ex.getMessage()), ex);
+		}
 	}
 
 	private Flyway flyway(DatabaseServer server, String databaseName) {
@@ -129,11 +155,26 @@ public class ProjectSchemas {
 	 *
 	 * @param from the version before; null for a database without schema history
 	 * @param to the version after; null when there is no migration at all (or the step is disabled)
-	 * @param applied how many migrations ran (a baseline counts as one)
+	 * @param applied the versions of the migrations that ran, in order (a baseline counts as one)
 	 */
-	public record Migration(String from, String to, int applied) {
+	public record Migration(String from, String to, List<String> applied) {
 
-		static final Migration NONE = new Migration(null, null, 0);
+		static final Migration NONE = new Migration(null, null, List.of());
+
+	}
+
+	/**
+	 * What a migration would do.
+	 *
+	 * @param current the version now; null for a database without schema history
+	 * @param versions the versions of the migrations still to apply, in order
+	 */
+	public record Pending(String current, List<String> versions) {
+
+		/** The version the database would be at after migrating. */
+		public String target() {
+			return this.versions.isEmpty() ? this.current : this.versions.get(this.versions.size() - 1);
+		}
 
 	}
 

@@ -5,17 +5,32 @@ import java.util.UUID;
 import io.codebase.registry.problem.ProblemCategory;
 import io.codebase.registry.problem.RegistryException;
 
-/** A rollout cannot start now: another one runs, or there is no project schema to roll out. */
+/** A rollout cannot do this now: another one is unfinished, it is in the wrong state, or there is no project schema. */
 public class RolloutConflictException extends RegistryException {
 
 	private RolloutConflictException(String typeSlug, String detail) {
 		super(ProblemCategory.CONFLICT, typeSlug, "Conflict with the current state of the registry", detail);
 	}
 
-	static RolloutConflictException running(UUID running) {
+	static RolloutConflictException running(UUID running, RolloutState state) {
 		RolloutConflictException conflict = new RolloutConflictException("schema-rollout-running",
-				"Schema rollout " + running + " is still running; only one runs at a time");
-		conflict.with("rolloutId", running).with("rollout", "/api/v1/schema-rollouts/" + running);
+				"Schema rollout " + running + " is " + state + "; only one unfinished rollout exists at a time (resume "
+						+ "or cancel it first)");
+		conflict.with("rolloutId", running).with("rollout", "/api/v1/schema-rollouts/" + running).with("state", state);
+		return conflict;
+	}
+
+	static RolloutConflictException notResumable(UUID id, RolloutState state) {
+		RolloutConflictException conflict = new RolloutConflictException("schema-rollout-not-resumable",
+				"Schema rollout " + id + " is " + state + "; only a PAUSED or HALTED rollout can be resumed");
+		conflict.with("rolloutId", id).with("state", state);
+		return conflict;
+	}
+
+	static RolloutConflictException finished(UUID id, RolloutState state) {
+		RolloutConflictException conflict = new RolloutConflictException("schema-rollout-finished",
+				"Schema rollout " + id + " is already " + state);
+		conflict.with("rolloutId", id).with("state", state);
 		return conflict;
 	}
 
