@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -89,6 +90,10 @@ class WorkflowClient {
 		return answer;
 	}
 
+	private static Answer timedOut(Duration timeout) {
+		return Answer.none("timeout", "workflow service did not answer within " + timeout.toMillis() + " ms");
+	}
+
 	private Answer ask() {
 		Duration timeout = this.properties.timeout();
 		HttpRequest request;
@@ -109,9 +114,14 @@ class WorkflowClient {
 		}
 		catch (TimeoutException ex) {
 			call.cancel(true);
-			return Answer.none("timeout", "workflow service did not answer within " + timeout.toMillis() + " ms");
+			return timedOut(timeout);
 		}
 		catch (ExecutionException ex) {
+			// The client's own request timeout and the wait above are the same length: whichever fires first, it
+			// is a timeout (on a loaded machine the client's often wins).
+			if (ex.getCause() instanceof HttpTimeoutException) {
+				return timedOut(timeout);
+			}
 			return (ex.getCause() instanceof ConnectException)
 					? Answer.none("refused", "workflow service refused the connection")
 					: Answer.none("error", "workflow service call failed: " + ex.getCause().getClass().getSimpleName());

@@ -145,7 +145,8 @@ class SecurityApiTest {
 			String method = write.substring(0, write.indexOf(' '));
 			String path = write.substring(write.indexOf(' ') + 1)
 				.replace("{project}", id)
-				.replace("{sessionId}", session);
+				.replace("{sessionId}", session)
+				.replace("{name}", "default");
 			assertThat(path).as(write).doesNotContain("{");
 			// A body and an If-Match that would be accepted, so that only the role can be what refuses the call.
 			ApiResponse response = this.reader.sendRaw(method, path, method.equals("DELETE") ? null : "{}",
