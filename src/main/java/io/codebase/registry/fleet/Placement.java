@@ -34,15 +34,19 @@ public class Placement {
 
 	private final FleetProperties properties;
 
+	private final ServerMonitor monitor;
+
 	private final MeterRegistry meters;
 
 	/** How long a decision takes, the wait for the servers' row locks included. */
 	private final Timer decisions;
 
-	Placement(DatabaseServers servers, ServerStates states, FleetProperties properties, MeterRegistry meters) {
+	Placement(DatabaseServers servers, ServerStates states, FleetProperties properties, ServerMonitor monitor,
+			MeterRegistry meters) {
 		this.servers = servers;
 		this.states = states;
 		this.properties = properties;
+		this.monitor = monitor;
 		this.meters = meters;
 		this.decisions = Timer.builder("registry.fleet.placement.duration")
 			.description("Time to choose the server of a new project, waiting for the servers' row locks included")
@@ -58,7 +62,33 @@ public class Placement {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public PlacementDecision place(PlacementRequest request) {
-		return this.decisions.record(() -> decide(request));
+		return this.decisions.record(() -> {
+			recheckIfOnlyDownRemain(request);
+			return decide(request);
+		});
+	}
+
+	/**
+	 * Before refusing a project for want of a server that is UP, checks again the servers that would take it but
+	 * for being recorded DOWN: a DOWN recorded by a request that failed during an outage stays until the next
+	 * scheduled check, and nobody should get a 503 from a fleet that answers again. Reads without locks, and the
+	 * checks write in their own transactions, before the decision takes the servers' locks.
+	 */
+	private void recheckIfOnlyDownRemain(PlacementRequest request) {
+		List<ServerState> down = new ArrayList<>();
+		for (ServerState state : this.states.all()) {
+			if (this.servers.find(state.name()).isEmpty()) {
+				continue;
+			}
+			PlacementDecision.Skipped why = ineligibility(state, request);
+			if (why == null) {
+				return;
+			}
+			if (why.why() == PlacementDecision.SkipReason.DOWN) {
+				down.add(state);
+			}
+		}
+		this.monitor.recheck(down);
 	}
 
 	private PlacementDecision decide(PlacementRequest request) {

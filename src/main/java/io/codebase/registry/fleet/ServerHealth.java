@@ -1,5 +1,6 @@
 package io.codebase.registry.fleet;
 
+import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -26,12 +27,13 @@ public class ServerHealth {
 
 	/**
 	 * Records at once that a server could not be reached, so that placements stop choosing it before the next
-	 * scheduled check; that check marks it UP again when it answers.
+	 * scheduled check; that check, or a placement that finds no other server, marks it UP again when it answers.
 	 */
 	public void reportUnreachable(DatabaseServer server, String error) {
+		Instant observedAt = Instant.now();
 		log.warn("Database server {} cannot be reached: {}", server.name(), error);
 		try {
-			this.states.recordHealth(server.name(), ServerState.Health.DOWN, error);
+			this.states.recordHealth(server.name(), ServerState.Health.DOWN, error, observedAt);
 		}
 		catch (RuntimeException ex) {
 			log.debug("Could not record server {} as DOWN: {}", server.name(), ex.getMessage());

@@ -6,9 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,9 @@ class ServerMonitor implements SchedulingConfigurer, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ServerMonitor.class);
 
+	/** The least time between two checks of one server outside the schedule. */
+	static final Duration RECHECK_SPACING = Duration.ofSeconds(1);
+
 	private final DatabaseServers servers;
 
 	private final ServerStates states;
@@ -49,6 +55,9 @@ class ServerMonitor implements SchedulingConfigurer, DisposableBean {
 	private final String databasePrefix;
 
 	private final ExecutorService checks;
+
+	/** When this replica last checked each server outside the schedule. */
+	private final Map<String, Instant> rechecks = new ConcurrentHashMap<>();
 
 	/** The last state read, per server: what the gauges report without a query per scrape. */
 	private volatile Map<String, ServerState> last = Map.of();
@@ -93,18 +102,51 @@ class ServerMonitor implements SchedulingConfigurer, DisposableBean {
 
 	/** Checks every server now and records UP or DOWN with the reason. */
 	void checkHealth() {
-		forEachServer(server -> {
-			String error = probe(server);
-			this.states.recordHealth(server.name(), (error == null) ? ServerState.Health.UP : ServerState.Health.DOWN,
-					error);
-			return null;
-		}, "health check");
+		forEachServer(this.servers.all(), this::check, "health check");
 		refresh();
+	}
+
+	/**
+	 * Checks these servers now, outside the schedule: a placement is about to refuse a project because they were
+	 * recorded DOWN, perhaps by a request that failed during an outage that is over by now. Each replica checks a
+	 * server this way at most once per {@link #RECHECK_SPACING}, so a server that is really down costs one probe a
+	 * second, not one per request.
+	 */
+	void recheck(List<ServerState> down) {
+		Instant now = Instant.now();
+		List<DatabaseServer> due = down.stream()
+			.filter(state -> claimRecheck(state.name(), now))
+			.flatMap(state -> this.servers.find(state.name()).stream())
+			.toList();
+		if (!due.isEmpty()) {
+			forEachServer(due, this::check, "recheck");
+		}
+	}
+
+	/** True for the one caller that may recheck the server now. */
+	private boolean claimRecheck(String server, Instant now) {
+		Instant[] claimed = new Instant[1];
+		this.rechecks.compute(server, (name, last) -> {
+			if (last == null || !last.plus(RECHECK_SPACING).isAfter(now)) {
+				claimed[0] = now;
+				return now;
+			}
+			return last;
+		});
+		return claimed[0] != null;
+	}
+
+	private Void check(DatabaseServer server) {
+		Instant observedAt = Instant.now();
+		String error = probe(server);
+		this.states.recordHealth(server.name(), (error == null) ? ServerState.Health.UP : ServerState.Health.DOWN,
+				error, observedAt);
+		return null;
 	}
 
 	/** Measures the size of every reachable server's project databases now. */
 	void measureUsage() {
-		forEachServer(server -> {
+		forEachServer(this.servers.all(), server -> {
 			try {
 				this.states.recordUsage(server.name(), projectBytes(server));
 			}
@@ -145,10 +187,9 @@ class ServerMonitor implements SchedulingConfigurer, DisposableBean {
 		}
 	}
 
-	/** Runs a task for every server at once and waits, bounded, for all of them; one that overruns is logged. */
-	private void forEachServer(Function<DatabaseServer, Void> task, String what) {
-		List<CompletableFuture<Void>> running = this.servers.all()
-			.stream()
+	/** Runs a task for these servers at once and waits, bounded, for all of them; one that overruns is logged. */
+	private void forEachServer(Collection<DatabaseServer> targets, Function<DatabaseServer, Void> task, String what) {
+		List<CompletableFuture<Void>> running = targets.stream()
 			.map(server -> CompletableFuture.supplyAsync(() -> task.apply(server), this.checks))
 			.toList();
 		Duration deadline = this.properties.healthTimeout().multipliedBy(2).plusSeconds(1);

@@ -53,13 +53,21 @@ class ServerStates {
 			.update() == 1;
 	}
 
-	/** Records a health check; {@code health_since} moves only when the health changes. */
-	void recordHealth(String name, ServerState.Health health, String error) {
+	/**
+	 * Records what a check saw at {@code observedAt}; {@code health_since} moves only when the health changes. An
+	 * observation older than the one recorded is dropped: a check or a failed request that started during an outage
+	 * but could only write after it (the registry's database was down too) must not overwrite the newer UP.
+	 */
+	void recordHealth(String name, ServerState.Health health, String error, Instant observedAt) {
+		Timestamp observed = Timestamp.from(observedAt);
 		this.jdbc.sql("""
 				UPDATE database_servers
-				   SET health_since = CASE WHEN health = ? THEN health_since ELSE now() END,
-				       health = ?, health_checked_at = now(), last_error = ?
-				 WHERE name = ?""").param(health.name()).param(health.name()).param(error).param(name).update();
+				   SET health_since = CASE WHEN health = ? THEN health_since ELSE ? END,
+				       health = ?, health_checked_at = ?, last_error = ?
+				 WHERE name = ? AND (health_checked_at IS NULL OR health_checked_at <= ?)""")
+			.param(health.name()).param(observed).param(health.name()).param(observed).param(error).param(name)
+			.param(observed)
+			.update();
 	}
 
 	void recordUsage(String name, long bytes) {

@@ -9,7 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "One drift: a project, database or set of sessions that disagrees with the registry.",
 		example = """
 				{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",
-				 "projectName": "Payments Service", "databaseName": "cb_proj_payments_service_3f6c1a52",
+				 "projectName": "Payments Service", "databaseName": "cb_proj_payments_service_3f6c1a52", "server": "default",
 				 "detail": "provisioning since 2026-11-23T19:20:14Z", "since": "2026-11-23T19:20:14Z",
 				 "action": "finish provisioning: CREATE DATABASE, then READY (FAILED if that fails)"}""")
 public record Drift(

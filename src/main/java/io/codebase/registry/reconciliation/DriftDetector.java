@@ -70,7 +70,10 @@ class DriftDetector {
 	 * its projects are SERVER_UNAVAILABLE, and none of its databases counts as an orphan.
 	 */
 	Detection detect(Instant now, boolean recordOrphans) {
+		// A server recorded DOWN may answer again by now: listing its databases is the probe (invariant 4: an
+		// abandoned provisioning is finished as soon as its server answers, not at the next health check).
 		Set<String> unavailable = new HashSet<>(this.health.unavailable());
+		this.servers.all().forEach(server -> unavailable.remove(server.name()));
 		// Databases are listed before rows are read: provisioning commits a row before it creates the database,
 		// so every database in the listing that has a row is seen to have one.
 		Map<String, Set<String>> databases = new HashMap<>();

@@ -17,7 +17,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				 "remaining": {"ORPHAN_DATABASE": 0, "MISSING_DATABASE": 0, "STUCK_PROVISIONING": 0, "LEFTOVER_DELETING": 0,
 				   "FAILED": 0, "EXPIRED_SESSIONS": 0, "MISSING_SOURCE_PATH": 0},
 				 "drifts": [{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",
-				   "projectName": "Payments Service", "databaseName": "cb_proj_payments_service_3f6c1a52",
+				   "projectName": "Payments Service", "databaseName": "cb_proj_payments_service_3f6c1a52", "server": "default",
 				   "detail": "provisioning since 2026-11-23T19:20:14Z", "since": "2026-11-23T19:20:14Z",
 				   "action": "finish provisioning: CREATE DATABASE, then READY (FAILED if that fails)"}],
 				 "repairs": [{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",

@@ -15,9 +15,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				   "databaseName": "cb_proj_payments_service_3f6c1a52", "state": "READY", "schemaVersion": "1",
 				   "indexStatus": "NOT_INDEXED", "indexMessage": null, "indexReportedAt": null, "indexUpdatedAt": null,
 				   "sourcePath": "/home/dev/src/payments", "metadata": {}, "lastError": null, "version": 1,
-				   "createdAt": "2026-11-23T19:20:14.932Z", "updatedAt": "2026-11-23T19:20:15.101Z"},
+				   "createdAt": "2026-11-23T19:20:14.932Z", "updatedAt": "2026-11-23T19:20:15.101Z", "server": "default",
+				   "connection": {"server": "default", "host": "localhost", "port": 54329, "database": "cb_proj_payments_service_3f6c1a52",
+				    "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
+				    "uri": "postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52"}},
 				 "databaseName": "cb_proj_payments_service_3f6c1a52",
 				 "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
+				 "connection": {"server": "default", "host": "localhost", "port": 54329, "database": "cb_proj_payments_service_3f6c1a52",
+				  "jdbcUrl": "jdbc:postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52",
+				  "uri": "postgresql://localhost:54329/cb_proj_payments_service_3f6c1a52"},
 				 "tier": "SESSION_CONFIG", "fallback": false, "created": true, "servedFromCache": false}""")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Resolution(

@@ -551,7 +551,9 @@ final class Operations {
 		@Override
 		boolean allowed(Reply reply) {
 			return switch (this.ifMatch) {
-				case NONE -> reply.status() == 428;
+				// A batch may delete the project at the same time: a project that is gone is a 404 before any
+				// precondition is asked for.
+				case NONE -> Set.of(428, 404).contains(reply.status());
 				// '*' matches any version: never a 412.
 				case STAR -> Set.of(200, 404, 409).contains(reply.status());
 				case VERSION -> Set.of(200, 404, 409, 412).contains(reply.status());

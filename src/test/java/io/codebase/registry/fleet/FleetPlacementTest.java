@@ -2,6 +2,7 @@ package io.codebase.registry.fleet;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -219,6 +220,32 @@ class FleetPlacementTest {
 				"{\"name\": \"back again\", \"placement\": {\"server\": \"b\"}}"));
 		assertThat(back.get("state").asString()).isEqualTo("READY");
 		assertThat(fleet.server("b").databaseExists(back.get("databaseName").asString())).isTrue();
+	}
+
+	/**
+	 * A request that fails during an outage records its server DOWN, and the next scheduled check (an hour away here)
+	 * would be the only thing to record it UP again: placement checks such a server itself before refusing a project.
+	 * A late DOWN, observed before the newest check but written after it, does not overwrite that check.
+	 */
+	@Test
+	void aServerRecordedDownThatAnswersAgainTakesTheNextProjectWithoutWaitingForTheSchedule() throws Exception {
+		Map<String, Object> properties = new HashMap<>(servers(Map.of("a", server("a", 1))));
+		properties.put("registry.fleet.health-interval", "1h");
+		Http registry = fleet.replica(TestFleet.newRegistry(), properties);
+		int replica = fleet.replicaCount() - 1;
+		ServerHealth health = fleet.bean(replica, ServerHealth.class);
+		health.reportUnreachable(fleet.bean(replica, DatabaseServers.class).server("a"), "Connection refused (simulated)");
+		assertThat(health(registry, "a")).isEqualTo("DOWN");
+
+		HttpResponse<String> created = registry.post("/api/v1/projects", "{\"name\": \"after the outage\"}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(Http.json(created).get("server").asString()).isEqualTo("a");
+		assertThat(health(registry, "a")).isEqualTo("UP");
+
+		ServerStates states = fleet.bean(replica, ServerStates.class);
+		Instant checked = states.find("a").orElseThrow().healthCheckedAt();
+		states.recordHealth("a", ServerState.Health.DOWN, "observed before the last check", checked.minusSeconds(5));
+		assertThat(health(registry, "a")).isEqualTo("UP");
 	}
 
 	private static String health(Http registry, String server) {

@@ -71,6 +71,7 @@ class ReconciliationVocabularyTest {
 		DatabaseServers servers = mock(DatabaseServers.class);
 		given(servers.all()).willReturn(List.of(server));
 		given(servers.server("default")).willReturn(server);
+		given(servers.find("default")).willReturn(Optional.of(server));
 		DatabaseProvisioner provisioner = mock(DatabaseProvisioner.class);
 		given(provisioner.databaseNames(server)).willReturn(databases);
 		given(provisioner.databaseExists(any(), any())).willAnswer(call -> databases.contains(call.<String>getArgument(1)));
