@@ -201,8 +201,8 @@ class StartupIT {
 
 			assertStartFailsWithOneMessage(app,
 					"The PostgreSQL role '" + role + "' that creates project databases on " + this.server.jdbcUrl()
-							+ " lacks the CREATEDB privilege",
-					"ALTER ROLE \"" + role + "\" CREATEDB;", "registry.provisioning.username");
+							+ " lacks the CREATEDB and CREATEROLE privileges",
+					"ALTER ROLE \"" + role + "\" CREATEDB CREATEROLE;", "registry.provisioning.username");
 		}
 		finally {
 			this.server.execute("DROP ROLE " + role);

@@ -158,15 +158,18 @@ class ServerMonitor implements SchedulingConfigurer, DisposableBean {
 		refresh();
 	}
 
-	/** Null when the server answers and its login may create databases; otherwise why not. */
+	/**
+	 * Null when the server answers and its login may create databases and the projects' roles (owner, access roles
+	 * and short-lived logins); otherwise why not.
+	 */
 	private String probe(DatabaseServer server) {
 		try (Connection connection = server.admin().getConnection(); Statement query = connection.createStatement()) {
 			query.setQueryTimeout(timeoutSeconds());
 			try (ResultSet role = query.executeQuery(
-					"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
+					"SELECT current_user, rolsuper OR (rolcreatedb AND rolcreaterole) FROM pg_roles WHERE rolname = current_user")) {
 				role.next();
 				return role.getBoolean(2) ? null
-						: "the login " + role.getString(1) + " lacks the CREATEDB privilege";
+						: "the login " + role.getString(1) + " lacks the CREATEDB or the CREATEROLE privilege";
 			}
 		}
 		catch (SQLException ex) {

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,10 +163,20 @@ public final class DatabaseServer implements AutoCloseable {
 		try (Connection connection = this.admin.getConnection();
 				Statement query = connection.createStatement();
 				ResultSet role = query.executeQuery(
-						"SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
+						"SELECT current_user, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user")) {
 			role.next();
-			if (!role.getBoolean(2)) {
-				throw new MissingCreateDatabasePrivilegeException(role.getString(1), safeUrl(), separateServer);
+			if (role.getBoolean(2)) {
+				return;
+			}
+			List<String> missing = new ArrayList<>();
+			if (!role.getBoolean(3)) {
+				missing.add("CREATEDB");
+			}
+			if (!role.getBoolean(4)) {
+				missing.add("CREATEROLE");
+			}
+			if (!missing.isEmpty()) {
+				throw new MissingCreateDatabasePrivilegeException(role.getString(1), safeUrl(), separateServer, missing);
 			}
 		}
 	}

@@ -1,7 +1,9 @@
 package io.codebase.registry.provisioning;
 
+import java.util.List;
+
 /**
- * The login that creates project databases may not create databases: checked at start-up, so that the first
+ * The login that creates project databases may not create databases, or the roles that guard them: checked at start-up, so that the first
  * project is not where an operator learns it. {@link MissingCreateDatabasePrivilegeFailureAnalyzer} says what to do.
  */
 class MissingCreateDatabasePrivilegeException extends IllegalStateException {
@@ -13,11 +15,20 @@ class MissingCreateDatabasePrivilegeException extends IllegalStateException {
 	/** The settings that name this login: the registry's own, or {@code registry.provisioning.*}. */
 	private final boolean separateServer;
 
-	MissingCreateDatabasePrivilegeException(String role, String server, boolean separateServer) {
-		super("PostgreSQL role " + role + " on " + server + " lacks the CREATEDB privilege");
+	/** The privileges it lacks: CREATEDB, CREATEROLE or both. */
+	private final List<String> missing;
+
+	MissingCreateDatabasePrivilegeException(String role, String server, boolean separateServer, List<String> missing) {
+		super("PostgreSQL role " + role + " on " + server + " lacks the " + String.join(" and ", missing)
+				+ (missing.size() == 1 ? " privilege" : " privileges"));
+		this.missing = List.copyOf(missing);
 		this.role = role;
 		this.server = server;
 		this.separateServer = separateServer;
+	}
+
+	List<String> missing() {
+		return this.missing;
 	}
 
 	String role() {

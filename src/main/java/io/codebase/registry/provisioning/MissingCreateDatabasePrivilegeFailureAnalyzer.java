@@ -15,10 +15,13 @@ class MissingCreateDatabasePrivilegeFailureAnalyzer
 				: "spring.datasource.username and spring.datasource.password (SPRING_DATASOURCE_USERNAME, "
 						+ "SPRING_DATASOURCE_PASSWORD), or give project databases a login of their own with "
 						+ "registry.provisioning.url, username and password";
+		String privileges = String.join(" and ", cause.missing());
 		return new FailureAnalysis("The PostgreSQL role '" + cause.role() + "' that creates project databases on "
-				+ cause.server() + " lacks the CREATEDB privilege: no project could be created.",
-				"Grant it as a superuser (ALTER ROLE \"" + cause.role() + "\" CREATEDB;), or use a login that has "
-						+ "it: " + settings + ".",
+				+ cause.server() + " lacks the " + privileges + ((cause.missing().size() == 1) ? " privilege" : " privileges")
+				+ ": no project could be created (CREATEDB for their databases, CREATEROLE for their owner and access "
+				+ "roles).",
+				"Grant it as a superuser (ALTER ROLE \"" + cause.role() + "\" " + String.join(" ", cause.missing())
+						+ ";), or use a login that has it: " + settings + ".",
 				cause);
 	}
 

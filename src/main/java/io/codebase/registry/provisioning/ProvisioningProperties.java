@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param url JDBC URL of any existing database on the server that holds project databases; empty: the registry's
  * own server, with the registry's login
- * @param username login on that server; it needs the CREATEDB privilege, checked at start-up
+ * @param username login on that server; it needs the CREATEDB and CREATEROLE privileges (databases, and the roles that guard them), checked at start-up
  * @param password password of that login
  * @param databasePrefix prefix of every new project database name (the codebase-mcp convention is
  * {@code cb_proj_}); must match {@code [a-z][a-z0-9_]{0,19}}. Existing projects keep their database names when it
