@@ -576,7 +576,7 @@ class RandomizedFaultIT {
 	}
 
 	/** Every replica's GET by id and by name equals PostgreSQL's row, within the settle time. */
-	private List<Violation> coherence(Snapshot snapshot, Random random) throws InterruptedException {
+	private List<Violation> coherence(Snapshot snapshot, Random random) throws Exception {
 		List<Snapshot.Row> rows = new ArrayList<>(snapshot.rows().values());
 		java.util.Collections.shuffle(rows, random);
 		rows = rows.subList(0, Math.min(rows.size(), 60));
@@ -611,6 +611,16 @@ class RandomizedFaultIT {
 					}
 				}
 				while (disagreement != null && System.nanoTime() < settle);
+				if (disagreement != null && probe[0] != null && reply.failure() == Cluster.Failure.NONE) {
+					// A replica still starting after a kill may write while the others are probed (it creates the
+					// default workspace when that is gone): an answer that equals PostgreSQL's row as it is now is
+					// current, not stale.
+					Snapshot.Row now = Snapshot.currentRow(this.postgres, UUID.fromString(probe[0]));
+					if (Invariants.disagreement(now, reply.status(),
+							reply.status() == 200 ? Operations.JSON.readTree(reply.body()) : null) == null) {
+						disagreement = null;
+					}
+				}
 				if (disagreement != null) {
 					found.add(new Violation(Kind.STALE_REPLICA, "replica " + replica.index + " GET /api/v1/projects/" + probe[1]
 							+ " after " + SETTLE.toMillis() + " ms: " + disagreement,

@@ -50,4 +50,16 @@ record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
 		return new Snapshot(rows, databases);
 	}
 
+	/** One project row as PostgreSQL holds it now; null when there is none. */
+	static Row currentRow(FaultPostgres postgres, UUID id) throws SQLException {
+		try (Connection registry = postgres.connectRegistry(); PreparedStatement query = registry.prepareStatement(
+				"SELECT id, name, database_name, state, version, description, index_status FROM projects WHERE id = ?")) {
+			query.setObject(1, id);
+			try (ResultSet result = query.executeQuery()) {
+				return result.next() ? new Row(id, result.getString(2), result.getString(3), result.getString(4),
+						result.getLong(5), result.getString(6), result.getString(7)) : null;
+			}
+		}
+	}
+
 }
