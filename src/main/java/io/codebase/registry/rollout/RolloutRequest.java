@@ -24,13 +24,13 @@ public record RolloutRequest(
 		@Schema(description = "The most databases migrated at once on one database server, 1 to parallelism; default "
 				+ "registry.schema-rollouts.max-per-server (at most parallelism).", example = "2", nullable = true) Integer maxPerServer,
 		@Schema(description = "A first wave that must pass before any other database is touched: a count of projects "
-				+ "(the first by name) or named projects; absent: no canary.", nullable = true) Canary canary,
+				+ "(the first by name) or named projects; absent: no canary.") Canary canary,
 		@Schema(description = "Cumulative percentages of the projects after the canary, one wave each, strictly "
 				+ "increasing, ending with 100; at most " + RolloutPlanner.MAX_WAVES + " waves; default [100].",
 				example = "[10, 50, 100]", nullable = true) List<Integer> waves,
 		@Schema(description = "Failures a wave may have and the rollout still go on; exceeded: no new database starts, "
-				+ "the running ones finish, and the rollout is HALTED. Absent: no limit (every database is tried).",
-				nullable = true) FailureBudget failureBudget,
+				+ "the running ones finish, and the rollout is HALTED. Absent: no limit (every database is tried).")
+				FailureBudget failureBudget,
 		@Schema(description = "PAUSED after each wave that passed, until POST .../{id}/resume.", example = "false",
 				nullable = true) Boolean pauseBetweenWaves) {
 
