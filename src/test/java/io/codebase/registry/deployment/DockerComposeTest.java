@@ -127,7 +127,7 @@ class DockerComposeTest {
 		assertThat(strings(at(compose, "services", "postgres", "volumes")))
 			.contains("./docker/postgres-init:/docker-entrypoint-initdb.d:ro");
 		String init = Files.readString(Path.of("docker/postgres-init/10-registry-role.sh"));
-		assertThat(init).contains("CREATE ROLE :\"role\" LOGIN CREATEDB NOSUPERUSER NOCREATEROLE")
+		assertThat(init).contains("CREATE ROLE :\"role\" LOGIN CREATEDB CREATEROLE NOSUPERUSER NOREPLICATION")
 			.contains("ALTER DATABASE :\"db\" OWNER TO :\"role\"")
 			.contains("$REGISTRY_DB_USER").contains("$REGISTRY_DB_PASSWORD");
 	}
