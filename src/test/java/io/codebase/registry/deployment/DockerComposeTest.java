@@ -3,16 +3,24 @@ package io.codebase.registry.deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.codebase.registry.fleet.FleetProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import org.springframework.boot.context.properties.bind.BindMethod;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static io.codebase.registry.deployment.Manifests.at;
 import static io.codebase.registry.deployment.Manifests.map;
@@ -20,12 +28,16 @@ import static io.codebase.registry.deployment.Manifests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml, parsed with SnakeYAML and read with Compose's own defaults applied to {@code ${VAR:-default}}:
- * the registry runs on PostgreSQL 17 only after it is healthy, with the wiring the application reads.
+ * docker-compose.yml and its fleet override, parsed with SnakeYAML and read with Compose's own defaults applied to
+ * {@code ${VAR:-default}}: the registry runs on PostgreSQL 17 only after it is healthy, with the wiring the
+ * application reads.
  */
 class DockerComposeTest {
 
 	private static final Path COMPOSE_FILE = Path.of("docker-compose.yml");
+
+	/** The override that adds a second PostgreSQL server and declares the fleet. */
+	private static final Path FLEET_FILE = Path.of("docker-compose.fleet.yml");
 
 	/** {@code ${NAME:-default}} or {@code ${NAME-default}}, as Compose interpolates it with NAME unset. */
 	private static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("\\$\\{(\\w+):?-([^}]*)}");
@@ -37,15 +49,23 @@ class DockerComposeTest {
 
 	private static Map<String, Object> compose;
 
+	private static Map<String, Object> fleet;
+
 	@BeforeAll
-	@SuppressWarnings("unchecked")
 	static void parse() throws IOException {
-		// "$$" is Compose's escape for a literal "$" (a variable read inside the container, not by Compose).
 		text = Files.readString(COMPOSE_FILE);
-		String escaped = text.replace("$$", "\u0000");
+		compose = interpolate(text);
+		fleet = interpolate(Files.readString(FLEET_FILE));
+	}
+
+	/** A compose file as Compose reads it with no variable set: defaults applied, required ones named. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> interpolate(String source) {
+		// "$$" is Compose's escape for a literal "$" (a variable read inside the container, not by Compose).
+		String escaped = source.replace("$$", "\u0000");
 		String interpolated = REQUIRED_VARIABLE.matcher(withDefaults(escaped)).replaceAll("<required $1>");
 		assertThat(interpolated).as("every variable has a default or is required").doesNotContain("${");
-		compose = (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
+		return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
 			.load(interpolated.replace("\u0000", "$"));
 	}
 
@@ -143,6 +163,51 @@ class DockerComposeTest {
 		for (String service : List.of("postgres", "registry")) {
 			assertThat(text(compose, "services", service, "logging", "options", "max-size")).isEqualTo("10m");
 		}
+	}
+
+	/**
+	 * The fleet override, bound as the application binds its environment: two servers, the first named like the one
+	 * server of the base file (so adding the override keeps every project), each on a service of the merged files,
+	 * with passwords that have no default.
+	 */
+	@Test
+	void theFleetOverrideDeclaresTwoServersTheApplicationBinds() {
+		Map<String, Object> environment = new HashMap<>(map(compose, "services", "registry", "environment"));
+		environment.putAll(map(fleet, "services", "registry", "environment"));
+		StandardEnvironment spring = new StandardEnvironment();
+		Map<String, Object> variables = new HashMap<>();
+		environment.forEach((name, value) -> variables.put(name, String.valueOf(value)));
+		// Bound with the environment's relaxed names only when the source is named like the system environment.
+		spring.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(
+					"compose-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+		FleetProperties bound = Binder.get(spring)
+			.bind("registry.fleet", Bindable.of(FleetProperties.class).withBindMethod(BindMethod.VALUE_OBJECT))
+			.get();
+
+		assertThat(bound.servers()).extracting(FleetProperties.Server::name).containsExactly("default", "pg-2");
+		assertThat(bound.servers()).extracting(server -> server.labels().get("zone")).containsExactly("a", "b");
+		assertThat(bound.servers()).extracting(FleetProperties.Server::password)
+			.containsExactly("<required REGISTRY_DB_PASSWORD>", "<required PG2_REGISTRY_PASSWORD>");
+		assertThat(bound.servers().get(0).url()).isEqualTo(text(compose, "services", "registry", "environment",
+				"SPRING_DATASOURCE_URL"));
+		assertThat(bound.servers().get(1).url()).isEqualTo("jdbc:postgresql://postgres-2:5432/projects");
+		assertThat(bound.servers()).extracting(FleetProperties.Server::username).containsOnly("registry");
+		assertThat(bound.servers()).allSatisfy(server -> assertThat(server.capacity().projects()).isZero());
+	}
+
+	@Test
+	void theSecondServerIsMadeLikeTheFirstAndTheRegistryWaitsForIt() {
+		Map<String, Object> second = map(fleet, "services", "postgres-2");
+		assertThat(text(second, "image")).isEqualTo(text(compose, "services", "postgres", "image"));
+		assertThat(strings(at(second, "volumes"))).contains("./docker/postgres-init:/docker-entrypoint-initdb.d:ro",
+				"postgres-2-data:/var/lib/postgresql/data");
+		assertThat(map(fleet, "volumes")).containsKey("postgres-2-data");
+		assertThat(map(second, "environment")).containsEntry("POSTGRES_DB", "projects")
+			.containsEntry("POSTGRES_PASSWORD", "<required PG2_POSTGRES_PASSWORD>")
+			.containsEntry("REGISTRY_DB_PASSWORD", "<required PG2_REGISTRY_PASSWORD>");
+		assertThat(text(fleet, "services", "registry", "depends_on", "postgres-2", "condition"))
+			.isEqualTo("service_healthy");
 	}
 
 	private static List<String> strings(Object list) {
