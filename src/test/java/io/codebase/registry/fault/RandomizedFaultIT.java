@@ -488,7 +488,7 @@ class RandomizedFaultIT {
 					case TERMINATE_ALL -> RandomizedFaultIT.this.postgres.terminateBackends(target.poolName, target.listenerName);
 					case POSTGRES_RESTART -> {
 						RandomizedFaultIT.this.postgres.stop();
-						Thread.sleep(this.outageMillis);
+						found.addAll(probeReadinessFor(Duration.ofMillis(this.outageMillis)));
 						RandomizedFaultIT.this.postgres.start();
 						found.addAll(awaitRecovery(Duration.ofSeconds(60), "after PostgreSQL came back"));
 					}
@@ -500,6 +500,32 @@ class RandomizedFaultIT {
 			return found;
 		}
 
+	}
+
+	/**
+	 * Asks every live replica's readiness probe, again and again, for this long (PostgreSQL being down): a failover
+	 * must not take replicas out of the Service. Ownership, the reconciler's lock and the coherence listener are
+	 * checked after the outage by the histories' invariants and the quiet checks.
+	 */
+	private List<Violation> probeReadinessFor(Duration outage) throws InterruptedException {
+		List<Violation> found = new ArrayList<>();
+		long end = System.nanoTime() + outage.toNanos();
+		do {
+			for (Cluster.Replica replica : this.cluster.replicas()) {
+				if (!replica.up) {
+					continue;
+				}
+				Reply ready = this.cluster.send(replica.index, "GET", "/actuator/health/readiness", null, Map.of());
+				if (replica.up && ready.failure() == Cluster.Failure.NONE && ready.status() != 200) {
+					found.add(new Violation(Kind.NOT_READY_DURING_OUTAGE, "replica " + replica.index
+							+ " readiness answered " + ready.status() + " while PostgreSQL was down: " + shortBody(ready),
+							List.of("replica " + replica.index)));
+				}
+			}
+			Thread.sleep(200);
+		}
+		while (System.nanoTime() < end);
+		return found;
 	}
 
 	/** Every replica that is up answers ready again within the time; the others are reported. */

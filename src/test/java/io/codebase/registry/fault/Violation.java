@@ -41,7 +41,12 @@ record Violation(Kind kind, String detail, int history, int step, List<String> k
 		/** A session-config resolution did not write the project's id back into the config file. */
 		WRITE_BACK_MISSING,
 		/** A replica did not become ready again after a fault healed (or did not start). */
-		NOT_RECOVERED
+		NOT_RECOVERED,
+		/**
+		 * A live replica answered its readiness probe with anything but 200 while PostgreSQL was down: a failover would
+		 * take it out of the Service, and its cached answers would reach nobody.
+		 */
+		NOT_READY_DURING_OUTAGE
 
 	}
 
