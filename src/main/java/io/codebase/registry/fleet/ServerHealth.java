@@ -1,8 +1,6 @@
 package io.codebase.registry.fleet;
 
 import java.time.Instant;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.codebase.registry.provisioning.DatabaseServer;
 import org.slf4j.Logger;
@@ -10,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
-/** The servers' health as every replica shares it, for the modules that must not use a server that is down. */
+/** Where modules report a server they could not reach, so that placement stops choosing it at once, on every replica. */
 @Component
 public class ServerHealth {
 
@@ -18,11 +16,8 @@ public class ServerHealth {
 
 	private final ServerStates states;
 
-	private final DatabaseServers servers;
-
-	ServerHealth(ServerStates states, DatabaseServers servers) {
+	ServerHealth(ServerStates states) {
 		this.states = states;
-		this.servers = servers;
 	}
 
 	/**
@@ -38,18 +33,6 @@ public class ServerHealth {
 		catch (RuntimeException ex) {
 			log.debug("Could not record server {} as DOWN: {}", server.name(), ex.getMessage());
 		}
-	}
-
-	/**
-	 * The servers whose projects cannot be checked or repaired now: configured ones that are not UP, and any that
-	 * are not configured at all.
-	 */
-	public Set<String> unavailable() {
-		return this.states.all()
-			.stream()
-			.filter(state -> state.health() != ServerState.Health.UP || this.servers.find(state.name()).isEmpty())
-			.map(ServerState::name)
-			.collect(Collectors.toSet());
 	}
 
 }

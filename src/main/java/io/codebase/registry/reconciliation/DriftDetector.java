@@ -16,7 +16,6 @@ import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.fleet.DatabaseServers;
-import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.provisioning.ProvisioningException;
@@ -47,13 +46,10 @@ class DriftDetector {
 
 	private final DatabaseServers servers;
 
-	private final ServerHealth health;
-
 	private final Credentials credentials;
 
 	DriftDetector(ProjectLookup projects, SessionService sessions, DatabaseProvisioner provisioner,
-			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, ServerHealth health,
-			Credentials credentials) {
+			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, Credentials credentials) {
 		this.credentials = credentials;
 		this.projects = projects;
 		this.sessions = sessions;
@@ -61,7 +57,6 @@ class DriftDetector {
 		this.validator = validator;
 		this.orphans = orphans;
 		this.servers = servers;
-		this.health = health;
 	}
 
 	/**
@@ -70,21 +65,18 @@ class DriftDetector {
 	 * its projects are SERVER_UNAVAILABLE, and none of its databases counts as an orphan.
 	 */
 	Detection detect(Instant now, boolean recordOrphans) {
-		// A server recorded DOWN may answer again by now: listing its databases is the probe (invariant 4: an
-		// abandoned provisioning is finished as soon as its server answers, not at the next health check).
-		Set<String> unavailable = new HashSet<>(this.health.unavailable());
-		this.servers.all().forEach(server -> unavailable.remove(server.name()));
+		// Every configured server is listed, whatever its recorded health: the listing is the probe, so an abandoned
+		// provisioning is finished as soon as its server answers, not at the next health check (invariant 4).
 		// Databases are listed before rows are read: provisioning commits a row before it creates the database,
-		// so every database in the listing that has a row is seen to have one.
+		// so every database in the listing that has a row is seen to have one. A server that cannot be listed (or
+		// is not configured) has no entry: its projects are SERVER_UNAVAILABLE.
 		Map<String, Set<String>> databases = new HashMap<>();
 		for (DatabaseServer server : this.servers.all()) {
-			if (!unavailable.contains(server.name())) {
-				try {
-					databases.put(server.name(), this.provisioner.databaseNames(server));
-				}
-				catch (ProvisioningException ex) {
-					unavailable.add(server.name());
-				}
+			try {
+				databases.put(server.name(), this.provisioner.databaseNames(server));
+			}
+			catch (ProvisioningException ex) {
+				// Unreachable now: nothing about its databases can be known.
 			}
 		}
 		Map<String, Set<String>> owned = new HashMap<>();
@@ -100,7 +92,7 @@ class DriftDetector {
 					.contains(project.databaseName())) {
 					ready.computeIfAbsent(project.server(), server -> new ArrayList<>()).add(project);
 				}
-				sightings.addAll(inspect(project, unavailable.contains(project.server()) ? null
+				sightings.addAll(inspect(project, !databases.containsKey(project.server()) ? null
 						// A database created after the listing is looked up on its own before it counts as missing.
 						: name -> databases.getOrDefault(project.server(), Set.of()).contains(name)
 								|| this.provisioner.databaseExists(this.servers.server(project.server()), name)));

@@ -8,14 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.codebase.registry.fleet.DatabaseServers;
-import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectProperties;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
+import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.provisioning.ProvisioningException;
 import io.codebase.registry.reconciliation.ValidationReport.Issue;
 import io.codebase.registry.reconciliation.ValidationReport.Kind;
@@ -43,12 +44,9 @@ class ProjectValidator {
 
 	private final DatabaseServers servers;
 
-	private final ServerHealth health;
-
 	ProjectValidator(DatabaseProvisioner provisioner, WorkingDirectories workingDirectories, ProjectLifecycle lifecycle,
-			ProjectProperties properties, ReconciliationPolicy policy, DatabaseServers servers, ServerHealth health) {
+			ProjectProperties properties, ReconciliationPolicy policy, DatabaseServers servers) {
 		this.servers = servers;
-		this.health = health;
 		this.lifecycle = lifecycle;
 		this.provisioner = provisioner;
 		this.workingDirectories = workingDirectories;
@@ -77,11 +75,12 @@ class ProjectValidator {
 	 * configured, so nothing about the database can be known.
 	 */
 	private Predicate<String> databaseLookup(ProjectView project) {
-		if (this.health.unavailable().contains(project.server())) {
+		Optional<DatabaseServer> server = this.servers.find(project.server());
+		if (server.isEmpty()) {
 			return null;
 		}
 		try {
-			boolean exists = this.provisioner.databaseExists(this.servers.server(project.server()), project.databaseName());
+			boolean exists = this.provisioner.databaseExists(server.get(), project.databaseName());
 			return name -> exists;
 		}
 		catch (ProvisioningException ex) {

@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 
 import io.codebase.registry.credentials.Credentials;
 import io.codebase.registry.fleet.DatabaseServers;
-import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
@@ -83,10 +82,9 @@ class ReconciliationVocabularyTest {
 		ReconciliationPolicy policy = new ReconciliationPolicy(new ReconciliationProperties(true, Duration.ofSeconds(60),
 				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24)));
 		ProjectValidator validator = new ProjectValidator(provisioner, directories, mock(ProjectLifecycle.class),
-				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers,
-				mock(ServerHealth.class));
+				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers);
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
-				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class), mock(Credentials.class)), policy, mock(Repairer.class),
+				validator, mock(OrphanDatabases.class), servers, mock(Credentials.class)), policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
 		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));

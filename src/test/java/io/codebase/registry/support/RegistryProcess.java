@@ -35,9 +35,14 @@ public final class RegistryProcess {
 	 * @param log file that collects the output of every start (appended)
 	 */
 	public RegistryProcess(int port, Map<String, String> properties, Path log) {
+		this(Path.of(System.getProperty("registry.jar", "target/project-registry-0.1.0-SNAPSHOT.jar")), port, properties,
+				log);
+	}
+
+	/** Another build of the application (an earlier release, say) run the same way. */
+	public RegistryProcess(Path jar, int port, Map<String, String> properties, Path log) {
 		this.port = port;
 		this.log = log;
-		Path jar = Path.of(System.getProperty("registry.jar", "target/project-registry-0.1.0-SNAPSHOT.jar"));
 		if (!Files.exists(jar)) {
 			throw new IllegalStateException("No packaged application at " + jar + " (run ./mvnw package first)");
 		}
