@@ -46,6 +46,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Thousands of malformed and hostile requests, seeded and so repeatable, to every operation of openapi.yaml:
@@ -265,6 +266,10 @@ class HostileInputFuzzTest {
 				sent++;
 				int control = send(connection, template.benign(), fixture, softly, serverErrors);
 				softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+				if (write.path().startsWith("/api/v1/schema-rollouts")) {
+					// The control started, resumed or cancelled a rollout: let it end before the next one is made.
+					awaitNoRunningRollout(connection);
+				}
 				if (write.path().startsWith("/api/v1/database-servers/")) {
 					// The control cordoned (or uncordoned) the one server every test registry has: place again.
 					db.execute("UPDATE database_servers SET state = 'ACTIVE'");
@@ -352,8 +357,12 @@ class HostileInputFuzzTest {
 				new Hostile("over-long (" + (limit + 1) + ")", "\"" + "a".repeat(limit + 1) + "\""));
 	}
 
-	/** A project of its own (a write may delete it), its ETag, and a session in an allowed directory. */
-	private record Fixture(String projectId, String projectName, String sessionId, Path directory) {
+	/**
+	 * A project of its own (a write may delete it), its ETag, and a session in an allowed directory; for the writes
+	 * that need them, a credential of that project and a schema rollout paused between its waves (null otherwise).
+	 */
+	private record Fixture(String projectId, String projectName, String sessionId, Path directory, String credential,
+			String pausedRollout) {
 	}
 
 	/** A fixture in the state {@code write} needs to succeed: reindexing takes an INDEXED project. */
@@ -376,7 +385,32 @@ class HostileInputFuzzTest {
 		HttpResponse<String> put = http.send("PUT", "/api/v1/sessions/" + session,
 				"{\"workingDirectory\": \"" + directory + "\"}", Map.of());
 		assertThat(put.statusCode()).as(put.body()).isBetween(200, 201);
-		return new Fixture(Http.json(created).get("id").asString(), name, session, directory);
+		String credential = null;
+		if (write != null && write.path().contains("/credentials/{name}")) {
+			HttpResponse<String> issued = http.post("/api/v1/projects/" + name.replace(" ", "%20") + "/credentials", "{}");
+			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+			credential = Http.json(issued).get("name").asString();
+		}
+		String paused = (write != null && write.path().startsWith("/api/v1/schema-rollouts/{id}/"))
+				? pausedRolloutOf(name, number) : null;
+		return new Fixture(Http.json(created).get("id").asString(), name, session, directory, credential, paused);
+	}
+
+	/**
+	 * A rollout of two projects (this one and another) with a canary of one and a pause between waves, once it is
+	 * PAUSED after the canary: what resume and cancel take.
+	 */
+	private String pausedRolloutOf(String project, int number) {
+		Http http = new Http(this.port);
+		String other = "fuzz-valid-" + SEED + "-" + number + "-other";
+		assertThat(http.post("/api/v1/projects", "{\"name\": \"" + other + "\"}").statusCode()).isEqualTo(201);
+		HttpResponse<String> started = http.post("/api/v1/schema-rollouts", "{\"projects\": [\"" + project + "\", \""
+				+ other + "\"], \"canary\": {\"count\": 1}, \"pauseBetweenWaves\": true}");
+		assertThat(started.statusCode()).as(started.body()).isBetween(200, 202);
+		String id = Http.json(started).get("id").asString();
+		await().atMost(Duration.ofSeconds(60)).until(() -> Http.json(http.get("/api/v1/schema-rollouts/" + id))
+			.get("state").asString().equals("PAUSED"));
+		return id;
 	}
 
 	private String rolloutOf(Fixture fixture) {
@@ -488,9 +522,12 @@ class HostileInputFuzzTest {
 			JsonNode schema = resolve(document, parameter.path("schema"));
 			String name = parameter.get("name").asString();
 			String in = parameter.get("in").asString();
-			// A database server is named in the path: the one every test registry has.
+			// A database server is named in the path: the one every test registry has; a credential or a rollout: the
+			// fixture's.
 			String value = (operation.path().startsWith("/api/v1/database-servers/") && name.equals("name")) ? "default"
-					: knownValue(name, fixture);
+					: (operation.path().contains("/credentials/{name}") && name.equals("name")) ? fixture.credential()
+							: (operation.path().startsWith("/api/v1/schema-rollouts/{id}") && name.equals("id"))
+									? fixture.pausedRollout() : knownValue(name, fixture);
 			switch (in) {
 				case "path" -> {
 					pathValues.put(name, encode(value));
@@ -558,6 +595,10 @@ class HostileInputFuzzTest {
 				}
 				ObjectNode object = JSON.createObjectNode();
 				for (Map.Entry<String, JsonNode> property : schema.get("properties").properties()) {
+					if (name.equals("canary") && property.getKey().equals("count")) {
+						// A canary is a count or named projects, not both: the named ones carry the text.
+						continue;
+					}
 					location.add(property.getKey());
 					object.set(property.getKey(), sample(document, property.getValue(), property.getKey(), location,
 							fixture, fields));
@@ -566,6 +607,10 @@ class HostileInputFuzzTest {
 				return object;
 			}
 			case "array" -> {
+				if (name.equals("waves")) {
+					// Wave percentages must end with 100: one wave of everything (the value is not a place for text).
+					return JSON.createArrayNode().add(100);
+				}
 				location.add(0);
 				JsonNode item = sample(document, schema.path("items"), name, location, fixture, fields);
 				location.remove(location.size() - 1);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.codebase.registry.support.ApiResponse;
 import io.codebase.registry.support.ApiTest;
@@ -150,7 +151,8 @@ class SecurityApiTest {
 			String path = write.substring(write.indexOf(' ') + 1)
 				.replace("{project}", id)
 				.replace("{sessionId}", session)
-				.replace("{name}", "cb_proj_cred_00000000_aaaaaaaaaaaa");
+				.replace("{name}", "cb_proj_cred_00000000_aaaaaaaaaaaa")
+				.replace("{id}", UUID.randomUUID().toString());
 			assertThat(path).as(write).doesNotContain("{");
 			// A body and an If-Match that would be accepted, so that only the role can be what refuses the call.
 			ApiResponse response = this.reader.sendRaw(method, path, method.equals("DELETE") ? null : "{}",

@@ -76,7 +76,7 @@ class PreviousReleaseIT {
 		JsonNode madeByNew = created(current.post("/api/v1/projects", "{\"name\": \"made by the new release\"}"));
 
 		// The previous release starts on that schema while the new one runs, as an old pod does during the update.
-		Http previous = start(new RegistryProcess(previousJar, RegistryProcess.freePort(), settings,
+		Http previous = startPrevious(new RegistryProcess(previousJar, RegistryProcess.freePort(), settings,
 				this.work.resolve("previous.log")));
 		JsonNode seenByPrevious = Http.json(previous.get("/api/v1/projects/made%20by%20the%20new%20release"));
 		assertThat(seenByPrevious.get("id").asString()).isEqualTo(madeByNew.get("id").asString());
@@ -119,6 +119,18 @@ class PreviousReleaseIT {
 		process.start();
 		assertThat(process.awaitReady(START)).as("started; see " + process.log()).isTrue();
 		return new Http(process.port());
+	}
+
+	/** The previous release has no health group {@code dependencies}: ready is its readiness probe's 200. */
+	private Http startPrevious(RegistryProcess process) throws Exception {
+		this.started.add(process);
+		process.start();
+		Http http = Http.otherRelease(process.port());
+		await().atMost(START).ignoreExceptions().until(() -> {
+			assertThat(process.isAlive()).as("running; see " + process.log()).isTrue();
+			return http.get("/actuator/health/readiness").statusCode() == 200;
+		});
+		return http;
 	}
 
 	private static JsonNode created(HttpResponse<String> response) {
