@@ -3,23 +3,19 @@ package io.codebase.registry.rollout;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.codebase.registry.project.CreateProjectRequest;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.support.Http;
+import io.codebase.registry.support.MigrationSampler;
 import io.codebase.registry.support.Projects;
 import io.codebase.registry.support.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -121,7 +117,9 @@ class RolloutWavesTest {
 		assertThat(TestDatabase.get().count("SELECT count(*) FROM schema_rollouts WHERE state = 'RUNNING'")).isZero();
 		assertThat(applications(created.get(0))).isZero();
 
-		try (Sampler sampler = new Sampler(created)) {
+		try (MigrationSampler sampler = new MigrationSampler(
+				List.of(new MigrationSampler.Server("default", () -> TestDatabase.get().connect())),
+				created.stream().map(ProjectView::databaseName).toList())) {
 			HttpResponse<String> started = http.post("/api/v1/schema-rollouts", request);
 			assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
 			String location = started.headers().firstValue("Location").orElseThrow();
@@ -199,7 +197,8 @@ class RolloutWavesTest {
 
 			// The per-server limit held all along, and was reached.
 			sampler.close();
-			assertThat(sampler.max()).as("most project databases migrated at once on the server").isEqualTo(MAX_PER_SERVER);
+			assertThat(sampler.most("default")).as("most project databases migrated at once on the server")
+				.isEqualTo(MAX_PER_SERVER);
 			pauseResumeByHandCancelAndList(http, id);
 		}
 	}
@@ -296,54 +295,6 @@ class RolloutWavesTest {
 			}
 			Thread.sleep(100);
 		}
-	}
-
-	/**
-	 * Samples, every few milliseconds, how many of the project databases have a session busy in a migration
-	 * (active or in a transaction) on the server, and keeps the most.
-	 */
-	static final class Sampler implements AutoCloseable {
-
-		private final AtomicBoolean stop = new AtomicBoolean();
-
-		private final AtomicInteger max = new AtomicInteger();
-
-		private final Thread thread;
-
-		Sampler(List<ProjectView> projects) {
-			String[] databases = projects.stream().map(ProjectView::databaseName).toArray(String[]::new);
-			this.thread = new Thread(() -> {
-				try (Connection connection = TestDatabase.get().connect();
-						PreparedStatement sample = connection.prepareStatement("""
-								SELECT count(DISTINCT datname) FROM pg_stat_activity
-								WHERE datname = ANY(?) AND state IN ('active', 'idle in transaction')""")) {
-					sample.setArray(1, connection.createArrayOf("text", databases));
-					while (!this.stop.get()) {
-						try (ResultSet result = sample.executeQuery()) {
-							result.next();
-							this.max.accumulateAndGet(result.getInt(1), Math::max);
-						}
-						Thread.sleep(5);
-					}
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			}, "pg-stat-activity-sampler");
-			this.thread.setDaemon(true);
-			this.thread.start();
-		}
-
-		int max() {
-			return this.max.get();
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			this.stop.set(true);
-			this.thread.join();
-		}
-
 	}
 
 }
