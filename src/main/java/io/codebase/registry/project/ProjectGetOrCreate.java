@@ -17,7 +17,11 @@ import org.springframework.stereotype.Service;
 @Service
 public class ProjectGetOrCreate {
 
+	/** How long a caller that lost an insert race waits before reading the winner's row. */
 	private static final Duration PROVISIONING_POLL = Duration.ofMillis(50);
+
+	/** The longest wait for an owner before the project's row is read again. */
+	private static final Duration OWNER_WAIT_SLICE = Duration.ofSeconds(1);
 
 	/**
 	 * Rounds of read-then-insert before giving up: each round that loses an insert race finds the winner's row on
@@ -99,7 +103,7 @@ public class ProjectGetOrCreate {
 					if (finished.isPresent()) {
 						return new EnsuredProject(finished.get(), false);
 					}
-					pause(project.name(), project.id(), deadline);
+					awaitOwner(project, deadline);
 				}
 			}
 		}
@@ -158,7 +162,19 @@ public class ProjectGetOrCreate {
 		return insertion.inserted() ? Optional.of(insertion.placement()) : Optional.empty();
 	}
 
-	/** Waits a little for another caller's provisioning to finish; past the deadline, a 503 with Retry-After. */
+	/**
+	 * Waits for the owner of a project being provisioned to finish: wakes the moment its ownership is released, and
+	 * after at most {@link #OWNER_WAIT_SLICE} reads the row again anyway. Past the deadline, a 503 with Retry-After.
+	 */
+	private void awaitOwner(ProjectView project, long deadline) {
+		long left = deadline - System.nanoTime();
+		if (left <= 0) {
+			throw new ProjectBusyException(project.name(), project.id());
+		}
+		this.ownership.awaitReleased(project.id(), Duration.ofNanos(Math.min(left, OWNER_WAIT_SLICE.toNanos())));
+	}
+
+	/** Waits a little for another caller's row to become readable; past the deadline, a 503 with Retry-After. */
 	private static void pause(String name, UUID id, long deadline) {
 		if (System.nanoTime() > deadline) {
 			throw new ProjectBusyException(name, id);

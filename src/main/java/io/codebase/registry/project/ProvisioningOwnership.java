@@ -6,9 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
@@ -40,6 +46,9 @@ class ProvisioningOwnership implements DisposableBean {
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private final HikariDataSource pool;
+
+	/** The one wait in PostgreSQL per project that callers of this replica are waiting for, while it lasts. */
+	private final Map<UUID, CompletableFuture<Boolean>> releases = new ConcurrentHashMap<>();
 
 	ProvisioningOwnership(JdbcConnectionDetails registryDatabase, ProjectProperties properties) {
 		this.pool = new HikariDataSource();
@@ -79,6 +88,49 @@ class ProvisioningOwnership implements DisposableBean {
 	 * saying the project is busy. The wait ends the moment the owner releases or its connection dies.
 	 */
 	Ownership acquire(UUID projectId, String name, Duration wait) {
+		return lockWithin(projectId, wait).orElseThrow(() -> new ProjectBusyException(name, projectId));
+	}
+
+	/**
+	 * Waits until nobody owns the project, at most {@code wait}: true as soon as the owner releases it (or its
+	 * connection dies), false when the time ran out. The callers of this replica that wait for one project share one
+	 * wait in PostgreSQL, so a crowd of waiters holds one connection of the ownership pool, not one each.
+	 */
+	boolean awaitReleased(UUID projectId, Duration wait) {
+		CompletableFuture<Boolean> mine = new CompletableFuture<>();
+		CompletableFuture<Boolean> shared = this.releases.putIfAbsent(projectId, mine);
+		if (shared == null) {
+			try {
+				Optional<Ownership> owned = lockWithin(projectId, wait);
+				owned.ifPresent(Ownership::close);
+				mine.complete(owned.isPresent());
+				return owned.isPresent();
+			}
+			catch (RuntimeException ex) {
+				mine.completeExceptionally(ex);
+				throw ex;
+			}
+			finally {
+				this.releases.remove(projectId, mine);
+			}
+		}
+		try {
+			return shared.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure : new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/** The lock within {@code wait}, or empty when a live owner kept it that long. */
+	private Optional<Ownership> lockWithin(UUID projectId, Duration wait) {
 		Connection connection = connect();
 		try (Statement timeout = connection.createStatement();
 				PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
@@ -86,12 +138,12 @@ class ProvisioningOwnership implements DisposableBean {
 			bind(lock, projectId);
 			lock.execute();
 			timeout.execute("SET lock_timeout = 0");
-			return new Ownership(projectId, connection);
+			return Optional.of(new Ownership(projectId, connection));
 		}
 		catch (SQLException ex) {
 			close(connection);
 			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				throw new ProjectBusyException(name, projectId);
+				return Optional.empty();
 			}
 			throw new IllegalStateException("Could not take ownership of project " + projectId, ex);
 		}

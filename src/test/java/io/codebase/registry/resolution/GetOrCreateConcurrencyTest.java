@@ -2,6 +2,7 @@ package io.codebase.registry.resolution;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.codebase.registry.ProjectRegistryApplication;
 import io.codebase.registry.project.CreationPolicy;
@@ -28,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static io.codebase.registry.support.Http.json;
 import static io.codebase.registry.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Invariant 3 (docs/architecture.md#invariants) with real threads, real HTTP and real PostgreSQL: simultaneous get-or-creates of one name give
@@ -123,6 +126,42 @@ class GetOrCreateConcurrencyTest {
 		assertThat(resolved.get("project").get("id").asString()).isEqualTo(id.toString());
 		assertThat(resolved.get("project").get("state").asString()).isEqualTo("READY");
 		assertThat(resolved.get("created").asBoolean()).isFalse();
+	}
+
+	/**
+	 * Callers that find a project being provisioned wait for its owner in PostgreSQL, all of them through one lock
+	 * wait (one connection, whatever their number), and are answered once the owner finishes and lets go.
+	 */
+	@Test
+	void waitersForAnOwnerShareOneLockWaitAndAreAnsweredWhenItFinishes() throws Exception {
+		Http http = new Http(this.port);
+		String name = "awaited-" + UUID.randomUUID().toString().substring(0, 8);
+		UUID id = UUID.randomUUID();
+		String databaseName = "cb_proj_" + name.replace('-', '_') + "_" + id.toString().substring(0, 8);
+		List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+		ExecutorService callers = Executors.newFixedThreadPool(20);
+		try (Connection owner = db.holdOwnership(id)) {
+			db.execute("INSERT INTO projects (id, name, database_name, state, server) VALUES ('" + id + "', '" + name
+					+ "', '" + databaseName + "', 'PROVISIONING', 'default')");
+			for (int i = 0; i < 20; i++) {
+				waiting.add(CompletableFuture.supplyAsync(() -> http.post("/api/v1/resolutions", inline(name)), callers));
+			}
+			String waiters = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = "
+					+ 0x5c4e_7a02 + " AND objid = " + Integer.toUnsignedLong(id.hashCode()) + " AND objsubid = 2";
+			await().atMost(Duration.ofSeconds(30)).until(() -> db.count(waiters) == 1);
+			for (int sample = 0; sample < 15; sample++) {
+				assertThat(db.count(waiters)).as("sessions waiting for the owner").isLessThanOrEqualTo(1);
+				Thread.sleep(100);
+			}
+			db.execute("CREATE DATABASE " + databaseName);
+			db.execute("UPDATE projects SET state = 'READY', version = version + 1 WHERE id = '" + id + "'");
+		}
+		for (CompletableFuture<HttpResponse<String>> answer : waiting) {
+			JsonNode resolved = json(answer.get(60, TimeUnit.SECONDS));
+			assertThat(resolved.get("project").get("id").asString()).isEqualTo(id.toString());
+			assertThat(resolved.get("created").asBoolean()).isFalse();
+		}
+		callers.shutdown();
 	}
 
 	/** Another instance of the service on the same database, as a second replica would be. */
