@@ -38,7 +38,7 @@ print_table() {
 			(.rollouts[] | ["schema", "Rollout over \(.databases) databases, parallelism \(.parallelism)", "\(.databases_per_second) db/s", "server \(.server_ms) ms, client \(.wall_ms) ms", "-", "-"]))),
 		($s.fleet // empty | (
 			["fleet", "Create on \(.fleet.servers | length) servers, p50 / p95", "\(.fleet.create_ms.p50 | ms) / \(.fleet.create_ms.p95 | ms)", "one server \(.single.create_ms.p50 | ms) / \(.single.create_ms.p95 | ms); p95 ratio \(.p95_ratio | f(2)); per pair median \(.per_pair_ratio.median | f(2)), worst \(.per_pair_ratio.worst | f(2))", (.median_ratio | f(2)), "<= 1.1 \(yes(.met))"],
-			["fleet", "Placement inside a create on \(.fleet.servers | length) servers, p95", (.fleet.placement.published_ms["0.95"] // null | if . then ms else "-" end), "mean \(.fleet.placement.mean_ms | ms), p95 <= \(.fleet.placement.p95_bucket_upper_ms) ms (buckets); one server: p95 \(.single.placement.published_ms["0.95"] // null | if . then ms else "-" end), mean \(.single.placement.mean_ms | ms)", "-", "-"])),
+			["fleet", "Placement inside a create on \(.fleet.servers | length) servers, p95", (.fleet.placement.p95.ms // null | if . then ms else "-" end), "bucket \(.fleet.placement.p95.bucket_ms // [] | join("-")) ms, mean \(.fleet.placement.mean_ms // 0 | ms) of \(.fleet.placement.decisions); one server: p95 \(.single.placement.p95.ms // null | if . then ms else "-" end), mean \(.single.placement.mean_ms // 0 | ms)", "-", "-"])),
 		($s.jmh // empty | .benchmarks[] | ["jmh", .benchmark, "\(.score_ns) ns/op", (if .error_ns then "+- \(.error_ns) ns (99.9%)" else "-" end), "-", "-"])
 		| @tsv' "$1" | if [[ $format == md ]]; then
 		awk -F '\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line

@@ -6,9 +6,9 @@
 # (that many extra embedded servers, local-1.., which then hold every project: the registry's own server is not
 # one of them; GET /api/v1/database-servers is checked to list exactly these, all ACTIVE and UP). After
 # FLEET_WARMUPS untimed pairs, FLEET_CREATES sequential POST /api/v1/projects pairs alternate in order (ABBA).
-# Placement is measured inside the service by registry.fleet.placement.duration, read from /actuator/prometheus:
-# count and sum over the timed creates (exact mean), the SLO buckets over the timed creates (an upper bound of
-# the p95) and the timer's published percentiles (a decaying window of about two minutes, warm-ups included).
+# Placement is measured inside the service by registry.fleet.placement.duration, read from /actuator/prometheus
+# before and after the timed creates: its count and sum give the exact mean, its buckets (a third of a power of
+# four apart, 0.1 ms to 1 s) the p50, p95 and p99 as histogram_quantile computes them, and the bucket they fall in.
 
 # fleet_create BASE NAME: POST /api/v1/projects; prints "<milliseconds> <server>"; fails unless 201.
 fleet_create() {
@@ -21,31 +21,33 @@ fleet_create() {
 		'BEGIN { printf "%.3f %s\n", t * 1000, server }'
 }
 
-# placement_scrape PORT: the placement timer's lines of /actuator/prometheus as JSON: count, sum_s,
-# buckets {le_seconds: cumulative count} and quantiles {q: seconds}.
+# placement_scrape PORT FILE: keeps /actuator/prometheus in FILE; prints the placement timer as JSON: count,
+# sum_s and buckets {le_seconds: cumulative count}.
 placement_scrape() {
-	http "http://127.0.0.1:$1/actuator/prometheus" | awk '
-		/^registry_fleet_placement_duration_seconds/ {
+	http "http://127.0.0.1:$1/actuator/prometheus" >"$2"
+	awk '/^registry_fleet_placement_duration_seconds_(count|sum|bucket)[{ ]/ {
 			value = $NF; name = $1; sub(/\{.*/, "", name)
-			label = ""
-			if (match($1, /(le|quantile)="[^"]*"/)) { label = substr($1, RSTART, RLENGTH); sub(/^[a-z]*="/, "", label); sub(/"$/, "", label) }
 			if (name ~ /_count$/) count = value
 			else if (name ~ /_sum$/) sum = value
-			else if (name ~ /_bucket$/) buckets = buckets (buckets ? "," : "") "\"" label "\":" value
-			else if (name == "registry_fleet_placement_duration_seconds" && label != "") quantiles = quantiles (quantiles ? "," : "") "\"" label "\":" value
+			else if (match($1, /le="[^"]*"/)) buckets = buckets (buckets ? "," : "") "\"" substr($1, RSTART + 4, RLENGTH - 5) "\":" value
 		}
-		END { printf "{\"count\":%s,\"sum_s\":%s,\"buckets\":{%s},\"quantiles\":{%s}}\n", count + 0, sum + 0, buckets, quantiles }'
+		END { printf "{\"count\":%s,\"sum_s\":%s,\"buckets\":{%s}}\n", count + 0, sum + 0, buckets }' "$2"
 }
 
-# placement_json BEFORE AFTER: the placement figures of the creates between two scrapes.
+# placement_json BEFORE AFTER: the decisions between two scrapes: their number, mean, and quantiles interpolated
+# linearly inside their bucket as Prometheus's histogram_quantile does, with that bucket's bounds.
 placement_json() {
 	jq -n --argjson a "$1" --argjson b "$2" "$JQ_LIB"'
 		($b.count - $a.count) as $n
-		| [$b.buckets | to_entries[] | select(.key != "+Inf") | {le: (.key | tonumber), n: (.value - ($a.buckets[.key] // 0))}]
-		  | sort_by(.le) as $buckets
-		| {decisions: $n, mean_ms: (if $n > 0 then ($b.sum_s - $a.sum_s) / $n * 1000 | r(3) else null end),
-		   p95_bucket_upper_ms: ([$buckets[] | select(.n >= 0.95 * $n)][0].le // null | if . then . * 1000 else null end),
-		   published_ms: ($b.quantiles | with_entries(.value = (.value * 1000 | r(3))))}'
+		| [$b.buckets | to_entries[] | select(.key != "+Inf")
+			| {le: (.key | tonumber * 1000), n: (.value - ($a.buckets[.key] // 0))}] | sort_by(.le) as $buckets
+		| def quantile(q): (q * $n) as $rank | [range(0; $buckets | length) | select($buckets[.].n >= $rank)][0] as $i
+			| if $n == 0 or $i == null then null else
+				(if $i == 0 then {le: 0, n: 0} else $buckets[$i - 1] end) as $low | $buckets[$i] as $high
+				| {ms: ($low.le + ($high.le - $low.le) * (($rank - $low.n) / ([$high.n - $low.n, 1] | max)) | r(3)),
+				   bucket_ms: [($low.le | r(3)), ($high.le | r(3))]} end;
+		{decisions: $n, mean_ms: (if $n > 0 then ($b.sum_s - $a.sum_s) / $n * 1000 | r(3) else null end),
+		 p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99)}'
 }
 
 # fleet_servers BASE: GET /api/v1/database-servers as [{name, state, health}].
@@ -54,7 +56,7 @@ fleet_servers() {
 }
 
 scenario_fleet() {
-	local dir=$WORK/fleet tag i side r servers single_servers expected before_s before_f after_s after_f
+	local dir=$WORK/fleet-figures tag i side r servers single_servers expected before_s before_f after_s after_f
 	local cs0 cn0 cs1 cn1 fs0 fn0 fs1 fn1
 	mkdir -p "$dir"
 	tag=$(date +%H%M%S)
@@ -83,8 +85,8 @@ scenario_fleet() {
 	: >"$dir/fleet-servers"
 	for i in $(seq 1 $((FLEET_WARMUPS + FLEET_CREATES))); do
 		if ((i == FLEET_WARMUPS + 1)); then
-			before_s=$(placement_scrape "$SINGLE_PORT")
-			before_f=$(placement_scrape "$FLEET_PORT")
+			before_s=$(placement_scrape "$SINGLE_PORT" "$dir/single-before.prom")
+			before_f=$(placement_scrape "$FLEET_PORT" "$dir/fleet-before.prom")
 			read -r cn0 cs0 <<<"$(timer_sum "$SINGLE_PORT" registry.provisioning.duration operation:create result:success)"
 			read -r fn0 fs0 <<<"$(timer_sum "$FLEET_PORT" registry.provisioning.duration operation:create result:success)"
 		fi
@@ -100,8 +102,8 @@ scenario_fleet() {
 			fi
 		done
 	done
-	after_s=$(placement_scrape "$SINGLE_PORT")
-	after_f=$(placement_scrape "$FLEET_PORT")
+	after_s=$(placement_scrape "$SINGLE_PORT" "$dir/single-after.prom")
+	after_f=$(placement_scrape "$FLEET_PORT" "$dir/fleet-after.prom")
 	read -r cn1 cs1 <<<"$(timer_sum "$SINGLE_PORT" registry.provisioning.duration operation:create result:success)"
 	read -r fn1 fs1 <<<"$(timer_sum "$FLEET_PORT" registry.provisioning.duration operation:create result:success)"
 	servers=$(fleet_servers "$FLEET_BASE")
@@ -130,6 +132,6 @@ scenario_fleet() {
 		 creates: $n, untimed_warmup_pairs: $w,
 		 median_ratio: ($fleet.p50 / $single.p50 | r(3)), p95_ratio: ($fleet.p95 / $single.p95 | r(3)),
 		 per_pair_ratio: {median: ($pairs.p50 | r(3)), worst: ($pairs.max | r(3)), best: ($pairs.min | r(3))},
-		 note: "ratios are fleet / single; placement.mean_ms and p95_bucket_upper_ms cover exactly the timed creates (registry.fleet.placement.duration count, sum and SLO buckets); placement.published_ms are the timer'"'"'s own percentiles over its decaying window (about 2 minutes, warm-ups included); create_database_mean_ms is registry.provisioning.duration{operation=create,result=success} over the timed creates",
+		 note: "ratios are fleet / single; placement covers exactly the timed creates (registry.fleet.placement.duration count, sum and buckets scraped before and after; quantiles interpolated in their bucket as histogram_quantile does, bucket_ms its bounds); create_database_mean_ms is registry.provisioning.duration{operation=create,result=success} over the timed creates",
 		 goal: "median_ratio <= 1.1", met: ($fleet.p50 / $single.p50 <= 1.1)}' >"$RESULTS/fleet.json"
 }
