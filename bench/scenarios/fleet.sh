@@ -50,6 +50,21 @@ placement_json() {
 		 p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99)}'
 }
 
+# service_timers PORT: "count seconds" of the service's own timers of a create, one per line: the whole request
+# (http.server.requests of POST /api/v1/projects answered 201), and its CREATE DATABASE.
+service_timers() {
+	timer_sum "$1" http.server.requests uri:/api/v1/projects method:POST status:201
+	timer_sum "$1" registry.provisioning.duration operation:create result:success
+}
+
+# service_means_json BEFORE AFTER: the means of service_timers between two readings, in milliseconds.
+service_means_json() {
+	paste -d' ' <(echo "$1") <(echo "$2") | jq -R -s "$JQ_LIB"'
+		[split("\n")[] | select(length > 0) | split(" ") | map(tonumber)
+		 | if .[2] > .[0] then (.[3] - .[1]) / (.[2] - .[0]) * 1000 | r(3) else null end]
+		| {request_mean_ms: .[0], create_database_mean_ms: .[1]}'
+}
+
 # fleet_servers BASE: GET /api/v1/database-servers as [{name, state, health}].
 fleet_servers() {
 	http "$1/api/v1/database-servers" | jq -c '[.[] | {name, state, health: .health.status, projects: .usage.projects}]'
@@ -57,7 +72,7 @@ fleet_servers() {
 
 scenario_fleet() {
 	local dir=$WORK/fleet-figures tag i side r servers single_servers expected before_s before_f after_s after_f
-	local cs0 cn0 cs1 cn1 fs0 fn0 fs1 fn1
+	local timers_s0 timers_f0 timers_s1 timers_f1
 	mkdir -p "$dir"
 	tag=$(date +%H%M%S)
 	start_instance SINGLE fleet-single "$JAR" ""
@@ -87,8 +102,8 @@ scenario_fleet() {
 		if ((i == FLEET_WARMUPS + 1)); then
 			before_s=$(placement_scrape "$SINGLE_PORT" "$dir/single-before.prom")
 			before_f=$(placement_scrape "$FLEET_PORT" "$dir/fleet-before.prom")
-			read -r cn0 cs0 <<<"$(timer_sum "$SINGLE_PORT" registry.provisioning.duration operation:create result:success)"
-			read -r fn0 fs0 <<<"$(timer_sum "$FLEET_PORT" registry.provisioning.duration operation:create result:success)"
+			timers_s0=$(service_timers "$SINGLE_PORT")
+			timers_f0=$(service_timers "$FLEET_PORT")
 		fi
 		for side in $(round_order "$i" single fleet); do
 			if [[ $side == single ]]; then
@@ -104,8 +119,8 @@ scenario_fleet() {
 	done
 	after_s=$(placement_scrape "$SINGLE_PORT" "$dir/single-after.prom")
 	after_f=$(placement_scrape "$FLEET_PORT" "$dir/fleet-after.prom")
-	read -r cn1 cs1 <<<"$(timer_sum "$SINGLE_PORT" registry.provisioning.duration operation:create result:success)"
-	read -r fn1 fs1 <<<"$(timer_sum "$FLEET_PORT" registry.provisioning.duration operation:create result:success)"
+	timers_s1=$(service_timers "$SINGLE_PORT")
+	timers_f1=$(service_timers "$FLEET_PORT")
 	servers=$(fleet_servers "$FLEET_BASE")
 	log "stopping the fleet instances"
 	stop_app "$FLEET_PID"
@@ -117,21 +132,21 @@ scenario_fleet() {
 		--argjson pairs "$(stats_json "$dir/pair_ratio")" \
 		--argjson placement_single "$(placement_json "$before_s" "$after_s")" \
 		--argjson placement_fleet "$(placement_json "$before_f" "$after_f")" \
-		--argjson createdb_single "$(jq -n "($cs1 - $cs0) / ([($cn1 - $cn0), 1] | max) * 1000")" \
-		--argjson createdb_fleet "$(jq -n "($fs1 - $fs0) / ([($fn1 - $fn0), 1] | max) * 1000")" \
+		--argjson service_single "$(service_means_json "$timers_s0" "$timers_s1")" \
+		--argjson service_fleet "$(service_means_json "$timers_f0" "$timers_f1")" \
 		--argjson spread "$(sort "$dir/fleet-servers" | uniq -c | awk '{ printf "{\"%s\":%d}\n", $2, $1 }' | jq -s -c 'add // {}')" \
 		--argjson servers "$servers" --argjson single_servers "$single_servers" \
 		--argjson n "$FLEET_CREATES" --argjson w "$FLEET_WARMUPS" --argjson extra "$FLEET_SERVERS" "$JQ_LIB"'
 		{title: "POST /api/v1/projects on a fleet of \($extra) embedded servers vs on one server, interleaved in alternating order",
 		 request: "POST /api/v1/projects {\"name\": <unique>} (curl time_total), sequential",
 		 single: {configuration: "no fleet: the server default (the registry'"'"'s own embedded PostgreSQL)", servers: $single_servers,
-		          create_ms: $single, placement: $placement_single, create_database_mean_ms: ($createdb_single | r(3))},
+		          create_ms: $single, placement: $placement_single, service: $service_single},
 		 fleet: {configuration: "--registry.fleet.embedded-servers=\($extra) (placement chooses among these; the registry'"'"'s own server holds no project)",
 		         servers: $servers, timed_creates_per_server: $spread,
-		         create_ms: $fleet, placement: $placement_fleet, create_database_mean_ms: ($createdb_fleet | r(3))},
+		         create_ms: $fleet, placement: $placement_fleet, service: $service_fleet},
 		 creates: $n, untimed_warmup_pairs: $w,
 		 median_ratio: ($fleet.p50 / $single.p50 | r(3)), p95_ratio: ($fleet.p95 / $single.p95 | r(3)),
 		 per_pair_ratio: {median: ($pairs.p50 | r(3)), worst: ($pairs.max | r(3)), best: ($pairs.min | r(3))},
-		 note: "ratios are fleet / single; placement covers exactly the timed creates (registry.fleet.placement.duration count, sum and buckets scraped before and after; quantiles interpolated in their bucket as histogram_quantile does, bucket_ms its bounds); create_database_mean_ms is registry.provisioning.duration{operation=create,result=success} over the timed creates",
+		 note: "ratios are fleet / single; placement covers exactly the timed creates (registry.fleet.placement.duration count, sum and buckets scraped before and after; quantiles interpolated in their bucket as histogram_quantile does, bucket_ms its bounds); service.request_mean_ms is http.server.requests{uri=/api/v1/projects,method=POST,status=201} and service.create_database_mean_ms registry.provisioning.duration{operation=create,result=success}, means over the timed creates",
 		 goal: "median_ratio <= 1.1", met: ($fleet.p50 / $single.p50 <= 1.1)}' >"$RESULTS/fleet.json"
 }
