@@ -131,7 +131,7 @@ cleanup() {
 	for dir in "${DATA_DIRS[@]+"${DATA_DIRS[@]}"}"; do stop_orphan_postgres "$dir"; done
 	if [[ -n ${WORK:-} && -d $WORK ]]; then
 		if ((rc != 0)) || [[ $KEEP_WORK == 1 ]]; then
-			rm -rf "$WORK"/pg-*
+			rm -rf "$WORK"/pg-* "$WORK"/fleet # data directories (the fleet scenario's local servers)
 			log "logs and raw reports kept in $WORK"
 		else
 			rm -rf "$WORK"

@@ -45,7 +45,7 @@ free_port() {
 	fail "no free TCP port found"
 }
 
-# Statistics of a file with one number per line: n, min, p50 (median), p90, p99 (nearest rank), max, mean.
+# Statistics of a file with one number per line: n, min, p50 (median), p90, p95, p99 (nearest rank), max, mean.
 stats_json() {
 	sort -g "$1" | awk '
 		{ v[NR] = $1; sum += $1 }
@@ -53,8 +53,8 @@ stats_json() {
 		END {
 			if (NR == 0) { print "{\"n\":0}"; exit }
 			median = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "{\"n\":%d,\"min\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f,\"mean\":%.3f}\n",
-				NR, v[1], median, rank(0.90), rank(0.99), v[NR], sum / NR
+			printf "{\"n\":%d,\"min\":%.3f,\"p50\":%.3f,\"p90\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"max\":%.3f,\"mean\":%.3f}\n",
+				NR, v[1], median, rank(0.90), rank(0.95), rank(0.99), v[NR], sum / NR
 		}'
 }
 

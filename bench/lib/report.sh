@@ -8,6 +8,7 @@ print_table() {
 	jq -r '
 		def f(n): (. * pow(10; n) | round / pow(10; n)) | tostring;
 		def ms: f(2) + " ms";
+		def msx: if . == null then "-" else ms end;
 		def yes(b): if b then "met" else "NOT met" end;
 		def rounds(x): "per round \(x.per_round | map(f(2)) | join(" ")), worst \(x.worst | f(2))";
 		.scenarios as $s |
@@ -36,6 +37,9 @@ print_table() {
 		($s.schema // empty | (
 			["schema", "Create, default schema (p50)", (.provisioning_ms.with_default_schema.p50 | ms), "raw CREATE DATABASE \(.provisioning_ms.raw_create_database.p50 | ms); schema off \(.provisioning_ms.schema_disabled.p50 | ms) (\(.without_schema_vs_raw | f(2)))", (.with_schema_vs_raw | f(2)), "-"],
 			(.rollouts[] | ["schema", "Rollout over \(.databases) databases, parallelism \(.parallelism)", "\(.databases_per_second) db/s", "server \(.server_ms) ms, client \(.wall_ms) ms", "-", "-"]))),
+		($s.fleet // empty | (
+			["fleet", "Create on \(.fleet.servers | length) servers, p50 / p95", "\(.fleet.create_ms.p50 | ms) / \(.fleet.create_ms.p95 | ms)", "one server \(.single.create_ms.p50 | ms) / \(.single.create_ms.p95 | ms); p95 ratio \(.p95_ratio | f(2)); per pair median \(.per_pair_ratio.median | f(2)), worst \(.per_pair_ratio.worst | f(2)); in service (means, fleet / one server): request \(.fleet.service.request_mean_ms | msx) / \(.single.service.request_mean_ms | msx), its CREATE DATABASE \(.fleet.service.create_database_mean_ms | msx) / \(.single.service.create_database_mean_ms | msx)", (.median_ratio | f(2)), "<= 1.1 \(yes(.met))"],
+			["fleet", "Placement inside a create on \(.fleet.servers | length) servers, p95", (.fleet.placement.p95.ms // null | if . then ms else "-" end), "bucket \(.fleet.placement.p95.bucket_ms // [] | join("-")) ms, mean \(.fleet.placement.mean_ms // 0 | ms) of \(.fleet.placement.decisions); one server: p95 \(.single.placement.p95.ms // null | if . then ms else "-" end), mean \(.single.placement.mean_ms // 0 | ms)", "-", "-"])),
 		($s.jmh // empty | .benchmarks[] | ["jmh", .benchmark, "\(.score_ns) ns/op", (if .error_ns then "+- \(.error_ns) ns (99.9%)" else "-" end), "-", "-"])
 		| @tsv' "$1" | if [[ $format == md ]]; then
 		awk -F '\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line

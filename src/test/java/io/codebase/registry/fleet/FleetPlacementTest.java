@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.codebase.registry.support.Http;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,15 @@ class FleetPlacementTest {
 			assertThat(fleet.server(server).databaseExists(database)).as(server)
 				.isEqualTo(server.equals(sample.get("server").asString()));
 		}
+		// Every decision is timed, in buckets fine enough to read a p95 of a few milliseconds (between the SLO's 1
+		// and 5 ms), as the fleet benchmark does.
+		Timer decisions = fleet.bean(fleet.replicaCount() - 1, MeterRegistry.class)
+			.get("registry.fleet.placement.duration")
+			.timer();
+		assertThat(decisions.count()).isGreaterThanOrEqualTo(301);
+		assertThat(Arrays.stream(decisions.takeSnapshot().histogramCounts())
+			.mapToDouble(bucket -> bucket.bucket(TimeUnit.MILLISECONDS))
+			.filter(ms -> ms > 1 && ms < 5)).hasSizeGreaterThanOrEqualTo(5);
 	}
 
 	@Test
