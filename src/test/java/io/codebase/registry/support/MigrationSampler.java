@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Samples, every few milliseconds, how many of the given project databases have a session busy in a migration
- * (active or in a transaction) on each PostgreSQL server, and keeps the most per server and the most on all servers
+ * Samples, every few milliseconds, how many of the given project databases have a statement running on each
+ * PostgreSQL server, and keeps the most per server and the most on all servers
  * at one moment: what a rollout's limits promise, observed where the work happens.
  */
 public final class MigrationSampler implements AutoCloseable {
@@ -46,9 +46,12 @@ public final class MigrationSampler implements AutoCloseable {
 			for (Server server : servers) {
 				Connection connection = server.login().call();
 				connections.add(connection);
+				// Only statements running now: a backend whose client has closed its connection in a transaction
+				// still shows 'idle in transaction' until it has rolled back and exited, a moment after the rollout
+				// has moved on to the next database.
 				PreparedStatement query = connection.prepareStatement("""
 						SELECT count(DISTINCT datname) FROM pg_stat_activity
-						WHERE datname = ANY(?) AND state IN ('active', 'idle in transaction')""");
+						WHERE datname = ANY(?) AND state = 'active'""");
 				query.setArray(1, connection.createArrayOf("text", databases));
 				queries.add(query);
 			}
