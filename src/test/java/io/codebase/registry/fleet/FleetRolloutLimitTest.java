@@ -30,9 +30,10 @@ class FleetRolloutLimitTest {
 	@Test
 	void noServerRunsMoreMigrationsAtOnceThanTheLimitWhileTheServersWorkSideBySide() throws Exception {
 		Path migrations = Files.createTempDirectory("fleet-rollout");
-		// Slow enough that the sampler sees every migration that runs.
+		// Most of each migration is one statement that runs for a while, so that migrations running on both servers
+		// at once are seen doing so (Flyway's own round trips, before and after, are short and idle).
 		Files.writeString(migrations.resolve("V2__slow_change.sql"),
-				"SELECT pg_sleep(0.4);\nCREATE TABLE fleet_rollout_change (id int);\n");
+				"SELECT pg_sleep(1.5);\nCREATE TABLE fleet_rollout_change (id int);\n");
 		try (TestFleet fleet = new TestFleet("a", "b")) {
 			Map<String, Object> properties = new HashMap<>();
 			List<String> servers = List.of("a", "b");
