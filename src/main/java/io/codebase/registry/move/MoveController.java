@@ -1,0 +1,75 @@
+package io.codebase.registry.move;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import io.codebase.registry.problem.ProblemResponses;
+import io.codebase.registry.project.ProjectParameter;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Moves", description = "Move project databases between database servers, online, with PostgreSQL's "
+		+ "logical replication.")
+class MoveController {
+
+	private final MoveService moves;
+
+	MoveController(MoveService moves) {
+		this.moves = moves;
+	}
+
+	@PostMapping(path = "/api/v1/projects/{project}/moves", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "moveProject", summary = "Move a project's database to another server",
+			description = "Checks that the move can run (the project is READY and has no other move; the target is a "
+					+ "configured server that is ACTIVE, UP and below capacity; both servers meet logical replication's "
+					+ "prerequisites, each missing one named in the 409's `missing`), records it, and runs it in the "
+					+ "background: the target database gets the project schema and roles, every table is published on "
+					+ "the source and copied by a subscription on the target, then, once the lag is small, writes are "
+					+ "frozen (the project's roles lose CONNECT on the source and their sessions end), the last changes "
+					+ "and the sequences reach the target, and the project's server is switched. Meanwhile resolutions and "
+					+ "GET of the project answer 503 project-moving with Retry-After. Credentials are per server: mint new "
+					+ "ones after the move. The source database is kept for registry.moves.source-grace, then dropped. A "
+					+ "failure before the switch rolls the move back. The body is optional.")
+	@ApiResponse(responseCode = "202", description = "Started; poll the Location for progress.",
+			headers = @Header(name = "Location", description = "URL of the move", schema = @Schema(type = "string")),
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Move.class)))
+	@ProblemResponses({ 400, 404, 409, 413, 502, 503 })
+	ResponseEntity<Move> move(
+			@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project,
+			@RequestBody(required = false) MoveRequest request) {
+		Move move = this.moves.start(project, (request != null) ? request : MoveRequest.ANY, "api");
+		return ResponseEntity.accepted().location(URI.create("/api/v1/moves/" + move.id())).body(move);
+	}
+
+	@GetMapping(path = "/api/v1/projects/{project}/moves", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "listProjectMoves", summary = "A project's moves, newest first")
+	@ApiResponse(responseCode = "200", description = "Every move of the project.")
+	@ProblemResponses({ 404 })
+	List<Move> list(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
+		return this.moves.forProject(project);
+	}
+
+	@GetMapping(path = "/api/v1/moves/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "getMove", summary = "Phase, progress and outcome of a move")
+	@ApiResponse(responseCode = "200", description = "The move.")
+	@ProblemResponses({ 400, 404 })
+	Move get(@Parameter(description = "Move id", example = "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a78") @PathVariable UUID id) {
+		return this.moves.get(id);
+	}
+
+}
