@@ -57,7 +57,9 @@ class MoveController {
 	}
 
 	@GetMapping(path = "/api/v1/projects/{project}/moves", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(operationId = "listProjectMoves", summary = "A project's moves, newest first")
+	@Operation(operationId = "listProjectMoves", summary = "A project's moves, newest first",
+			description = "Every move of the project, running or finished, with its phase, progress and outcome; kept "
+					+ "after the project is deleted.")
 	@ApiResponse(responseCode = "200", description = "Every move of the project.")
 	@ProblemResponses({ 404 })
 	List<Move> list(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
@@ -65,7 +67,11 @@ class MoveController {
 	}
 
 	@GetMapping(path = "/api/v1/moves/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(operationId = "getMove", summary = "Phase, progress and outcome of a move")
+	@Operation(operationId = "getMove", summary = "Phase, progress and outcome of a move",
+			description = "The phase running now, the copy's progress (tables copied, rows and bytes of the running "
+					+ "copies, sizes, replication lag), the write freeze's length once cut over, and the outcome: "
+					+ "SUCCEEDED, or FAILED (rolled back) with the error. A move whose replica died goes on from its last "
+					+ "phase on another replica; attempts counts the runners that took it up.")
 	@ApiResponse(responseCode = "200", description = "The move.")
 	@ProblemResponses({ 400, 404 })
 	Move get(@Parameter(description = "Move id", example = "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a78") @PathVariable UUID id) {

@@ -3,6 +3,7 @@ package io.codebase.registry.move;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -260,7 +261,15 @@ class MoveRunner implements DisposableBean {
 	 */
 	private void cutOver(Move move, DatabaseMove engine, DatabaseServer source) {
 		long start = System.nanoTime();
-		engine.cutOver(this.credentials.writers(source, move.databaseName()), this.properties.freezeTimeout());
+		List<String> writers = this.credentials.writers(source, move.databaseName());
+		engine.cutOver(writers, this.properties.freezeTimeout());
+		// A credential issued by a replica that had not yet heard of the cut-over may have slipped in before the
+		// revoke: freeze again, with it, until no new one shows up.
+		for (List<String> now = this.credentials.writers(source, move.databaseName()); !writers.containsAll(now);
+				now = this.credentials.writers(source, move.databaseName())) {
+			writers = now;
+			engine.cutOver(writers, this.properties.freezeTimeout());
+		}
 		this.transactions.executeWithoutResult(tx -> {
 			if (!this.projects.switchServer(move.projectId(), move.source(), move.target())) {
 				throw new IllegalStateException("Project " + move.projectName() + " is no longer on " + move.source());

@@ -167,13 +167,20 @@ class MoveStore {
 				row.getString("project_name"), row.getString("database_name"), row.getString("source_server"),
 				row.getString("target_server"), row.getString("cause"), MoveState.valueOf(row.getString("state")),
 				MovePhase.valueOf(row.getString("phase")),
-				new Move.MoveProgress(row.getObject("tables_total", Integer.class),
-						row.getObject("tables_copied", Integer.class), row.getObject("rows_copied", Long.class),
-						row.getObject("bytes_copied", Long.class), row.getObject("source_bytes", Long.class),
-						row.getObject("target_bytes", Long.class), row.getObject("lag_bytes", Long.class)),
+				progress(row),
 				row.getObject("freeze_millis", Long.class), row.getString("error"), row.getInt("attempts"),
 				instant(row, "source_drop_after"), instant(row, "source_dropped_at"), instant(row, "created_at"),
 				instant(row, "updated_at"), instant(row, "finished_at"));
+	}
+
+	/** Null until the copy was measured once. */
+	private static Move.MoveProgress progress(ResultSet row) throws SQLException {
+		if (row.getObject("tables_total") == null) {
+			return null;
+		}
+		return new Move.MoveProgress(row.getInt("tables_total"), row.getInt("tables_copied"), row.getLong("rows_copied"),
+				row.getLong("bytes_copied"), row.getLong("source_bytes"), row.getLong("target_bytes"),
+				row.getLong("lag_bytes"));
 	}
 
 	private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -124,7 +124,7 @@ class ReconciliationVocabularyTest {
 	private static ProjectView project(String name, ProjectState state, String sourcePath, String lastError) {
 		return new ProjectView(UUID.randomUUID(), name, null, databaseOf(name), state, null, IndexStatus.NOT_INDEXED,
 				null, null, null, sourcePath, "{}", lastError, 1, LONG_AGO, LONG_AGO, "default",
-				new ProjectConnection("default", null, null, databaseOf(name), null, null), null);
+				new ProjectConnection("default", null, null, databaseOf(name), null, null), null, null);
 	}
 
 	private static String databaseOf(String name) {
