@@ -48,3 +48,14 @@ CREATE INDEX project_moves_kept_sources_idx ON project_moves (source_drop_after)
 
 -- Set while a move cuts the project over (writes frozen on the source): resolutions answer 503 meanwhile.
 ALTER TABLE projects ADD COLUMN moving_since timestamptz;
+
+-- Drains: a server cordoned and emptied, its projects moved a few at a time by whichever replica looks next.
+CREATE TABLE server_drains (
+    server       varchar(63)  PRIMARY KEY REFERENCES database_servers (name),
+    state        text         NOT NULL,
+    CONSTRAINT server_drains_state_values CHECK (state IN ('RUNNING', 'COMPLETED', 'STOPPED')),
+    parallelism  integer      NOT NULL CHECK (parallelism > 0),
+    started_at   timestamptz  NOT NULL DEFAULT now(),
+    finished_at  timestamptz,
+    error        text
+);

@@ -194,7 +194,8 @@ class OpenApiDocumentTest {
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
 				"Problem.errors", "Link.title", "Project.placement", "ProjectPage.totalElements", "ProjectPage.totalPages",
 				"ProjectPage.page", "Resolution.credentials", "SchemaRollout.failureBudget", "SchemaRolloutBudget.count",
-				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs", "Project.movingSince", "Move.progress", "Move.freezeMillis");
+				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs", "Project.movingSince", "Move.progress", "Move.freezeMillis",
+				"DatabaseServer.drain");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
 				"RolloutRequest", "SchemaRolloutCanary", "SchemaRolloutFailureBudget", "WorkingDirectory", "ActiveProject",
 				"PlacementRequest", "CredentialRequest", "MoveRequest");

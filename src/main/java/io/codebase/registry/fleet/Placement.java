@@ -85,6 +85,15 @@ public class Placement {
 		});
 	}
 
+	/** Every configured server's project count and weight, and whether it takes projects now. */
+	public List<ServerLoad> loads() {
+		return this.states.all().stream()
+			.filter(state -> this.servers.find(state.name()).isPresent())
+			.map(state -> new ServerLoad(state.name(), state.projects(), weight(state),
+					state.status() == ServerState.Status.ACTIVE && state.health() == ServerState.Health.UP))
+			.toList();
+	}
+
 	/**
 	 * Before refusing a project for want of a server that is UP, checks again the servers that would take it but
 	 * for being recorded DOWN: a DOWN recorded by a request that failed during an outage stays until the next

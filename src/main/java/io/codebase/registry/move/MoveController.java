@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import io.codebase.registry.fleet.DrainProgress;
 import io.codebase.registry.problem.ProblemResponses;
 import io.codebase.registry.project.ProjectParameter;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,10 +28,18 @@ import org.springframework.web.bind.annotation.RestController;
 		+ "logical replication.")
 class MoveController {
 
+	private static final String SERVERS = "/api/v1/database-servers";
+
 	private final MoveService moves;
 
-	MoveController(MoveService moves) {
+	private final Drains drains;
+
+	private final Rebalancer rebalancer;
+
+	MoveController(MoveService moves, Drains drains, Rebalancer rebalancer) {
 		this.moves = moves;
+		this.drains = drains;
+		this.rebalancer = rebalancer;
 	}
 
 	@PostMapping(path = "/api/v1/projects/{project}/moves", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -76,6 +85,32 @@ class MoveController {
 	@ProblemResponses({ 400, 404 })
 	Move get(@Parameter(description = "Move id", example = "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a78") @PathVariable UUID id) {
 		return this.moves.get(id);
+	}
+
+	@PostMapping(path = SERVERS + "/{name}/drain", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "drainDatabaseServer", summary = "Empty a database server",
+			description = "Cordons the server (no new projects), then moves every project on it to the servers "
+					+ "placement chooses, registry.moves.drain-parallelism at a time, until it holds none: COMPLETED. A "
+					+ "project whose move fails is rolled back and not tried again by this drain; when only such projects "
+					+ "are left, the drain is STOPPED with the reason. Progress is on GET /api/v1/database-servers/{name} "
+					+ "(drain). The drain goes on after a replica dies; asking again restarts a STOPPED one.")
+	@ApiResponse(responseCode = "202", description = "Draining; the server's resource shows the progress.",
+			headers = @Header(name = "Location", description = "URL of the server", schema = @Schema(type = "string")),
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = DrainProgress.class)))
+	@ProblemResponses({ 404 })
+	ResponseEntity<DrainProgress> drain(@Parameter(description = "The server's name", example = "pg-eu-1") @PathVariable String name) {
+		DrainProgress drain = this.drains.start(name);
+		return ResponseEntity.accepted().location(URI.create(SERVERS + "/" + name)).body(drain);
+	}
+
+	@PostMapping(path = SERVERS + "/rebalance", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(operationId = "rebalanceDatabaseServers", summary = "Even out the projects over the servers",
+			description = "Plans moves from the server with the most projects per unit of weight to the one with the "
+					+ "fewest until every ACTIVE, UP server is within registry.moves.rebalance-spread of the mean, and "
+					+ "starts them. Each move is an ordinary move (GET /api/v1/moves/{id}).")
+	@ApiResponse(responseCode = "202", description = "The moves started (none when the fleet is balanced).")
+	ResponseEntity<RebalanceResult> rebalance() {
+		return ResponseEntity.accepted().body(this.rebalancer.rebalance());
 	}
 
 }

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -93,6 +95,24 @@ class MoveStore {
 			.single();
 	}
 
+	/** How many moves off a server for a cause ended in this state since then. */
+	long finishedFrom(String source, String cause, MoveState state, Instant since) {
+		return this.jdbc.sql("SELECT count(*) FROM project_moves WHERE source_server = ? AND cause = ? AND state = ? "
+				+ "AND created_at >= ?")
+			.params(source, cause, state.name(), Timestamp.from(since))
+			.query(Long.class)
+			.single();
+	}
+
+	/** Projects whose move off a server for a cause failed since then: a drain does not try them again. */
+	Set<UUID> failedFrom(String source, String cause, Instant since) {
+		return new HashSet<>(this.jdbc.sql("SELECT project_id FROM project_moves WHERE source_server = ? AND cause = ? "
+				+ "AND state = 'FAILED' AND created_at >= ?")
+			.params(source, cause, Timestamp.from(since))
+			.query(UUID.class)
+			.list());
+	}
+
 	/** A runner took the move up. */
 	void started(UUID id) {
 		this.jdbc.sql("UPDATE project_moves SET attempts = attempts + 1, updated_at = now() WHERE id = ?")
@@ -154,6 +174,27 @@ class MoveStore {
 				+ "AND source_dropped_at IS NULL" + (due ? " AND source_drop_after <= now()" : "") + " ORDER BY source_drop_after")
 			.query(MoveStore::move)
 			.list();
+	}
+
+	/** Unfinished moves to this server: their target databases are not the projects' (yet). */
+	List<Move> activeTo(String target) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM project_moves WHERE target_server = ? AND " + ACTIVE)
+			.param(target)
+			.query(MoveStore::move)
+			.list();
+	}
+
+	/** The databases every move from this server ever published: where a publication may be left over. */
+	List<String> databasesMovedFrom(String source) {
+		return this.jdbc.sql("SELECT DISTINCT database_name FROM project_moves WHERE source_server = ? ORDER BY 1")
+			.param(source)
+			.query(String.class)
+			.list();
+	}
+
+	/** The databases of every unfinished move: their replication objects are in use. */
+	List<String> activeDatabases() {
+		return this.jdbc.sql("SELECT database_name FROM project_moves WHERE " + ACTIVE).query(String.class).list();
 	}
 
 	void sourceDropped(UUID id) {

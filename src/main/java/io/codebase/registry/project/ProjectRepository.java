@@ -65,6 +65,8 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 
 	boolean existsByServerAndDatabaseName(String server, String databaseName);
 
+	List<Project> findByServerOrderByNameKey(String server, Limit limit);
+
 	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,
 	 * the derived database name) is taken; concurrent inserts of one name wait for each other, so exactly one wins.

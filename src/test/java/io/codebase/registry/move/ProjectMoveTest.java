@@ -71,6 +71,7 @@ class ProjectMoveTest {
 		properties.put("registry.provisioning.schema.locations", "classpath:project-db/migration,filesystem:" + migrations);
 		properties.put("registry.moves.resume-interval", "1s");
 		properties.put("registry.moves.freeze-timeout", "20s");
+		properties.put("registry.moves.source-grace", "5s");
 		for (String name : List.of("a", "b")) {
 			int i = name.equals("a") ? 0 : 1;
 			properties.put("registry.fleet.servers[" + i + "].name", name);
@@ -153,6 +154,25 @@ class ProjectMoveTest {
 			.isThrownBy(() -> DriverManager.getConnection(jdbcUrl("a", database), writer.firstLogin, writer.firstPassword).close())
 			.satisfies(ex -> assertThat(ex.getSQLState()).isEqualTo("42501"));
 		assertNoReplicationLeftovers(database);
+
+		// The source is kept for its grace period, reported as such (never as an orphan), then dropped.
+		JsonNode report = Http.json(first.get("/api/v1/reconciliation?kind=MOVED_SOURCE&kind=ORPHAN_DATABASE"));
+		List<JsonNode> kept = new ArrayList<>();
+		report.get("drifts").forEach(drift -> {
+			assertThat(drift.get("kind").asString()).isEqualTo("MOVED_SOURCE");
+			if (drift.get("databaseName").asString().equals(database)) {
+				kept.add(drift);
+			}
+		});
+		assertThat(kept).hasSize(1);
+		assertThat(kept.get(0).get("server").asString()).isEqualTo("a");
+		await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			first.post("/api/v1/reconciliation?kind=MOVED_SOURCE", null);
+			return !fleet.server("a").databaseExists(database);
+		});
+		assertThat(fleet.server("b").databaseExists(database)).isTrue();
+		assertThat(Http.json(first.get("/api/v1/projects/busy/moves")).get(0).get("sourceDroppedAt").isNull()).isFalse();
+		assertThat(Http.json(first.get("/api/v1/reconciliation?kind=MOVED_SOURCE")).get("drifts")).isEmpty();
 	}
 
 	@Test
@@ -279,6 +299,14 @@ class ProjectMoveTest {
 				credential.get("password").asString()); Statement statement = connection.createStatement()) {
 			statement.execute("INSERT INTO notes (body) VALUES ('after the rollback')");
 		}
+		assertNoReplicationLeftovers(database);
+
+		// A publication left by an interrupted move is reported, then dropped by a repairing run.
+		execute("a", database, "CREATE PUBLICATION " + DatabaseMove.replicationName(database) + " FOR ALL TABLES");
+		JsonNode leftovers = Http.json(first.get("/api/v1/reconciliation?kind=MOVE_LEFTOVERS")).get("drifts");
+		assertThat(leftovers).hasSize(1);
+		assertThat(leftovers.get(0).get("server").asString()).isEqualTo("a");
+		first.post("/api/v1/reconciliation?kind=MOVE_LEFTOVERS", null);
 		assertNoReplicationLeftovers(database);
 	}
 

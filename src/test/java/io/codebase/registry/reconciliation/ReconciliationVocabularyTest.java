@@ -16,6 +16,7 @@ import io.codebase.registry.project.ProjectProperties;
 import javax.sql.DataSource;
 
 import io.codebase.registry.credentials.Credentials;
+import io.codebase.registry.move.MoveDatabases;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.fleet.ServerHealth;
 import io.codebase.registry.project.ProjectConnection;
@@ -86,7 +87,8 @@ class ReconciliationVocabularyTest {
 				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers,
 				mock(ServerHealth.class));
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
-				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class), mock(Credentials.class)), policy, mock(Repairer.class),
+				validator, mock(OrphanDatabases.class), servers, mock(ServerHealth.class), mock(Credentials.class),
+				mock(MoveDatabases.class)), policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
 		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));
