@@ -151,6 +151,10 @@ class Drains implements DrainProgressSource {
 			}
 			catch (RegistryException ex) {
 				refused.add(project.name() + ": " + ex.detail());
+				if (ex.kind().equals("move-no-target")) {
+					// No server takes a project now: neither would it take the next one.
+					break;
+				}
 			}
 		}
 		if (moving == 0 && started == 0) {

@@ -41,6 +41,12 @@ class MoveConflictException extends RegistryException {
 			.with("state", project.state());
 	}
 
+	/** No other server can take the project: every one is cordoned, down, full, or it is the only one. */
+	static MoveConflictException noTarget(ProjectView project, String reasons) {
+		return new MoveConflictException("move-no-target", "No other database server can take project '"
+				+ project.name() + "' now: " + reasons);
+	}
+
 	static MoveConflictException prerequisites(String message, List<String> missing) {
 		return (MoveConflictException) new MoveConflictException("move-prerequisites", message)
 			.with("missing", missing);

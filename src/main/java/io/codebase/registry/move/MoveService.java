@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.fleet.NoEligibleServerException;
 import io.codebase.registry.fleet.Placement;
 import io.codebase.registry.problem.InvalidRequestException;
 import io.codebase.registry.project.ProjectLookup;
@@ -106,7 +107,13 @@ class MoveService {
 		if (project.server().equals(target)) {
 			throw new InvalidRequestException("target", "the project is on " + target + " already");
 		}
-		return this.transactions.execute(tx -> this.placement.placeMove(project.server(), target).server());
+		try {
+			return this.transactions.execute(tx -> this.placement.placeMove(project.server(), target).server());
+		}
+		catch (NoEligibleServerException ex) {
+			// For a new project that is an outage (503); for a move it is the fleet's shape: nowhere else to go.
+			throw MoveConflictException.noTarget(project, ex.detail().replaceFirst("^[^:]*: ", ""));
+		}
 	}
 
 	/** Refuses, with every reason at once, a move that could not run. */

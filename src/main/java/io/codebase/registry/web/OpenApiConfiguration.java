@@ -55,7 +55,7 @@ class OpenApiConfiguration {
 			Map.entry(403, "The API key has the reader role: the operation needs admin (forbidden), or the resolution would create a project or its database (creation-forbidden)."),
 			Map.entry(404, "Not found: no project has this id or name, no live session has this id, no schema rollout or move has this id, or the project has no credential of this name (see `type`)."),
 			Map.entry(406, "The Accept header allows none of the media types this operation answers with (not-acceptable): application/json, and application/problem+json for problems."),
-			Map.entry(409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, project-schema-disabled, schema-rollout-running, move-running, move-prerequisites, or reconciliation-running with Retry-After (see `type`)."),
+			Map.entry(409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, project-schema-disabled, schema-rollout-running, move-running, move-no-target, move-prerequisites, or reconciliation-running with Retry-After (see `type`)."),
 			Map.entry(412, "If-Match does not hold the current ETag: the project changed since it was read."),
 			Map.entry(413, "The request body is larger than registry.web.max-request-body."),
 			Map.entry(415, "The Content-Type is not one this operation reads (unsupported-media-type); see its request body."),

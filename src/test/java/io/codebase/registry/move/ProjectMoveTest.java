@@ -217,6 +217,17 @@ class ProjectMoveTest {
 		assertThat(first.post("/api/v1/projects/no-such-project/moves", "{}").statusCode()).isEqualTo(404);
 		assertThat(first.get("/api/v1/moves/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
 		assertThat(first.get("/api/v1/moves/not-a-uuid").statusCode()).isEqualTo(400);
+		// With the only other server cordoned, there is nowhere to go: a conflict, not an outage.
+		assertThat(first.post("/api/v1/database-servers/b/cordon", null).statusCode()).isEqualTo(200);
+		try {
+			HttpResponse<String> nowhere = first.post("/api/v1/projects/stays/moves", "{}");
+			assertThat(nowhere.statusCode()).as(nowhere.body()).isEqualTo(409);
+			assertThat(Http.json(nowhere).get("type").asString()).endsWith("move-no-target");
+			assertThat(Http.json(nowhere).get("detail").asString()).contains("cordoned");
+		}
+		finally {
+			first.post("/api/v1/database-servers/b/uncordon", null);
+		}
 		assertThat(Http.json(first.get("/api/v1/projects/stays/moves"))).isEmpty();
 		assertThat(Http.json(first.get("/api/v1/projects/stays")).get("server").asString()).isEqualTo("a");
 	}

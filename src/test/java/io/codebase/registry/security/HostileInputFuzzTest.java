@@ -264,7 +264,14 @@ class HostileInputFuzzTest {
 				}
 				sent++;
 				int control = send(connection, template.benign(), fixture, softly, serverErrors);
-				softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+				if (write.path().equals("/api/v1/projects/{project}/moves")) {
+					// A move needs a second server, and every test registry has one: the example's target is not
+					// configured (ProjectMoveTest moves projects between real servers).
+					softly.assertThat(control).as("benign control " + template.benign()).isEqualTo(400);
+				}
+				else {
+					softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+				}
 				if (write.path().startsWith("/api/v1/database-servers/")) {
 					// The control cordoned (or uncordoned) the one server every test registry has: place again.
 					db.execute("UPDATE database_servers SET state = 'ACTIVE'");
