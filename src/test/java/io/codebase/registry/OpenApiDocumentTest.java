@@ -133,7 +133,7 @@ class OpenApiDocumentTest {
 	void tagsComeInTheOrderAUserMeetsThem() throws IOException {
 		assertThat((List<Map<String, Object>>) served().get("tags")).extracting(tag -> tag.get("name")).containsExactly(
 				"Projects", "Credentials", "Resolutions", "Sessions", "Import and export", "Reconciliation", "Schema rollouts",
-				"Database servers", "Service");
+				"Database servers", "Moves", "Service");
 	}
 
 	/**
@@ -194,10 +194,11 @@ class OpenApiDocumentTest {
 		Set<String> optional = Set.of("Resolution.trace", "ImportReport.activeProject", "Problem.instance",
 				"Problem.errors", "Link.title", "Project.placement", "ProjectPage.totalElements", "ProjectPage.totalPages",
 				"ProjectPage.page", "Resolution.credentials", "SchemaRollout.failureBudget", "SchemaRolloutBudget.count",
-				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs");
+				"SchemaRolloutBudget.percent", "SchemaRolloutItem.durationMs", "Project.movingSince", "Move.progress", "Move.freezeMillis",
+				"DatabaseServer.drain");
 		Set<String> requests = Set.of("CreateProjectRequest", "IndexReport", "ReindexRequest", "ResolutionRequest",
 				"RolloutRequest", "SchemaRolloutCanary", "SchemaRolloutFailureBudget", "WorkingDirectory", "ActiveProject",
-				"PlacementRequest", "CredentialRequest");
+				"PlacementRequest", "CredentialRequest", "MoveRequest");
 		List<String> wrong = new ArrayList<>();
 		schemas(document).forEach((name, schema) -> {
 			if (requests.contains(name)) {
@@ -245,7 +246,8 @@ class OpenApiDocumentTest {
 		String path = where.substring(where.indexOf(' ') + 1);
 		return path.startsWith("/api/v1/sessions/") ? "session-not-found"
 				: path.matches("/api/v1/projects/[^/]+/credentials/.+") ? "credential-not-found"
-				: path.startsWith("/api/v1/schema-rollouts/") ? "schema-rollout-not-found" : "project-not-found";
+				: path.startsWith("/api/v1/schema-rollouts/") ? "schema-rollout-not-found"
+				: path.startsWith("/api/v1/moves/") ? "move-not-found" : "project-not-found";
 	}
 
 	private Map<String, Object> served() throws IOException {

@@ -102,6 +102,16 @@ class AccessRoles implements ProjectDatabaseAccess {
 		}
 	}
 
+	/** The credentials issued for the database now: the logins a move's freeze must end. */
+	Set<String> logins(DatabaseServer server, String databaseName) {
+		try (Connection connection = server.admin().getConnection()) {
+			return members(connection, RoleNames.of(databaseName));
+		}
+		catch (SQLException ex) {
+			throw failure("Listing the credentials of database " + databaseName + " on " + server.name(), ex);
+		}
+	}
+
 	/**
 	 * Creates a login role that is a member of the database's read-write or read-only role until {@code expiresAt}.
 	 * The password reaches PostgreSQL only as a SCRAM verifier computed here, so no statement, log or

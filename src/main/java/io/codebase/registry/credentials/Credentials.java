@@ -4,11 +4,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.codebase.registry.fleet.DatabaseServers;
@@ -93,6 +95,8 @@ public class Credentials {
 		if (project.state() != ProjectState.READY) {
 			throw new CredentialsUnavailableException(project);
 		}
+		// A login made on the old server during a cut-over would be useless a moment later.
+		project.requireNotMoving();
 		Caller caller = Caller.current();
 		Access access = Access.of(caller);
 		DatabaseServer server = this.servers.server(project.server());
@@ -125,6 +129,22 @@ public class Credentials {
 		details.put("server", project.server());
 		details.put("credential", name);
 		this.audit.record("credential.revoke", details);
+	}
+
+	/**
+	 * The roles granted CONNECT on a project database: its read-write and read-only roles. A move's freeze revokes
+	 * it from them, and a rollback grants it back.
+	 */
+	public List<String> connectingRoles(String databaseName) {
+		RoleNames names = RoleNames.of(databaseName);
+		return List.of(names.readWrite(), names.readOnly());
+	}
+
+	/** {@link #connectingRoles} and every credential issued for the database on this server: who a freeze locks out. */
+	public List<String> writers(DatabaseServer server, String databaseName) {
+		List<String> writers = new ArrayList<>(connectingRoles(databaseName));
+		writers.addAll(new TreeSet<>(this.roles.logins(server, databaseName)));
+		return writers;
 	}
 
 	/** The databases among these (on one server) whose roles or PUBLIC revocation are not in place. */

@@ -3,6 +3,7 @@ package io.codebase.registry.fleet;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A server of the fleet as the API shows it: never its credentials. */
@@ -21,7 +22,8 @@ record DatabaseServerView(
 		@Schema(description = "Labels that placement constraints match.", example = "{\"region\": \"eu\"}", requiredMode = Schema.RequiredMode.REQUIRED) Map<String, String> labels,
 		@Schema(description = "Its share of new projects relative to the other servers.", example = "1", requiredMode = Schema.RequiredMode.REQUIRED) double weight,
 		@Schema(description = "How much it may hold; 0 is unlimited.", requiredMode = Schema.RequiredMode.REQUIRED) CapacityView capacity,
-		@Schema(description = "How much it holds.", requiredMode = Schema.RequiredMode.REQUIRED) UsageView usage) {
+		@Schema(description = "How much it holds.", requiredMode = Schema.RequiredMode.REQUIRED) UsageView usage,
+		@Schema(description = "Its latest drain; absent when it was never drained.") @JsonInclude(JsonInclude.Include.NON_NULL) DrainProgress drain) {
 
 	@Schema(name = "DatabaseServerHealth", description = "The outcome of the last health check.",
 			example = "{\"status\": \"DOWN\", \"since\": \"2026-11-29T04:00:00Z\", \"checkedAt\": \"2026-11-29T04:10:15Z\", \"lastError\": \"Connection refused (SQLSTATE 08001)\"}")

@@ -7,11 +7,12 @@ import java.util.Map;
 import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.security.Audit;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
-/** The fleet as operators see it: every server with its state, and cordoning. */
+/** The fleet as operators see it: every server with its state (and drain), and cordoning. */
 @Service
-class Fleet {
+public class Fleet {
 
 	private final DatabaseServers servers;
 
@@ -19,7 +20,10 @@ class Fleet {
 
 	private final Audit audit;
 
-	Fleet(DatabaseServers servers, ServerStates states, Audit audit) {
+	private final ObjectProvider<DrainProgressSource> drains;
+
+	Fleet(DatabaseServers servers, ServerStates states, Audit audit, ObjectProvider<DrainProgressSource> drains) {
+		this.drains = drains;
 		this.servers = servers;
 		this.states = states;
 		this.audit = audit;
@@ -48,6 +52,14 @@ class Fleet {
 		return setStatus(name, ServerState.Status.CORDONED, "fleet.cordon");
 	}
 
+	/** Cordons a configured server for a drain; a server that is not configured is a 404. */
+	public void cordonForDrain(String name) {
+		if (this.servers.find(name).isEmpty()) {
+			throw new DatabaseServerNotFoundException(name);
+		}
+		setStatus(name, ServerState.Status.CORDONED, "fleet.drain");
+	}
+
 	/** Lets the server take new projects again; idempotent. */
 	DatabaseServerView uncordon(String name) {
 		return setStatus(name, ServerState.Status.ACTIVE, "fleet.uncordon");
@@ -71,7 +83,8 @@ class Fleet {
 				(settings != null) ? settings.labels() : Map.of(), (settings != null) ? settings.weight() : 0,
 				new DatabaseServerView.CapacityView((settings != null) ? settings.capacity().projects() : 0,
 						(settings != null) ? settings.capacity().size().toBytes() : 0),
-				new DatabaseServerView.UsageView(state.projects(), state.bytes(), state.usageRefreshedAt()));
+				new DatabaseServerView.UsageView(state.projects(), state.bytes(), state.usageRefreshedAt()),
+				this.drains.stream().findFirst().flatMap(source -> source.drainOf(state.name())).orElse(null));
 	}
 
 }

@@ -70,8 +70,34 @@ public class Placement {
 	public PlacementDecision place(PlacementRequest request) {
 		return this.decisions.record(() -> {
 			recheckIfOnlyDownRemain(request);
-			return decide(request);
+			PlacementDecision decision = decide(request, null);
+			countOnCommit(decision.server());
+			return decision;
 		});
+	}
+
+	/**
+	 * The server a project's database on {@code current} moves to: {@code target} if it is eligible, or, with no
+	 * target, the one the same rules choose for a new project among the others. Decided under the same row locks,
+	 * inside the caller's transaction; no eligible server: {@link NoEligibleServerException}. The project counts
+	 * on its new server only from the switch on, so a move is not counted as a placement.
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public PlacementDecision placeMove(String current, String target) {
+		PlacementRequest request = new PlacementRequest(target, Map.of());
+		return this.decisions.record(() -> {
+			recheckIfOnlyDownRemain(request);
+			return decide(request, current);
+		});
+	}
+
+	/** Every configured server's project count and weight, and whether it takes projects now. */
+	public List<ServerLoad> loads() {
+		return this.states.all().stream()
+			.filter(state -> this.servers.find(state.name()).isPresent())
+			.map(state -> new ServerLoad(state.name(), state.projects(), weight(state),
+					state.status() == ServerState.Status.ACTIVE && state.health() == ServerState.Health.UP))
+			.toList();
 	}
 
 	/**
@@ -97,7 +123,8 @@ public class Placement {
 		this.monitor.recheck(down);
 	}
 
-	private PlacementDecision decide(PlacementRequest request) {
+	/** The decision for the request, never on {@code excluded} (the current server of a project that moves). */
+	private PlacementDecision decide(PlacementRequest request, String excluded) {
 		if (request.server() != null && this.servers.find(request.server()).isEmpty()) {
 			throw new InvalidRequestException("placement.server",
 					"'" + request.server() + "' is not a configured database server; see GET /api/v1/database-servers");
@@ -105,7 +132,9 @@ public class Placement {
 		List<PlacementDecision.Skipped> skipped = new ArrayList<>();
 		List<ServerState> eligible = new ArrayList<>();
 		for (ServerState state : this.states.lock(this.servers.names())) {
-			PlacementDecision.Skipped why = ineligibility(state, request);
+			PlacementDecision.Skipped why = state.name().equals(excluded)
+					? skip(state, PlacementDecision.SkipReason.CURRENT, "holds the project now")
+					: ineligibility(state, request);
 			if (why == null) {
 				eligible.add(state);
 			}
@@ -126,7 +155,6 @@ public class Placement {
 		String reason = "fewest projects per unit of weight among " + eligible.size() + " eligible server"
 				+ (eligible.size() == 1 ? "" : "s") + " (" + chosen.projects() + " projects, weight "
 				+ format(weight(chosen)) + ")";
-		countOnCommit(chosen.name());
 		return new PlacementDecision(chosen.name(), reason, skipped);
 	}
 

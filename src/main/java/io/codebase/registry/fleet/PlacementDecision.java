@@ -30,7 +30,7 @@ public record PlacementDecision(
 			example = "{\"server\": \"pg-eu-1\", \"why\": \"CORDONED\", \"detail\": \"cordoned: takes no new projects\"}")
 	public record Skipped(
 			@Schema(description = "The server.", example = "pg-eu-1", requiredMode = Schema.RequiredMode.REQUIRED) String server,
-			@Schema(description = "Why it was passed over: cordoned, down, labels, full, not requested, or more loaded.", example = "CORDONED", requiredMode = Schema.RequiredMode.REQUIRED) SkipReason why,
+			@Schema(description = "Why it was passed over: cordoned, down, labels, full, not requested, the current server of a project that moves, or more loaded.", example = "CORDONED", requiredMode = Schema.RequiredMode.REQUIRED) SkipReason why,
 			@Schema(description = "The details, for people.", example = "cordoned: no new projects", requiredMode = Schema.RequiredMode.REQUIRED) String detail) {
 	}
 
@@ -39,6 +39,9 @@ public record PlacementDecision(
 
 		/** Not the server the request named. */
 		NOT_REQUESTED,
+
+		/** It holds the project that moves. */
+		CURRENT,
 
 		/** Cordoned: takes no new projects. */
 		CORDONED,

@@ -36,6 +36,10 @@ class Project {
 	@Column(updatable = false)
 	private String server;
 
+	/** Set while a move cuts the project over to another server; written only by {@link ProjectMoves}. */
+	@Column(insertable = false, updatable = false)
+	private Instant movingSince;
+
 	@Enumerated(EnumType.STRING)
 	private ProjectState state;
 
@@ -75,7 +79,7 @@ class Project {
 		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.schemaVersion,
 				this.indexStatus,
 				this.indexMessage, this.indexReportedAt, this.indexUpdatedAt, this.sourcePath, this.metadata,
-				this.lastError, this.version, this.createdAt, this.updatedAt, this.server, connection, null);
+				this.lastError, this.version, this.createdAt, this.updatedAt, this.server, connection, this.movingSince, null);
 	}
 
 	void describe(String description, String sourcePath, String metadata) {

@@ -89,9 +89,9 @@ class ProjectController {
 			headers = @Header(name = "ETag", description = ETAG, schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match; no body.",
 			content = @Content, headers = @Header(name = "ETag", description = ETAG, schema = @Schema(type = "string")))
-	@ProblemResponses({ 404 })
+	@ProblemResponses({ 404, 503 })
 	ResponseEntity<ProjectView> get(@Parameter(description = ProjectParameter.DESCRIPTION, example = ProjectParameter.EXAMPLE) @PathVariable String project) {
-		return withETag(this.lookup.cached().get(project));
+		return withETag(this.lookup.cached().get(project).requireNotMoving());
 	}
 
 	@GetMapping

@@ -62,6 +62,12 @@ public class ProjectLookup {
 		return this.repository.findPageAfter(from, Limit.of(limit)).stream().map(this.connections::view).toList();
 	}
 
+	/** Up to {@code limit} projects on a server, in name order, read from PostgreSQL: what a drain or rebalance moves. */
+	public List<ProjectView> onServer(String server, int limit) {
+		return this.repository.findByServerOrderByNameKey(server, Limit.of(limit)).stream().map(this.connections::view)
+			.toList();
+	}
+
 	/** Whether any project, in any state, owns this database on this server. */
 	public boolean isDatabaseRegistered(String server, String databaseName) {
 		return this.repository.existsByServerAndDatabaseName(server, databaseName);

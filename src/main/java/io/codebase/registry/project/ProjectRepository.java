@@ -65,6 +65,8 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 
 	boolean existsByServerAndDatabaseName(String server, String databaseName);
 
+	List<Project> findByServerOrderByNameKey(String server, Limit limit);
+
 	/**
 	 * Step 1 of provisioning: the write-ahead row, in PROVISIONING. Returns 0 when the name (or, very rarely,
 	 * the derived database name) is taken; concurrent inserts of one name wait for each other, so exactly one wins.
@@ -89,5 +91,30 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 			UPDATE projects SET server = :to, updated_at = :now, version = version + 1
 			 WHERE id = :id AND server = :from AND state = 'PROVISIONING'""")
 	int replace(@Param("id") UUID id, @Param("from") String from, @Param("to") String to, @Param("now") Instant now);
+
+	/**
+	 * Marks a READY project on {@code server} as being cut over (its writes are about to freeze); 0 when it is not
+	 * READY on that server. Marking it again keeps the first time and the version.
+	 */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query(nativeQuery = true, value = """
+			UPDATE projects SET moving_since = coalesce(moving_since, :now), updated_at = :now,
+			       version = version + CASE WHEN moving_since IS NULL THEN 1 ELSE 0 END
+			 WHERE id = :id AND server = :server AND state = 'READY'""")
+	int markMoving(@Param("id") UUID id, @Param("server") String server, @Param("now") Instant now);
+
+	/** The switch of a move: the project's database is on {@code to} from now on; 0 when it is not on {@code from}. */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query(nativeQuery = true, value = """
+			UPDATE projects SET server = :to, moving_since = NULL, updated_at = :now, version = version + 1
+			 WHERE id = :id AND server = :from""")
+	int switchServer(@Param("id") UUID id, @Param("from") String from, @Param("to") String to, @Param("now") Instant now);
+
+	/** A move rolled back: the project is reachable on its server again; 0 when it was not marked. */
+	@Modifying(flushAutomatically = true, clearAutomatically = true)
+	@Query(nativeQuery = true, value = """
+			UPDATE projects SET moving_since = NULL, updated_at = :now, version = version + 1
+			 WHERE id = :id AND moving_since IS NOT NULL""")
+	int clearMoving(@Param("id") UUID id, @Param("now") Instant now);
 
 }

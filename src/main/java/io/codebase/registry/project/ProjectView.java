@@ -42,6 +42,9 @@ public record ProjectView(
 		@Schema(description = "When the row last changed.", example = "2026-11-23T19:20:15.101Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant updatedAt,
 		@Schema(description = "The database server that holds the project's database (GET /api/v1/database-servers).", example = "default", requiredMode = Schema.RequiredMode.REQUIRED) String server,
 		@Schema(description = "Where the project's database is, without credentials.", requiredMode = Schema.RequiredMode.REQUIRED) ProjectConnection connection,
+		@Schema(description = "Only while a move cuts the project over to another server (writes frozen): since when. "
+				+ "Resolutions and GET of the project answer 503 project-moving meanwhile.", example = "2026-11-23T19:25:00Z")
+		@JsonInclude(JsonInclude.Include.NON_NULL) Instant movingSince,
 		@Schema(description = "Only in the answer that created the project: which server it was placed on and why each other server was not.") @JsonInclude(JsonInclude.Include.NON_NULL) PlacementDecision placement) {
 
 	/** The same project, with the placement that put it on its server (for the answer that created it). */
@@ -49,7 +52,18 @@ public record ProjectView(
 		return new ProjectView(this.id, this.name, this.description, this.databaseName, this.state, this.schemaVersion,
 				this.indexStatus, this.indexMessage, this.indexReportedAt, this.indexUpdatedAt, this.sourcePath,
 				this.metadata, this.lastError, this.version, this.createdAt, this.updatedAt, this.server, this.connection,
-				decision);
+				this.movingSince, decision);
+	}
+
+	/**
+	 * This project, unless a move is cutting it over to another server: then its connection is about to change, and
+	 * the answer is a 503 project-moving with Retry-After (never the old server after the switch).
+	 */
+	public ProjectView requireNotMoving() {
+		if (this.movingSince != null) {
+			throw new ProjectMovingException(this);
+		}
+		return this;
 	}
 
 }

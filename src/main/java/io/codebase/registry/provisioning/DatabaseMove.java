@@ -114,6 +114,40 @@ public final class DatabaseMove {
 	}
 
 	/**
+	 * The move of a project database between two servers of the fleet: the target reaches the source with the
+	 * source's own address and admin login, which needs the REPLICATION attribute ({@link #checkPrerequisites} says
+	 * so when it lacks it).
+	 */
+	public static DatabaseMove between(DatabaseServer source, DatabaseServer target, String databaseName) {
+		return new DatabaseMove(source.connections(), source.replicationLogin(), target.connections(), databaseName);
+	}
+
+	/**
+	 * Checks the prerequisites of such a move before the target database exists: the target's side is checked in its
+	 * configured (maintenance) database, where the same server settings and privileges apply.
+	 *
+	 * @throws DatabaseMoveException with reason PREREQUISITES, one detail per missing piece
+	 */
+	public static void checkPrerequisites(DatabaseServer source, DatabaseServer target, String databaseName) {
+		ServerConnections targetConnections = target.connections();
+		ServerConnections beforeTheDatabase = new ServerConnections() {
+
+			@Override
+			public Connection open(String database) throws SQLException {
+				return targetConnections.openAdmin();
+			}
+
+			@Override
+			public Connection openAdmin() throws SQLException {
+				return targetConnections.openAdmin();
+			}
+
+		};
+		new DatabaseMove(source.connections(), source.replicationLogin(), beforeTheDatabase, databaseName)
+			.checkPrerequisites();
+	}
+
+	/**
 	 * The name of a database's publication, subscription and slot: the prefix and 16 hex digits of the name's
 	 * SHA-256. It is a plain identifier that needs no quoting and fits PostgreSQL's 63 characters whatever the
 	 * database name's length; the catalogs say which database each object belongs to.

@@ -147,6 +147,38 @@ public final class DatabaseServer implements AutoCloseable {
 	}
 
 	/**
+	 * Admin connections for a {@link DatabaseMove}: into any database on this server, or into the configured one.
+	 * Each is a new connection, not one of the admin pool's: a move holds connections for minutes, and the pool is
+	 * small and shared with health checks.
+	 */
+	public ServerConnections connections() {
+		DatabaseServer server = this;
+		return new ServerConnections() {
+
+			@Override
+			public Connection open(String database) throws SQLException {
+				return server.connectTo(database);
+			}
+
+			@Override
+			public Connection openAdmin() throws SQLException {
+				return DriverManager.getConnection(server.url, server.username, server.password);
+			}
+
+			@Override
+			public String toString() {
+				return server.toString();
+			}
+
+		};
+	}
+
+	/** How another server reaches this one to replicate from it: this server's address and admin login. */
+	ReplicationLogin replicationLogin() {
+		return new ReplicationLogin(this.host, this.port, this.username, this.password);
+	}
+
+	/**
 	 * A new connection to one project database on this server with the admin login, for work inside that database
 	 * (grants, default privileges), as Flyway connects for the schema; the caller closes it.
 	 */

@@ -16,6 +16,8 @@ import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.fleet.DatabaseServers;
+import io.codebase.registry.move.MoveDatabases;
+import io.codebase.registry.provisioning.DatabaseMove;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.provisioning.DatabaseServer;
 import io.codebase.registry.provisioning.ProvisioningException;
@@ -48,8 +50,12 @@ class DriftDetector {
 
 	private final Credentials credentials;
 
+	private final MoveDatabases moves;
+
 	DriftDetector(ProjectLookup projects, SessionService sessions, DatabaseProvisioner provisioner,
-			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, Credentials credentials) {
+			ProjectValidator validator, OrphanDatabases orphans, DatabaseServers servers, Credentials credentials,
+			MoveDatabases moves) {
+		this.moves = moves;
 		this.credentials = credentials;
 		this.projects = projects;
 		this.sessions = sessions;
@@ -106,6 +112,7 @@ class DriftDetector {
 			try {
 				accessOn(server, ready.getOrDefault(server, List.of()), sightings);
 				expiredCredentialsOn(server, sightings);
+				moveLeftoversOn(server, sightings);
 			}
 			catch (ProvisioningException ex) {
 				// The server stopped answering after its listing: the next run looks again.
@@ -119,12 +126,25 @@ class DriftDetector {
 		return new Detection(List.copyOf(sightings), expired);
 	}
 
-	/** Managed databases on one server that no project on that server owns, each looked at again on its own. */
+	/**
+	 * Managed databases on one server that no project on that server owns, each looked at again on its own; those
+	 * that belong to a move (its target while it runs, its source during the grace period) are not orphans.
+	 */
 	private void orphansOn(DatabaseServer server, Set<String> databases, Set<String> owned, Instant now,
 			boolean recordOrphans, List<Sighting> sightings) {
+		Set<String> moving = new HashSet<>(this.moves.inFlight(server.name()));
+		for (MoveDatabases.KeptSource kept : this.moves.keptSources(server.name())) {
+			if (databases.contains(kept.databaseName())) {
+				moving.add(kept.databaseName());
+				sightings.add(new Sighting(DriftKind.MOVED_SOURCE, kept.projectId(), kept.projectName(),
+						kept.databaseName(), server.name(), "database " + kept.databaseName() + " on " + server.name()
+								+ " is the source of a move on " + kept.movedAt() + ", kept until " + kept.dropAfter(),
+						kept.dropAfter()));
+			}
+		}
 		List<String> orphanNames = databases.stream()
 			.filter(this.provisioner::isManagedName)
-			.filter(name -> !owned.contains(name))
+			.filter(name -> !owned.contains(name) && !moving.contains(name))
 			.sorted()
 			// A project may have been created, or deleted with its database, meanwhile.
 			.filter(name -> !this.projects.isDatabaseRegistered(server.name(), name)
@@ -135,6 +155,15 @@ class DriftDetector {
 		orphanNames.forEach(name -> sightings.add(new Sighting(DriftKind.ORPHAN_DATABASE, null, null, name,
 				server.name(), "database " + name + " on " + server.name() + " has the managed prefix but no project",
 				firstSeen.get(name))));
+	}
+
+	/** One drift for a server that holds replication objects of moves that no unfinished move uses. */
+	private void moveLeftoversOn(String server, List<Sighting> sightings) {
+		List<DatabaseMove.Leftover> leftovers = this.moves.leftovers(server);
+		if (!leftovers.isEmpty()) {
+			sightings.add(new Sighting(DriftKind.MOVE_LEFTOVERS, null, null, null, server, leftovers.size()
+					+ " replication objects of interrupted moves on " + server + ": " + leftovers, null));
+		}
 	}
 
 	/** READY projects on one server whose database lacks its roles, or lets PUBLIC connect. */
@@ -174,7 +203,8 @@ class DriftDetector {
 	/**
 	 * One drift as found, before the policy says what to do about it.
 	 *
-	 * @param since the last change of the project row, or when an orphan database was first seen
+	 * @param since the last change of the project row, when an orphan database was first seen, or when a moved
+	 * source's grace period ends
 	 */
 	record Sighting(DriftKind kind, UUID projectId, String projectName, String databaseName, String server,
 			String detail, Instant since) {

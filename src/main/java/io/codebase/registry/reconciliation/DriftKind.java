@@ -45,7 +45,17 @@ public enum DriftKind {
 	 */
 	MISSING_ACCESS_ROLES,
 	/** Credentials past their VALID UNTIL that are not dropped yet: one drift per server that has any. */
-	EXPIRED_CREDENTIALS;
+	EXPIRED_CREDENTIALS,
+	/**
+	 * A moved project's old database, kept on the server it left for registry.moves.source-grace; dropped once
+	 * that is over.
+	 */
+	MOVED_SOURCE,
+	/**
+	 * Publications, subscriptions or replication slots of moves that no unfinished move uses: one drift per server
+	 * that has any.
+	 */
+	MOVE_LEFTOVERS;
 
 	private final List<Kind> validationNames;
 

@@ -44,6 +44,11 @@ class ReconciliationPolicy {
 			case MISSING_ACCESS_ROLES -> new Decision("apply the roles and grants again (the same path as POST /provision)",
 					Remedy.PROVISION);
 			case EXPIRED_CREDENTIALS -> new Decision("drop them", Remedy.DROP_EXPIRED_CREDENTIALS);
+			case MOVED_SOURCE -> drift.since().isAfter(now)
+					? new Decision("drop it after " + drift.since() + " (registry.moves.source-grace)", Remedy.NONE)
+					: new Decision("drop it (its grace period, registry.moves.source-grace, is over)",
+							Remedy.DROP_MOVED_SOURCE);
+			case MOVE_LEFTOVERS -> new Decision("drop them", Remedy.DROP_MOVE_LEFTOVERS);
 		};
 	}
 
@@ -60,6 +65,8 @@ class ReconciliationPolicy {
 			case EXPIRED_SESSIONS -> "POST /api/v1/reconciliation?kind=EXPIRED_SESSIONS";
 			case MISSING_ACCESS_ROLES -> provision(projectId);
 			case EXPIRED_CREDENTIALS -> "POST /api/v1/reconciliation?kind=EXPIRED_CREDENTIALS";
+			case MOVED_SOURCE -> "POST /api/v1/reconciliation?kind=MOVED_SOURCE once its grace period is over";
+			case MOVE_LEFTOVERS -> "POST /api/v1/reconciliation?kind=MOVE_LEFTOVERS";
 			case SERVER_UNAVAILABLE -> "bring the database server back (GET /api/v1/database-servers shows why it is "
 					+ "down); the project is checked again once it answers";
 		};
@@ -110,6 +117,10 @@ class ReconciliationPolicy {
 		PURGE_SESSIONS,
 		/** Drop the server's expired credentials, each checked once more right before. */
 		DROP_EXPIRED_CREDENTIALS,
+		/** Drop a moved project's old database, its grace period checked once more right before. */
+		DROP_MOVED_SOURCE,
+		/** Drop the server's unused replication objects of moves, checked once more right before. */
+		DROP_MOVE_LEFTOVERS,
 		NONE
 
 	}

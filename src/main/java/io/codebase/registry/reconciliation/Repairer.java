@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.codebase.registry.credentials.Credentials;
+import io.codebase.registry.move.MoveDatabases;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectNotFoundException;
 import io.codebase.registry.project.ProjectLifecycle;
@@ -51,9 +52,12 @@ class Repairer {
 
 	private final ProjectDatabaseAccess access;
 
+	private final MoveDatabases moves;
+
 	Repairer(ProjectLookup projects, ProjectLifecycle lifecycle, SessionService sessions,
 			DatabaseProvisioner provisioner, OrphanDatabases orphans, Audit audit, DatabaseServers servers,
-			Credentials credentials, ProjectDatabaseAccess access) {
+			Credentials credentials, ProjectDatabaseAccess access, MoveDatabases moves) {
+		this.moves = moves;
 		this.credentials = credentials;
 		this.access = access;
 		this.servers = servers;
@@ -74,6 +78,8 @@ class Repairer {
 			case DROP_ORPHAN -> dropOrphan(drift);
 			case PURGE_SESSIONS -> Optional.of(purgeSessions(drift));
 			case DROP_EXPIRED_CREDENTIALS -> Optional.of(dropExpiredCredentials(drift));
+			case DROP_MOVED_SOURCE -> dropMovedSource(drift);
+			case DROP_MOVE_LEFTOVERS -> Optional.of(dropMoveLeftovers(drift));
 			case NONE -> Optional.empty();
 		};
 		repair.ifPresent(this::audit);
@@ -135,6 +141,32 @@ class Repairer {
 		}
 		catch (RuntimeException ex) {
 			return Optional.of(failed(drift, ex));
+		}
+	}
+
+	/** Dropped only if it is still a kept source past its grace period when looked at again. */
+	private Optional<Repair> dropMovedSource(Drift drift) {
+		try {
+			Optional<MoveDatabases.KeptSource> kept = this.moves.keptSources(drift.server()).stream()
+				.filter(source -> source.databaseName().equals(drift.databaseName()))
+				.findFirst();
+			if (kept.isEmpty() || !this.moves.dropKeptSource(kept.get())) {
+				return Optional.empty();
+			}
+			return Optional.of(repaired(drift, "dropped: kept since the move on " + kept.get().movedAt()));
+		}
+		catch (RuntimeException ex) {
+			return Optional.of(failed(drift, ex));
+		}
+	}
+
+	private Repair dropMoveLeftovers(Drift drift) {
+		try {
+			return repaired(drift, "dropped " + this.moves.dropLeftovers(drift.server()) + " replication objects on "
+					+ drift.server());
+		}
+		catch (RuntimeException ex) {
+			return failed(drift, ex);
 		}
 	}
 

@@ -57,7 +57,7 @@ class ResolutionController {
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
 							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
-	@ProblemResponses({ 403, 404, 409, 413, 422, 502 })
+	@ProblemResponses({ 403, 404, 409, 413, 422, 502, 503 })
 	ResponseEntity<Resolution> resolve(
 			@Parameter(description = "Session id, instead of sessionId in the body")
 			@RequestHeader(name = SESSION_HEADER, required = false) String sessionHeader,
@@ -76,7 +76,7 @@ class ResolutionController {
 					@Header(name = ResolutionService.SERVED_FROM_CACHE_HEADER,
 							description = SERVED_FROM_CACHE_DESCRIPTION,
 							schema = @Schema(type = "string", allowableValues = "true")) })
-	@ProblemResponses({ 403, 404, 409, 422, 502 })
+	@ProblemResponses({ 403, 404, 409, 422, 502, 503 })
 	ResponseEntity<Resolution> resolveByQuery(
 			@Parameter(description = "Project id or name")
 			@RequestParam(required = false) String project,

@@ -107,7 +107,7 @@ public class ResolutionService {
 	}
 
 	private Resolution resolution(EnsuredProject found, Tier tier) {
-		ProjectView project = found.project();
+		ProjectView project = found.project().requireNotMoving();
 		return new Resolution(project, project.databaseName(), project.connection().jdbcUrl(), project.connection(),
 				tier, tier == Tier.DEFAULT, found.created(), this.projects.cacheUnconfirmed(), null, null);
 	}

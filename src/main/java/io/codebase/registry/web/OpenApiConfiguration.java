@@ -47,15 +47,15 @@ class OpenApiConfiguration {
 
 	/** Tags in the order a user meets them; a tag not listed here comes after these. */
 	private static final List<String> TAG_ORDER = List.of("Projects", "Credentials", "Resolutions", "Sessions", "Import and export",
-			"Reconciliation", "Schema rollouts", "Database servers", RootDocumentController.TAG);
+			"Reconciliation", "Schema rollouts", "Database servers", "Moves", RootDocumentController.TAG);
 
 	private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.ofEntries(
 			Map.entry(400, "Invalid request: malformed JSON, an unknown field, a wrong type or a broken rule (`errors` lists each field), a path or query value that is not one, or a request refused before it was read (malformed-request, malformed-parameters; see `type`)."),
 			Map.entry(401, "No API key, or not a valid one (registry.security.keys); WWW-Authenticate names the Bearer scheme."),
 			Map.entry(403, "The API key has the reader role: the operation needs admin (forbidden), or the resolution would create a project or its database (creation-forbidden)."),
-			Map.entry(404, "Not found: no project has this id or name, no live session has this id, no schema rollout has this id, or the project has no credential of this name (see `type`)."),
+			Map.entry(404, "Not found: no project has this id or name, no live session has this id, no schema rollout or move has this id, or the project has no credential of this name (see `type`)."),
 			Map.entry(406, "The Accept header allows none of the media types this operation answers with (not-acceptable): application/json, and application/problem+json for problems."),
-			Map.entry(409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, project-schema-disabled, schema-rollout-running, or reconciliation-running with Retry-After (see `type`)."),
+			Map.entry(409, "Conflicts with the registry's state: project-name-taken, project-state-conflict, illegal-index-transition, database-name-taken, project-database-mismatch, project-id-taken, project-schema-disabled, schema-rollout-running, move-running, move-no-target, move-prerequisites, or reconciliation-running with Retry-After (see `type`)."),
 			Map.entry(412, "If-Match does not hold the current ETag: the project changed since it was read."),
 			Map.entry(413, "The request body is larger than registry.web.max-request-body."),
 			Map.entry(415, "The Content-Type is not one this operation reads (unsupported-media-type); see its request body."),
@@ -63,7 +63,7 @@ class OpenApiConfiguration {
 			Map.entry(428, "If-Match is required for this operation."),
 			Map.entry(500, "A bug in the service (internal-error): nothing about the cause is shown; `reference` finds its stack trace in the service's log."),
 			Map.entry(502, "The PostgreSQL server refused to create, migrate or drop the project's database (provisioning-failed; the project keeps the reason in lastError and the step can be retried), or to create or drop a credential (credential-failed)."),
-			Map.entry(503, "Try again after Retry-After seconds: the registry database cannot be reached (database-unavailable), or another caller is still provisioning the project (project-provisioning)."));
+			Map.entry(503, "Try again after Retry-After seconds: the registry database cannot be reached (database-unavailable), another caller is still provisioning the project (project-provisioning), or a move is cutting the project over to another server (project-moving)."));
 
 	/**
 	 * An example of each problem status, for the operations on the paths it names (the first that matches): what
@@ -82,6 +82,8 @@ class OpenApiConfiguration {
 					"No live session has the id 'mcp-7f3a'")),
 			new ProblemExample(404, "/api/v1/schema-rollouts/.*", example("schema-rollout-not-found",
 					"Schema rollout not found", 404, "No schema rollout has the id 0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77")),
+			new ProblemExample(404, "/api/v1/moves/.*", example("move-not-found", "Move not found", 404,
+					"No move has the id 0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a78")),
 			new ProblemExample(404, "/api/v1/projects/[^/]+/credentials/.*", example("credential-not-found",
 					"Credential not found", 404, "Project 'payments' has no credential named 'cb_proj_cred_3f6c1a52_k3v9q0x7m2pa'")),
 			new ProblemExample(404, ".*", example("project-not-found", "Project not found", 404,
@@ -97,6 +99,9 @@ class OpenApiConfiguration {
 			new ProblemExample(409, "/api/v1/imports", example("import-conflict", "Import clashes with existing projects",
 					409, "1 entry clashes with existing projects; nothing was imported. Fix them, or import with "
 							+ "onConflict=SKIP to import the rest")),
+			new ProblemExample(409, "/api/v1/projects/[^/]+/moves", example("move-running",
+					"Conflict with the current state of the registry", 409, "Project 'payments' is already being moved "
+							+ "(move 0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a78); one move per project at a time")),
 			new ProblemExample(409, "/api/v1/schema-rollouts", example("schema-rollout-running", "Conflict with the current state of the registry", 409,
 					"Schema rollout 0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77 is still running; only one runs at a time")),
 			new ProblemExample(409, "/api/v1/reconciliation", example("reconciliation-running",

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.codebase.registry.ProjectRegistryApplication;
+import io.codebase.registry.config.EmbeddedServerSettings;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
@@ -30,7 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * started again as an outage would; a registry database of the test's own (on {@link TestDatabase}'s server), so
  * that the servers this test declares never show up in other tests; and replicas of the registry pointed at both.
  */
-final class TestFleet implements AutoCloseable {
+public final class TestFleet implements AutoCloseable {
 
 	private final Map<String, Server> servers = new LinkedHashMap<>();
 
@@ -38,7 +39,7 @@ final class TestFleet implements AutoCloseable {
 
 	private final Path root;
 
-	TestFleet(String... names) throws IOException, SQLException {
+	public TestFleet(String... names) throws IOException, SQLException {
 		this.root = Files.createTempDirectory("fleet");
 		for (String name : names) {
 			Server server = new Server(this.root.resolve(name), freePort());
@@ -47,12 +48,12 @@ final class TestFleet implements AutoCloseable {
 		}
 	}
 
-	Server server(String name) {
+	public Server server(String name) {
 		return this.servers.get(name);
 	}
 
 	/** A new, empty registry database of this test's own, on {@link TestDatabase}'s server; its JDBC URL. */
-	static String newRegistry() {
+	public static String newRegistry() {
 		TestDatabase db = TestDatabase.get();
 		String registry = "fleet_registry_" + UUID.randomUUID().toString().substring(0, 8);
 		db.execute("CREATE DATABASE " + registry);
@@ -60,7 +61,7 @@ final class TestFleet implements AutoCloseable {
 	}
 
 	/** A replica of the registry on that registry database, with these properties (the fleet among them). */
-	Http replica(String registryUrl, Map<String, Object> properties) {
+	public Http replica(String registryUrl, Map<String, Object> properties) {
 		TestDatabase db = TestDatabase.get();
 		ConfigurableApplicationContext replica = new SpringApplicationBuilder(ProjectRegistryApplication.class)
 			.properties(Map.of("spring.datasource.url", registryUrl, "spring.datasource.username", db.username(),
@@ -73,12 +74,17 @@ final class TestFleet implements AutoCloseable {
 		return new Http(((WebServerApplicationContext) replica).getWebServer().getPort());
 	}
 
-	int replicaCount() {
+	public int replicaCount() {
 		return this.replicas.size();
 	}
 
-	<T> T bean(int replica, Class<T> type) {
+	public <T> T bean(int replica, Class<T> type) {
 		return this.replicas.get(replica).getBean(type);
+	}
+
+	/** Stops one replica as a crash would for what it held in PostgreSQL: its connections end, its locks go. */
+	public void stopReplica(int replica) {
+		this.replicas.get(replica).close();
 	}
 
 	@Override
@@ -96,7 +102,7 @@ final class TestFleet implements AutoCloseable {
 	}
 
 	/** One PostgreSQL server of the fleet. */
-	static final class Server {
+	public static final class Server {
 
 		private final Path data;
 
@@ -111,7 +117,7 @@ final class TestFleet implements AutoCloseable {
 
 		synchronized void start() {
 			try {
-				this.postgres = EmbeddedPostgres.builder()
+				this.postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder())
 					.setDataDirectory(this.data)
 					.setCleanDataDirectory(false)
 					.setPort(this.port)
@@ -130,11 +136,11 @@ final class TestFleet implements AutoCloseable {
 			}
 		}
 
-		String url() {
+		public String url() {
 			return "jdbc:postgresql://localhost:" + this.port + "/postgres";
 		}
 
-		boolean databaseExists(String name) throws SQLException {
+		public boolean databaseExists(String name) throws SQLException {
 			try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
 					Statement query = connection.createStatement()) {
 				return query.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'")

@@ -117,7 +117,7 @@ class ProjectCacheTest {
 		ProjectView fresh = new ProjectView(project.id(), project.name(), "fresh", project.databaseName(),
 				project.state(), project.schemaVersion(), project.indexStatus(), null, null, null, null, "{}", null,
 				project.version() + 1, project.createdAt(),
-				project.updatedAt(), project.server(), project.connection(), null);
+				project.updatedAt(), project.server(), project.connection(), null, null);
 		assertThat(this.cache.get(key, () -> Optional.of(fresh))).contains(fresh);
 	}
 

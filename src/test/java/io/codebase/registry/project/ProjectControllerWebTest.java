@@ -50,7 +50,7 @@ class ProjectControllerWebTest {
 			null, 3, Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:01Z"), "default",
 			new ProjectConnection("default", "localhost", 5432, "cb_proj_payments_service_3f6c1a52",
 					"jdbc:postgresql://localhost:5432/cb_proj_payments_service_3f6c1a52",
-					"postgresql://localhost:5432/cb_proj_payments_service_3f6c1a52"), null);
+					"postgresql://localhost:5432/cb_proj_payments_service_3f6c1a52"), null, null);
 
 	@Autowired
 	MockMvc mvc;

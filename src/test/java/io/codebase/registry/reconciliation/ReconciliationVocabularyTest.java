@@ -16,6 +16,7 @@ import io.codebase.registry.project.ProjectProperties;
 import javax.sql.DataSource;
 
 import io.codebase.registry.credentials.Credentials;
+import io.codebase.registry.move.MoveDatabases;
 import io.codebase.registry.fleet.DatabaseServers;
 import io.codebase.registry.project.ProjectConnection;
 import io.codebase.registry.project.ProjectLifecycle;
@@ -84,7 +85,8 @@ class ReconciliationVocabularyTest {
 		ProjectValidator validator = new ProjectValidator(provisioner, directories, mock(ProjectLifecycle.class),
 				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers);
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
-				validator, mock(OrphanDatabases.class), servers, mock(Credentials.class)), policy, mock(Repairer.class),
+				validator, mock(OrphanDatabases.class), servers, mock(Credentials.class), mock(MoveDatabases.class)),
+				policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
 		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));
@@ -122,7 +124,7 @@ class ReconciliationVocabularyTest {
 	private static ProjectView project(String name, ProjectState state, String sourcePath, String lastError) {
 		return new ProjectView(UUID.randomUUID(), name, null, databaseOf(name), state, null, IndexStatus.NOT_INDEXED,
 				null, null, null, sourcePath, "{}", lastError, 1, LONG_AGO, LONG_AGO, "default",
-				new ProjectConnection("default", null, null, databaseOf(name), null, null), null);
+				new ProjectConnection("default", null, null, databaseOf(name), null, null), null, null);
 	}
 
 	private static String databaseOf(String name) {

@@ -265,7 +265,14 @@ class HostileInputFuzzTest {
 				}
 				sent++;
 				int control = send(connection, template.benign(), fixture, softly, serverErrors);
-				softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+				if (write.path().equals("/api/v1/projects/{project}/moves")) {
+					// A move needs a second server, and every test registry has only one: the example's target is not
+					// configured (ProjectMoveTest moves projects between real servers).
+					softly.assertThat(control).as("benign control " + template.benign()).isEqualTo(400);
+				}
+				else {
+					softly.assertThat(control).as("benign control " + template.benign()).isBetween(200, 299);
+				}
 				if (write.path().startsWith("/api/v1/schema-rollouts")) {
 					// The control started, resumed or cancelled a rollout: let it end before the next one is made.
 					awaitNoRunningRollout(connection);
