@@ -110,8 +110,7 @@ class ProjectProvisioning {
 				this.rows.auditRetry(current, "retry requested");
 			}
 			return switch (current.state()) {
-				case READY -> this.provisioner.databaseExists(this.servers.server(current.server()), current.databaseName())
-						? secure(current) : recreateDatabase(current);
+				case READY -> databaseExists(current) ? secure(current) : recreateDatabase(current);
 				case DELETING -> throw ProjectConflictException.wrongState(current, "provisioned");
 				case FAILED, PROVISIONING -> {
 					if (current.state() == ProjectState.FAILED) {
@@ -165,15 +164,25 @@ class ProjectProvisioning {
 		}
 	}
 
-	/** A READY project's roles and grants applied again: what repairs a database whose access has drifted. */
+	/**
+	 * A READY project's roles and grants applied again: what repairs a database whose access has drifted. A database
+	 * dropped between the check and the grants (by hand, outside the registry) is created again, as a missing one is.
+	 */
 	private ProjectView secure(ProjectView current) {
 		try {
 			this.access.secure(this.servers.server(current.server()), current.databaseName());
 			return current;
 		}
 		catch (ProvisioningException ex) {
+			if (!databaseExists(current)) {
+				return recreateDatabase(current);
+			}
 			throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(), retryHint(current.id()));
 		}
+	}
+
+	private boolean databaseExists(ProjectView project) {
+		return this.provisioner.databaseExists(this.servers.server(project.server()), project.databaseName());
 	}
 
 	private static String retryHint(UUID id) {

@@ -44,10 +44,16 @@ final class ExampleRun {
 			shopt -s inherit_errexit
 			__example=0
 			# Every call is recorded: its example, the headers curl received (-D) and a copy of what it printed.
+			# A -D FILE of the example's own still gets the headers: a copy of the recorded ones.
 			curl() {
-			  local call rc=0
+			  local call rc=0 dump="" arg previous=""
 			  call=$(mktemp "$__calls/call.XXXXXX")
+			  for arg in "$@"; do
+			    if [ "$previous" = "-D" ] || [ "$previous" = "--dump-header" ]; then dump=$arg; fi
+			    previous=$arg
+			  done
 			  command curl "$@" -D "$call.headers" | tee "$call.out" || rc=$?
+			  if [ -n "$dump" ] && [ "$dump" != "-" ]; then cp "$call.headers" "$dump"; fi
 			  printf '%s %s\\n' "$__example" "$call" >>"$__calls/calls"
 			  return "$rc"
 			}
