@@ -44,8 +44,10 @@ class ReconciliationPolicy {
 			case MISSING_ACCESS_ROLES -> new Decision("apply the roles and grants again (the same path as POST /provision)",
 					Remedy.PROVISION);
 			case EXPIRED_CREDENTIALS -> new Decision("drop them", Remedy.DROP_EXPIRED_CREDENTIALS);
-			case MOVED_SOURCE -> drift.since().isAfter(now)
-					? new Decision("drop it after " + drift.since() + " (registry.moves.source-grace)", Remedy.NONE)
+			// No end of grace known: kept, never dropped on a guess.
+			case MOVED_SOURCE -> (drift.since() == null || drift.since().isAfter(now))
+					? new Decision("drop it after " + ((drift.since() != null) ? drift.since() : "its grace period")
+							+ " (registry.moves.source-grace)", Remedy.NONE)
 					: new Decision("drop it (its grace period, registry.moves.source-grace, is over)",
 							Remedy.DROP_MOVED_SOURCE);
 			case MOVE_LEFTOVERS -> new Decision("drop them", Remedy.DROP_MOVE_LEFTOVERS);

@@ -203,7 +203,10 @@ class FleetPlacementTest {
 			create.get(5, TimeUnit.MINUTES);
 		}
 		clients.shutdown();
-		assertThat(statuses).as("only created, or 503 while the server was being found down").containsOnlyKeys(201, 503);
+		// How many creates land on the server in the moment before it is known down depends on timing; none may
+		// answer anything else.
+		assertThat(statuses.keySet()).as("only created, or 503 while the server was being found down")
+			.isSubsetOf(201, 503);
 
 		// Once it is known to be down, every new project goes elsewhere.
 		await().atMost(DEADLINE).until(() -> health(registry, "b").equals("DOWN"));

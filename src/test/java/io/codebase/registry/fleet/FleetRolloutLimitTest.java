@@ -69,8 +69,8 @@ class FleetRolloutLimitTest {
 				await().atMost(Duration.ofMinutes(2))
 					.until(() -> Http.json(registry.get(location)).get("state").asString().equals("COMPLETED"));
 			}
-			assertThat(sampler.most("a")).as("most migrations at once on server a").isEqualTo(1);
-			assertThat(sampler.most("b")).as("most migrations at once on server b").isEqualTo(1);
+			assertThat(sampler.most("a")).as("most migrations at once on server a: " + sampler.peak("a")).isEqualTo(1);
+			assertThat(sampler.most("b")).as("most migrations at once on server b: " + sampler.peak("b")).isEqualTo(1);
 			assertThat(sampler.mostAtOnce()).as("most migrations at once on both servers").isEqualTo(2);
 		}
 	}

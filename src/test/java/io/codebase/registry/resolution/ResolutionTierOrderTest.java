@@ -108,6 +108,8 @@ class ResolutionTierOrderTest {
 	private static ProjectView project() {
 		ProjectView project = mock(ProjectView.class);
 		when(project.connection()).thenReturn(new ProjectConnection("default", null, null, "cb_proj_x_00000000", null, null));
+		// Not being moved: handed out as it is.
+		when(project.requireNotMoving()).thenReturn(project);
 		return project;
 	}
 

@@ -197,7 +197,8 @@ class RolloutWavesTest {
 
 			// The per-server limit held all along, and was reached.
 			sampler.close();
-			assertThat(sampler.most("default")).as("most project databases migrated at once on the server")
+			assertThat(sampler.most("default")).as("most project databases migrated at once on the server: "
+					+ sampler.peak("default"))
 				.isEqualTo(MAX_PER_SERVER);
 			pauseResumeByHandCancelAndList(http, id);
 		}
