@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Samples, every few milliseconds, how many of the given project databases have a statement running on each
- * PostgreSQL server, and keeps the most per server and the most on all servers
- * at one moment, as seen by two samples in a row: what a rollout's limits promise, observed where the work happens.
+ * Samples, every few milliseconds, how many of the given project databases have a client session busy (running a
+ * statement, or inside a transaction) on each PostgreSQL server, and keeps the most per server and the most on all
+ * servers at one moment: what a rollout's limits promise, observed where the work happens.
  */
 public final class MigrationSampler implements AutoCloseable {
 
@@ -51,17 +50,14 @@ public final class MigrationSampler implements AutoCloseable {
 			for (Server server : servers) {
 				Connection connection = server.login().call();
 				connections.add(connection);
-				// Only statements running now: a backend whose client has closed its connection in a transaction
-				// still shows 'idle in transaction' until it has rolled back and exited, a moment after the rollout
-				// has moved on to the next database.
+				// Client sessions only: autovacuum's workers show up in a database too (ANALYZE after a migration).
 				PreparedStatement query = connection.prepareStatement("""
-						SELECT datname, pid, left(query, 120), application_name
-						FROM pg_stat_activity WHERE datname = ANY(?) AND state = 'active'""");
+						SELECT datname, pid, left(query, 120), application_name FROM pg_stat_activity
+						WHERE datname = ANY(?) AND backend_type = 'client backend'
+						  AND state IN ('active', 'idle in transaction')""");
 				query.setArray(1, connection.createArrayOf("text", databases));
 				queries.add(query);
 			}
-			Map<String, Integer> previous = new HashMap<>();
-			int previousTotal = 0;
 			while (!this.stop.get()) {
 				int total = 0;
 				for (int i = 0; i < servers.size(); i++) {
@@ -75,19 +71,14 @@ public final class MigrationSampler implements AutoCloseable {
 						}
 						int busy = busyDatabases.size();
 						String server = servers.get(i).name();
-						// What two samples in a row saw: a migration lasts many samples, a glimpse of a statement
-						// at the moment one database hands over to the next does not.
-						int sustained = Math.min(busy, previous.getOrDefault(server, 0));
-						previous.put(server, busy);
-						if (sustained > this.most.get(server).get()) {
+						if (busy > this.most.get(server).get()) {
 							this.peaks.put(server, sessions);
 						}
-						this.most.get(server).accumulateAndGet(sustained, Math::max);
+						this.most.get(server).accumulateAndGet(busy, Math::max);
 						total += busy;
 					}
 				}
-				this.mostAtOnce.accumulateAndGet(Math.min(total, previousTotal), Math::max);
-				previousTotal = total;
+				this.mostAtOnce.accumulateAndGet(total, Math::max);
 				Thread.sleep(5);
 			}
 		}
