@@ -1,5 +1,6 @@
 package io.codebase.registry.project;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -22,6 +23,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ProjectProvisioning {
+
+	/** Attempts at the grants of a READY project's database before a 502: a drop racing them ends in a re-create. */
+	private static final int SECURE_ATTEMPTS = 3;
+
+	private static final Duration SECURE_RETRY_PAUSE = Duration.ofMillis(250);
 
 	private static final Logger log = LoggerFactory.getLogger(ProjectProvisioning.class);
 
@@ -169,15 +175,33 @@ class ProjectProvisioning {
 	 * dropped between the check and the grants (by hand, outside the registry) is created again, as a missing one is.
 	 */
 	private ProjectView secure(ProjectView current) {
-		try {
-			this.access.secure(this.servers.server(current.server()), current.databaseName());
-			return current;
-		}
-		catch (ProvisioningException ex) {
-			if (!databaseExists(current)) {
-				return recreateDatabase(current);
+		for (int attempt = 1;; attempt++) {
+			try {
+				this.access.secure(this.servers.server(current.server()), current.databaseName());
+				return current;
 			}
-			throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(), retryHint(current.id()));
+			catch (ProvisioningException ex) {
+				if (!databaseExists(current)) {
+					return recreateDatabase(current);
+				}
+				// Still there: perhaps a DROP DATABASE is under way and ended our sessions; look again shortly.
+				if (attempt == SECURE_ATTEMPTS || !pause(SECURE_RETRY_PAUSE)) {
+					throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(),
+							retryHint(current.id()));
+				}
+			}
+		}
+	}
+
+	/** False when interrupted. */
+	private static boolean pause(Duration pause) {
+		try {
+			Thread.sleep(pause.toMillis());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
