@@ -10,10 +10,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.codebase.registry.ProjectRegistryApplication;
 import io.codebase.registry.config.EmbeddedServerSettings;
@@ -92,6 +94,10 @@ public final class TestFleet implements AutoCloseable {
 		this.replicas.forEach(ConfigurableApplicationContext::close);
 		for (Server server : this.servers.values()) {
 			server.stop();
+		}
+		// The servers' data directories hold gigabytes of WAL (logical replication): a run must not leave them.
+		try (Stream<Path> files = Files.walk(this.root)) {
+			files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
 		}
 	}
 
