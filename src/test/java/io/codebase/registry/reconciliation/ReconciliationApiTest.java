@@ -296,13 +296,7 @@ class ReconciliationApiTest {
 	}
 
 	private static String state(JsonNode project) {
-		try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-				var result = statement.executeQuery("SELECT state FROM projects WHERE id = '" + id(project) + "'")) {
-			return result.next() ? result.getString(1) : "GONE";
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return db.strings("SELECT state FROM projects WHERE id = ?::uuid", id(project)).stream().findFirst().orElse("GONE");
 	}
 
 	private static String id(JsonNode project) {

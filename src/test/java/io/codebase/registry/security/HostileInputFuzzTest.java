@@ -979,17 +979,7 @@ class HostileInputFuzzTest {
 	}
 
 	private static Set<String> ids(String query) {
-		Set<String> ids = new HashSet<>();
-		try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(query)) {
-			while (result.next()) {
-				ids.add(result.getString(1));
-			}
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return ids;
+		return new HashSet<>(db.strings(query));
 	}
 
 	/** Every operation of the committed OpenAPI document, which OpenApiDocumentTest keeps equal to the served one. */

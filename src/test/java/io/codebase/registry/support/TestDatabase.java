@@ -10,9 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.codebase.registry.config.EmbeddedServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -33,10 +37,26 @@ public final class TestDatabase {
 
 	private final String password;
 
+	/**
+	 * For the one-statement helpers ({@link #count}, {@link #execute}): tests poll with them thousands of times, and
+	 * a new connection each time (a backend process forked and its caches loaded) was a third of the fuzz test's run.
+	 * {@link #connect()} still opens a connection of its own, for tests whose session state matters.
+	 */
+	private final HikariDataSource statements;
+
 	private TestDatabase(String jdbcUrl, String username, String password) {
 		this.jdbcUrl = jdbcUrl;
 		this.username = username;
 		this.password = password;
+		HikariConfig pool = new HikariConfig();
+		pool.setJdbcUrl(jdbcUrl);
+		pool.setUsername(username);
+		pool.setPassword(password);
+		pool.setPoolName("test-statements");
+		pool.setMaximumPoolSize(4);
+		pool.setMinimumIdle(0);
+		pool.setIdleTimeout(10_000);
+		this.statements = new HikariDataSource(pool);
 	}
 
 	public static synchronized TestDatabase get() {
@@ -140,7 +160,7 @@ public final class TestDatabase {
 	}
 
 	public long count(String sql, Object... parameters) {
-		try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+		try (Connection connection = this.statements.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
 			for (int i = 0; i < parameters.length; i++) {
 				query.setObject(i + 1, parameters[i]);
 			}
@@ -154,8 +174,27 @@ public final class TestDatabase {
 		}
 	}
 
+	/** The first column of every row the query returns, in its order. */
+	public List<String> strings(String sql, Object... parameters) {
+		try (Connection connection = this.statements.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
+			for (int i = 0; i < parameters.length; i++) {
+				query.setObject(i + 1, parameters[i]);
+			}
+			List<String> values = new ArrayList<>();
+			try (ResultSet result = query.executeQuery()) {
+				while (result.next()) {
+					values.add(result.getString(1));
+				}
+			}
+			return values;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public void execute(String sql) {
-		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.statements.getConnection(); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {
@@ -168,7 +207,7 @@ public final class TestDatabase {
 	 * writers out meanwhile): a change no replica hears about, to prove an answer came from a cache.
 	 */
 	public void executeUnannounced(String sql) {
-		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.statements.getConnection(); Statement statement = connection.createStatement()) {
 			connection.setAutoCommit(false);
 			statement.execute("ALTER TABLE projects DISABLE TRIGGER projects_notify_change");
 			statement.execute(sql);
