@@ -179,11 +179,7 @@ public class ProjectGetOrCreate {
 		if (System.nanoTime() > deadline) {
 			throw new ProjectBusyException(name, id);
 		}
-		try {
-			Thread.sleep(PROVISIONING_POLL.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!Pause.of(PROVISIONING_POLL)) {
 			throw new ProjectBusyException(name, id);
 		}
 	}

@@ -185,23 +185,11 @@ class ProjectProvisioning {
 					return recreateDatabase(current);
 				}
 				// Still there: perhaps a DROP DATABASE is under way and ended our sessions; look again shortly.
-				if (attempt == SECURE_ATTEMPTS || !pause(SECURE_RETRY_PAUSE)) {
+				if (attempt == SECURE_ATTEMPTS || !Pause.of(SECURE_RETRY_PAUSE)) {
 					throw new ProvisioningFailedException(current.id(), ProjectState.READY, ex.getMessage(),
 							retryHint(current.id()));
 				}
 			}
-		}
-	}
-
-	/** False when interrupted. */
-	private static boolean pause(Duration pause) {
-		try {
-			Thread.sleep(pause.toMillis());
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
 		}
 	}
 
