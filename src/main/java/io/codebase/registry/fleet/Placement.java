@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,6 +25,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>
  * Decides inside the caller's transaction, holding the servers' rows locked until it commits the new project: the
  * project count it read cannot change under it, so replicas placing at once never push a server past its capacity.
+ * What moves have reserved on a server ({@link CapacityReservations}) counts as if it were there already.
  */
 @Component
 public class Placement {
@@ -38,12 +40,15 @@ public class Placement {
 
 	private final MeterRegistry meters;
 
+	private final ObjectProvider<CapacityReservations> reservations;
+
 	/** How long a decision takes, the wait for the servers' row locks included. */
 	private final Timer decisions;
 
 	Placement(DatabaseServers servers, ServerStates states, FleetProperties properties, ServerMonitor monitor,
-			MeterRegistry meters) {
+			MeterRegistry meters, ObjectProvider<CapacityReservations> reservations) {
 		this.servers = servers;
+		this.reservations = reservations;
 		this.states = states;
 		this.properties = properties;
 		this.monitor = monitor;
@@ -70,7 +75,7 @@ public class Placement {
 	public PlacementDecision place(PlacementRequest request) {
 		return this.decisions.record(() -> {
 			recheckIfOnlyDownRemain(request);
-			PlacementDecision decision = decide(request, null);
+			PlacementDecision decision = decide(request, null, 0);
 			countOnCommit(decision.server());
 			return decision;
 		});
@@ -78,16 +83,18 @@ public class Placement {
 
 	/**
 	 * The server a project's database on {@code current} moves to: {@code target} if it is eligible, or, with no
-	 * target, the one the same rules choose for a new project among the others. Decided under the same row locks,
-	 * inside the caller's transaction; no eligible server: {@link NoEligibleServerException}. The project counts
-	 * on its new server only from the switch on, so a move is not counted as a placement.
+	 * target, the one the same rules choose for a new project among the others, with room for one more project and
+	 * {@code expectedBytes}. Decided under the same row locks, inside the caller's transaction, which must record
+	 * the move (a {@link CapacityReservations reservation}) before it ends; no eligible server:
+	 * {@link NoEligibleServerException}. The project counts on its new server only from the switch on, so a move is
+	 * not counted as a placement.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public PlacementDecision placeMove(String current, String target) {
+	public PlacementDecision placeMove(String current, String target, long expectedBytes) {
 		PlacementRequest request = new PlacementRequest(target, Map.of());
 		return this.decisions.record(() -> {
 			recheckIfOnlyDownRemain(request);
-			return decide(request, current);
+			return decide(request, current, expectedBytes);
 		});
 	}
 
@@ -108,11 +115,12 @@ public class Placement {
 	 */
 	private void recheckIfOnlyDownRemain(PlacementRequest request) {
 		List<ServerState> down = new ArrayList<>();
+		Map<String, CapacityReservations.Reserved> reserved = reserved();
 		for (ServerState state : this.states.all()) {
 			if (this.servers.find(state.name()).isEmpty()) {
 				continue;
 			}
-			PlacementDecision.Skipped why = ineligibility(state, request);
+			PlacementDecision.Skipped why = ineligibility(new Candidate(state, reserved), request, 0);
 			if (why == null) {
 				return;
 			}
@@ -123,20 +131,27 @@ public class Placement {
 		this.monitor.recheck(down);
 	}
 
-	/** The decision for the request, never on {@code excluded} (the current server of a project that moves). */
-	private PlacementDecision decide(PlacementRequest request, String excluded) {
+	/**
+	 * The decision for the request, never on {@code excluded} (the current server of a project that moves), on a
+	 * server with room for {@code expectedBytes} more.
+	 */
+	private PlacementDecision decide(PlacementRequest request, String excluded, long expectedBytes) {
 		if (request.server() != null && this.servers.find(request.server()).isEmpty()) {
 			throw new InvalidRequestException("placement.server",
 					"'" + request.server() + "' is not a configured database server; see GET /api/v1/database-servers");
 		}
 		List<PlacementDecision.Skipped> skipped = new ArrayList<>();
-		List<ServerState> eligible = new ArrayList<>();
-		for (ServerState state : this.states.lock(this.servers.names())) {
+		List<Candidate> eligible = new ArrayList<>();
+		List<ServerState> locked = this.states.lock(this.servers.names());
+		// Read after the locks: a move recorded by whoever held them before is visible now (read committed).
+		Map<String, CapacityReservations.Reserved> reserved = reserved();
+		for (ServerState state : locked) {
+			Candidate candidate = new Candidate(state, reserved);
 			PlacementDecision.Skipped why = state.name().equals(excluded)
 					? skip(state, PlacementDecision.SkipReason.CURRENT, "holds the project now")
-					: ineligibility(state, request);
+					: ineligibility(candidate, request, expectedBytes);
 			if (why == null) {
-				eligible.add(state);
+				eligible.add(candidate);
 			}
 			else {
 				skipped.add(why);
@@ -146,20 +161,25 @@ public class Placement {
 			throw new NoEligibleServerException(skipped);
 		}
 		eligible.sort(Comparator.comparingDouble(this::load)
-			.thenComparingDouble(state -> state.bytes() / weight(state))
-			.thenComparing(ServerState::name));
-		ServerState chosen = eligible.get(0);
+			.thenComparingDouble(candidate -> candidate.bytes() / weight(candidate.state()))
+			.thenComparing(Candidate::name));
+		Candidate chosen = eligible.get(0);
 		eligible.stream().skip(1).forEach(other -> skipped.add(new PlacementDecision.Skipped(other.name(),
-				PlacementDecision.SkipReason.MORE_LOADED, "more loaded: " + other.projects() + " projects, weight "
-						+ format(weight(other)))));
+				PlacementDecision.SkipReason.MORE_LOADED, "more loaded: " + other.describeProjects() + ", weight "
+						+ format(weight(other.state())))));
 		String reason = "fewest projects per unit of weight among " + eligible.size() + " eligible server"
-				+ (eligible.size() == 1 ? "" : "s") + " (" + chosen.projects() + " projects, weight "
-				+ format(weight(chosen)) + ")";
+				+ (eligible.size() == 1 ? "" : "s") + " (" + chosen.describeProjects() + ", weight "
+				+ format(weight(chosen.state())) + ")";
 		return new PlacementDecision(chosen.name(), reason, skipped);
 	}
 
-	/** Why a server cannot take the project, or null when it can. */
-	private PlacementDecision.Skipped ineligibility(ServerState state, PlacementRequest request) {
+	private Map<String, CapacityReservations.Reserved> reserved() {
+		return this.reservations.stream().findFirst().map(CapacityReservations::reserved).orElse(Map.of());
+	}
+
+	/** Why a server cannot take the project (and {@code expectedBytes} more), or null when it can. */
+	private PlacementDecision.Skipped ineligibility(Candidate candidate, PlacementRequest request, long expectedBytes) {
+		ServerState state = candidate.state();
 		FleetProperties.Server settings = this.servers.settings(state.name());
 		if (request.server() != null && !request.server().equals(state.name())) {
 			return skip(state, PlacementDecision.SkipReason.NOT_REQUESTED, "the request names " + request.server());
@@ -179,14 +199,15 @@ public class Placement {
 			}
 		}
 		long maxProjects = settings.capacity().projects();
-		if (maxProjects > 0 && state.projects() >= usable(maxProjects)) {
-			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + state.projects() + " of " + maxProjects
-					+ " projects, " + reservePercent() + " % kept in reserve");
+		if (maxProjects > 0 && candidate.projects() >= usable(maxProjects)) {
+			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + candidate.projects() + " of " + maxProjects
+					+ " projects" + candidate.incoming() + ", " + reservePercent() + " % kept in reserve");
 		}
 		long maxBytes = settings.capacity().size().toBytes();
-		if (maxBytes > 0 && state.bytes() >= usable(maxBytes)) {
-			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + state.bytes() + " of " + maxBytes
-					+ " bytes, " + reservePercent() + " % kept in reserve");
+		if (maxBytes > 0 && (candidate.bytes() >= usable(maxBytes) || candidate.bytes() + expectedBytes > usable(maxBytes))) {
+			return skip(state, PlacementDecision.SkipReason.FULL, "full: " + candidate.bytes()
+					+ ((expectedBytes > 0) ? " + " + expectedBytes + " for this database" : "") + " of " + maxBytes
+					+ " bytes" + candidate.incoming() + ", " + reservePercent() + " % kept in reserve");
 		}
 		return null;
 	}
@@ -204,8 +225,8 @@ public class Placement {
 		return Math.round(this.properties.reserve() * 100);
 	}
 
-	private double load(ServerState state) {
-		return state.projects() / weight(state);
+	private double load(Candidate candidate) {
+		return candidate.projects() / weight(candidate.state());
 	}
 
 	private double weight(ServerState state) {
@@ -226,6 +247,38 @@ public class Placement {
 			}
 
 		});
+	}
+
+	/** A server as placement weighs it: what it holds, and what moves have reserved on it. */
+	private record Candidate(ServerState state, CapacityReservations.Reserved reserved) {
+
+		Candidate(ServerState state, Map<String, CapacityReservations.Reserved> reserved) {
+			this(state, reserved.getOrDefault(state.name(), CapacityReservations.Reserved.NONE));
+		}
+
+		String name() {
+			return this.state.name();
+		}
+
+		long projects() {
+			return this.state.projects() + this.reserved.projects();
+		}
+
+		long bytes() {
+			return this.state.bytes() + this.reserved.bytes();
+		}
+
+		String describeProjects() {
+			return projects() + " projects" + incoming();
+		}
+
+		/** What is counted that is not there yet, if anything. */
+		String incoming() {
+			return (this.reserved.equals(CapacityReservations.Reserved.NONE)) ? ""
+					: " (reserved by moves on their way: " + this.reserved.projects() + " projects, "
+							+ this.reserved.bytes() + " bytes)";
+		}
+
 	}
 
 	private Counter placements(String server) {

@@ -45,9 +45,10 @@ class MoveController {
 	@PostMapping(path = "/api/v1/projects/{project}/moves", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "moveProject", summary = "Move a project's database to another server",
 			description = "Checks that the move can run (the project is READY and has no other move; the target is a "
-					+ "configured server that is ACTIVE, UP and below capacity; both servers meet logical replication's "
-					+ "prerequisites, each missing one named in the 409's `missing`), records it, and runs it in the "
-					+ "background: the target database gets the project schema and roles, every table is published on "
+					+ "configured server that is ACTIVE, UP and has room for one more project and the database's size, "
+					+ "counting the moves on their way to it; both servers meet logical replication's prerequisites, each "
+					+ "missing one named in the 409's `missing`), records it, which reserves that room on the target until "
+					+ "the move ends, and runs it in the background: the target database gets the project schema and roles, every table is published on "
 					+ "the source and copied by a subscription on the target, then, once the lag is small, writes are "
 					+ "frozen (the project's roles lose CONNECT on the source and their sessions end), the last changes "
 					+ "and the sequences reach the target, and the project's server is switched. Meanwhile resolutions and "

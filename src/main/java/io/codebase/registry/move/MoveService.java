@@ -1,5 +1,9 @@
 package io.codebase.registry.move;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,13 +30,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Starts moves and reads them. A move starts only when it can run: the project is READY, the target is eligible,
  * both servers meet logical replication's prerequisites, and the project has no other move; then it is recorded,
- * under the project's ownership, and handed to the {@link MoveRunner} with that ownership.
+ * under the project's ownership, and handed to the {@link MoveRunner} with that ownership. The record reserves room
+ * on the target: it is written in the transaction that checks the target again under the servers' row locks.
  */
 @Service
 class MoveService {
 
 	/** How often a start that finds the project owned looks again whether a move holds it. */
 	private static final Duration OWNED_POLL = Duration.ofMillis(50);
+
+	/**
+	 * How many targets a move without one tries: the server chosen first may fill up before the move reserves its
+	 * place there; the next choice is checked again from the start.
+	 */
+	private static final int TARGET_CHOICES = 3;
 
 	private final MoveStore store;
 
@@ -68,9 +79,26 @@ class MoveService {
 
 	/** Starts moving the project (by id or name) to the requested server, or to the one placement chooses. */
 	Move start(String project, MoveRequest request, String cause) {
-		ProjectView view = this.lookup.committed().get(project);
-		String target = chooseTarget(view, request);
-		requireMovable(view, target);
+		for (int choice = 1;; choice++) {
+			ProjectView view = this.lookup.committed().get(project);
+			String target = chooseTarget(view, request);
+			long expectedBytes = requireMovable(view, target);
+			try {
+				return startOn(view, target, expectedBytes, cause);
+			}
+			catch (NoEligibleServerException ex) {
+				if (request.target() != null || choice == TARGET_CHOICES) {
+					throw noTarget(view, ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Under the project's ownership: records the move, which reserves its place on the target, and hands it to the
+	 * runner. The target full by now: {@link NoEligibleServerException}, and nothing recorded.
+	 */
+	private Move startOn(ProjectView view, String target, long expectedBytes, String cause) {
 		ProjectMoves.Owned owned = own(view);
 		try {
 			// What was checked may have changed while another owner held the project.
@@ -78,9 +106,16 @@ class MoveService {
 			if (current.state() != ProjectState.READY || !current.server().equals(view.server())) {
 				throw MoveConflictException.notReady(current);
 			}
-			Move move = this.store.insert(UUID.randomUUID(), current.id(), current.name(), current.databaseName(),
-					current.server(), target, cause)
-				.orElseThrow(() -> running(current));
+			Optional<Move> recorded = this.transactions.execute(tx -> {
+				// Checked again under the servers' row locks, which the insert's commit releases: a replica that
+				// decides next sees this move's reservation.
+				this.placement.placeMove(current.server(), target, expectedBytes);
+				Optional<Move> move = this.store.insert(UUID.randomUUID(), current.id(), current.name(),
+						current.databaseName(), current.server(), target, cause);
+				move.ifPresentOrElse(each -> this.store.expectBytes(each.id(), expectedBytes), tx::setRollbackOnly);
+				return move;
+			});
+			Move move = recorded.orElseThrow(() -> running(current));
 			this.runner.start(move.id(), owned);
 			return move;
 		}
@@ -108,16 +143,24 @@ class MoveService {
 			throw new InvalidRequestException("target", "the project is on " + target + " already");
 		}
 		try {
-			return this.transactions.execute(tx -> this.placement.placeMove(project.server(), target).server());
+			// A first choice, reserving nothing: the prerequisites are checked on it before the move is recorded.
+			return this.transactions.execute(tx -> this.placement.placeMove(project.server(), target, 0).server());
 		}
 		catch (NoEligibleServerException ex) {
-			// For a new project that is an outage (503); for a move it is the fleet's shape: nowhere else to go.
-			throw MoveConflictException.noTarget(project, ex.detail().replaceFirst("^[^:]*: ", ""));
+			throw noTarget(project, ex);
 		}
 	}
 
-	/** Refuses, with every reason at once, a move that could not run. */
-	private void requireMovable(ProjectView project, String target) {
+	/** For a new project no eligible server is an outage (503); for a move it is the fleet's shape: nowhere to go. */
+	private static MoveConflictException noTarget(ProjectView project, NoEligibleServerException ex) {
+		return MoveConflictException.noTarget(project, ex.detail().replaceFirst("^[^:]*: ", ""));
+	}
+
+	/**
+	 * Refuses, with every reason at once, a move that could not run; otherwise the size of the project's database:
+	 * what the move reserves on its target.
+	 */
+	private long requireMovable(ProjectView project, String target) {
 		if (project.state() != ProjectState.READY) {
 			throw MoveConflictException.notReady(project);
 		}
@@ -144,6 +187,22 @@ class MoveService {
 		if (!pending.isEmpty()) {
 			throw MoveConflictException.prerequisites("Database " + project.databaseName() + " is not at the latest "
 					+ "project schema", List.of("source: migrations " + pending + " are pending; run a schema rollout first"));
+		}
+		return size(source, project.databaseName());
+	}
+
+	private static long size(DatabaseServer server, String databaseName) {
+		try (Connection connection = server.admin().getConnection();
+				PreparedStatement query = connection.prepareStatement("SELECT pg_database_size(?)")) {
+			query.setString(1, databaseName);
+			try (ResultSet size = query.executeQuery()) {
+				size.next();
+				return size.getLong(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw MoveConflictException.uncheckable("Measuring database " + databaseName + " on " + server.name()
+					+ " failed: " + ex.getMessage());
 		}
 	}
 

@@ -6,10 +6,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
+import io.codebase.registry.fleet.CapacityReservations;
 import io.codebase.registry.provisioning.DatabaseMove;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -21,9 +24,13 @@ import org.springframework.stereotype.Component;
  * takes the project's ownership after a crash knows where to go on. Each write is its own statement (and its own
  * transaction, unless the caller's is open: the switch commits the project's new server and the next phase
  * together).
+ * <p>
+ * It is also what moves reserve on their targets ({@link CapacityReservations}): an unfinished move counts as one
+ * project on its target until its switch (from then on the project itself counts there; the switch commits both
+ * in one transaction), and as its expected bytes until it finishes.
  */
 @Component
-class MoveStore {
+class MoveStore implements CapacityReservations {
 
 	private static final String COLUMNS = "id, project_id, project_name, database_name, source_server, target_server, "
 			+ "cause, state, phase, tables_total, tables_copied, rows_copied, bytes_copied, source_bytes, target_bytes, "
@@ -39,8 +46,8 @@ class MoveStore {
 	}
 
 	/**
-	 * Records a new RUNNING move in its first phase; empty when the project has an unfinished move already (the
-	 * unique index decides, across replicas).
+	 * Records a new RUNNING move in its first phase, which reserves a project on its target; empty when the project
+	 * has an unfinished move already (the unique index decides, across replicas).
 	 */
 	Optional<Move> insert(UUID id, UUID projectId, String projectName, String databaseName, String source,
 			String target, String cause) {
@@ -54,6 +61,21 @@ class MoveStore {
 			return Optional.empty();
 		}
 		return find(id);
+	}
+
+	@Override
+	public Map<String, Reserved> reserved() {
+		return this.jdbc.sql("SELECT target_server, count(*) FILTER (WHERE phase NOT IN ('CLEANING_UP', 'DONE')), "
+				+ "coalesce(sum(expected_bytes), 0) FROM project_moves WHERE " + ACTIVE + " GROUP BY target_server")
+			.query((row, number) -> Map.entry(row.getString(1), new Reserved(row.getLong(2), row.getLong(3))))
+			.list()
+			.stream()
+			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+	}
+
+	/** Reserves the database's expected size on the move's target too, until the move finishes. */
+	void expectBytes(UUID id, long expectedBytes) {
+		this.jdbc.sql("UPDATE project_moves SET expected_bytes = ? WHERE id = ?").params(expectedBytes, id).update();
 	}
 
 	Optional<Move> find(UUID id) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.codebase.registry.config.EmbeddedServerSettings;
 import io.codebase.registry.support.RegistryProcess;
 import io.codebase.registry.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -85,7 +86,9 @@ class DocumentationExamplesIT {
 		Path home = Files.createDirectories(base.resolve("home"));
 		prepareHome(home);
 		this.server.execute("CREATE DATABASE " + this.registryDatabase);
-		this.secondServer = EmbeddedPostgres.builder().start();
+		// Logical decoding, as --registry.fleet.embedded-servers gives a reader's servers: the guide moves projects
+		// off it (a drain, a rebalance).
+		this.secondServer = EmbeddedServerSettings.apply(EmbeddedPostgres.builder()).start();
 		int port = RegistryProcess.freePort();
 		String registryUrl = this.server.jdbcUrl().replaceFirst("(//[^/]+/)[^?]*", "$1" + this.registryDatabase);
 		String password = System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", "");
