@@ -26,6 +26,7 @@ import io.codebase.registry.project.ProjectView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -98,6 +99,15 @@ class Drains implements DrainProgressSource {
 			.query(String.class)
 			.list()
 			.forEach(this::advance);
+	}
+
+	/** A drain's move ended: its slot is free, so the drain goes on now rather than at its next scheduled round. */
+	@EventListener
+	void onMoveAttemptEnded(MoveAttemptEnded ended) {
+		Move move = this.store.get(ended.moveId());
+		if (CAUSE.equals(move.cause()) && move.state().finished()) {
+			advance(move.source());
+		}
 	}
 
 	/** One round of a drain, by one replica at a time: finish it, or start moves up to its parallelism. */

@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -72,6 +73,8 @@ class MoveRunner implements DisposableBean {
 
 	private final TransactionTemplate transactions;
 
+	private final ApplicationEventPublisher events;
+
 	/** The moves this replica runs now. */
 	private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
@@ -81,7 +84,8 @@ class MoveRunner implements DisposableBean {
 
 	MoveRunner(MoveStore store, ProjectMoves projects, ProjectLookup lookup, DatabaseServers servers,
 			DatabaseProvisioner provisioner, ProjectSchemas schemas, ProjectDatabaseAccess access,
-			Credentials credentials, MoveProperties properties, Audit audit, PlatformTransactionManager transactionManager) {
+			Credentials credentials, MoveProperties properties, Audit audit, PlatformTransactionManager transactionManager,
+			ApplicationEventPublisher events) {
 		this.store = store;
 		this.projects = projects;
 		this.lookup = lookup;
@@ -93,6 +97,7 @@ class MoveRunner implements DisposableBean {
 		this.properties = properties;
 		this.audit = audit;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.events = events;
 		AtomicInteger threads = new AtomicInteger();
 		this.executor = Executors.newFixedThreadPool(properties.maxConcurrent(), runnable -> {
 			Thread thread = new Thread(runnable, "project-move-" + threads.incrementAndGet());
@@ -117,6 +122,13 @@ class MoveRunner implements DisposableBean {
 				}
 				finally {
 					this.running.remove(moveId);
+				}
+				// After the ownership is released: a drain waiting for a free slot starts its next move now.
+				try {
+					this.events.publishEvent(new MoveAttemptEnded(moveId));
+				}
+				catch (RuntimeException ex) {
+					log.warn("After move {}: a drain could not go on now; its next scheduled round does", moveId, ex);
 				}
 			});
 		}
