@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.codebase.registry.config.EmbeddedServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,12 @@ class LocalFleet implements DisposableBean {
 				String name = "local-" + i;
 				Path data = registryData.resolveSibling("fleet").resolve(name);
 				Files.createDirectories(data);
-				EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+				// The registry's own embedded server's settings (logical replication and its slots), so that
+				// projects move between the local servers as they would off the registry's own.
+				EmbeddedPostgres postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder())
 					.setDataDirectory(data)
 					.setCleanDataDirectory(false)
 					.setRegisterShutdownHook(false)
-					// Logical replication, so that projects can be moved between the local servers.
-					.setServerConfig("wal_level", "logical")
 					.start();
 				this.running.add(postgres);
 				this.servers.add(new FleetProperties.Server(name,

@@ -4,7 +4,7 @@
  * ({@link io.codebase.registry.fleet.Placement}) and the API that lists and cordons them. Publishes
  * {@link io.codebase.registry.fleet.DatabaseServers} and {@link io.codebase.registry.fleet.Placement}.
  */
-@ApplicationModule(displayName = "Fleet", allowedDependencies = { "problem", "provisioning", "security" })
+@ApplicationModule(displayName = "Fleet", allowedDependencies = { "config", "problem", "provisioning", "security" })
 package io.codebase.registry.fleet;
 
 import org.springframework.modulith.ApplicationModule;
