@@ -22,18 +22,14 @@
 #                     JAVA_TOOL_OPTIONS) in the chart's limit (resources.limits.memory of helm values.yaml).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0}
 READY_TIMEOUT=${READY_TIMEOUT:-240}
 
-log() { printf '[memory %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-fail() {
-	log "ERROR: $*"
-	exit 1
-}
 for tool in java jcmd curl jq wrk; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (wrk: apt-get install -y wrk)"
 done
@@ -78,18 +74,6 @@ fi
 JAR=$(find "$ROOT/target" -maxdepth 1 -name 'project-registry-*.jar' 2>/dev/null | head -n 1 || true)
 [[ -n $JAR ]] || fail "no jar in target/; run without SKIP_BUILD=1"
 
-free_port() {
-	local candidate
-	for _ in $(seq 1 200); do
-		candidate=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-			echo "$candidate"
-			return 0
-		fi
-	done
-	fail "no free TCP port found"
-}
-
 # "768Mi" -> bytes
 bytes_of() {
 	local value=${1%Mi}
@@ -114,8 +98,9 @@ printf "$FORMAT" variant limit cached/s list/s rss-steady rss-peak heap meta cla
 IFS=';' read -ra variants <<<"$VARIANTS"
 for variant in "${variants[@]}"; do
 	IFS='|' read -r name limit opts <<<"$variant"
-	port=$(free_port)
-	pg_port=$(free_port)
+	port='' pg_port=''
+	free_port port
+	free_port pg_port
 	PG_DIR=$WORK/pg-$name
 	log "$name: starting with MaxRAM=$limit and $opts (HTTP $port, PostgreSQL $pg_port)"
 	read -ra java_opts <<<"$opts"

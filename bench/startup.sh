@@ -25,7 +25,8 @@
 # Needs java, curl and jq.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 RESULTS=$ROOT/bench/results
 RUNS=${RUNS:-5}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
@@ -66,6 +67,7 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/registry-startup.XXXXXX")
 APP_PID=
+PORT=
 cleanup() {
 	local status=$?
 	stop_app
@@ -76,21 +78,6 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-free_port() {
-	local candidate
-	for _ in $(seq 1 200); do
-		candidate=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-			echo "$candidate"
-			return 0
-		fi
-	done
-	echo "no free TCP port found" >&2
-	exit 1
-}
 
 # CPU seconds (user + system) the process has used so far.
 cpu_seconds() {
@@ -127,7 +114,7 @@ run_once() {
 	read -r -a command <<<"${COMMANDS[$index]}"
 	# JVM options go right after the java executable.
 	command=("${command[0]}" "$@" "${command[@]:1}")
-	PORT=$(free_port)
+	free_port PORT
 	local t0 code deadline
 	t0=$(now_ms)
 	"${command[@]}" --server.port="$PORT" --registry.embedded.port=0 --registry.embedded.data-directory="$dir" \
