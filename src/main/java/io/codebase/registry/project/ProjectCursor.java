@@ -1,17 +1,15 @@
 package io.codebase.registry.project;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.PageCursor;
 
 /**
  * Where the next page of a list starts: the last row's sort key and id (the order is total, see
@@ -23,11 +21,7 @@ record ProjectCursor(ProjectSort sort, String filters, Object key, UUID id) {
 
 	private static final String VERSION = "p1";
 
-	private static final int MAX_LENGTH = 1024;
-
 	private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-	private static final String NOT_A_CURSOR = "is not a cursor of this list: pass the nextCursor of a page unchanged";
 
 	private static final String OTHER_LIST = "belongs to another sort or other filters: repeat the sort, state, indexStatus, "
 			+ "namePrefix and schemaVersion of the request that returned it, as its next link does";
@@ -39,49 +33,30 @@ record ProjectCursor(ProjectSort sort, String filters, Object key, UUID id) {
 
 	/** Reads a cursor a client sent; anything this service did not issue for this list is a 400, never a 500. */
 	static ProjectCursor read(String text, ProjectFilter filter, ProjectSort sort) {
-		String[] parts = decode(text).split("\\|", 5);
-		if (parts.length != 5 || !VERSION.equals(parts[0]) || !UUID_TEXT.matcher(parts[3]).matches()) {
-			throw new InvalidRequestException("cursor", NOT_A_CURSOR);
+		List<String> parts = PageCursor.decode(text, 5);
+		if (!VERSION.equals(parts.get(0)) || !UUID_TEXT.matcher(parts.get(3)).matches()) {
+			throw PageCursor.notACursor();
 		}
 		ProjectSort issuedFor;
 		try {
-			issuedFor = ProjectSort.parse(parts[1]);
+			issuedFor = ProjectSort.parse(parts.get(1));
 		}
 		catch (InvalidRequestException ex) {
-			throw new InvalidRequestException("cursor", NOT_A_CURSOR);
+			throw PageCursor.notACursor();
 		}
-		Object key = issuedFor.key().parse(parts[4]);
+		Object key = issuedFor.key().parse(parts.get(4));
 		if (key == null) {
-			throw new InvalidRequestException("cursor", NOT_A_CURSOR);
+			throw PageCursor.notACursor();
 		}
-		if (!issuedFor.equals(sort) || !parts[2].equals(fingerprint(filter))) {
+		if (!issuedFor.equals(sort) || !parts.get(2).equals(fingerprint(filter))) {
 			throw new InvalidRequestException("cursor", OTHER_LIST);
 		}
-		return new ProjectCursor(sort, parts[2], key, UUID.fromString(parts[3]));
+		return new ProjectCursor(sort, parts.get(2), key, UUID.fromString(parts.get(3)));
 	}
 
 	/** The opaque text a page hands out as {@code nextCursor}. */
 	String encode() {
-		String text = String.join("|", VERSION, this.sort.toString(), this.filters, this.id.toString(),
-				this.key.toString());
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String decode(String text) {
-		if (text.isEmpty() || text.length() > MAX_LENGTH) {
-			throw new InvalidRequestException("cursor", NOT_A_CURSOR);
-		}
-		try {
-			byte[] bytes = Base64.getUrlDecoder().decode(text);
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes))
-				.toString();
-		}
-		catch (IllegalArgumentException | CharacterCodingException ex) {
-			throw new InvalidRequestException("cursor", NOT_A_CURSOR);
-		}
+		return PageCursor.encode(VERSION, this.sort.toString(), this.filters, this.id.toString(), this.key.toString());
 	}
 
 	/** A filter's value, distinct from its absence whatever the value is. */

@@ -1,11 +1,9 @@
 package io.codebase.registry.rollout;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +16,7 @@ import java.util.UUID;
 
 import io.codebase.registry.problem.FieldProblem;
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.PageCursor;
 import io.codebase.registry.project.ProjectFilter;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.provisioning.ProjectSchemas;
@@ -166,16 +165,13 @@ class RolloutService {
 		Instant createdAt = null;
 		UUID after = null;
 		if (cursor != null) {
+			List<String> position = PageCursor.decode(cursor, 2);
 			try {
-				String[] position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
-				if (position.length != 2) {
-					throw new IllegalArgumentException("two parts expected");
-				}
-				createdAt = Instant.parse(position[0]);
-				after = UUID.fromString(position[1]);
+				createdAt = Instant.parse(position.get(0));
+				after = UUID.fromString(position.get(1));
 			}
 			catch (IllegalArgumentException | DateTimeParseException ex) {
-				throw new InvalidRequestException(List.of(new FieldProblem("cursor", "must be the next cursor of an earlier page")));
+				throw PageCursor.notACursor();
 			}
 		}
 		List<RolloutList.Summary> page = this.store.page(state, createdAt, after, size + 1);
@@ -183,8 +179,7 @@ class RolloutService {
 			return new RolloutList(page, null);
 		}
 		RolloutList.Summary last = page.get(size - 1);
-		String next = Base64.getUrlEncoder().withoutPadding()
-			.encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+		String next = PageCursor.encode(last.createdAt().toString(), last.id().toString());
 		return new RolloutList(page.subList(0, size), next);
 	}
 

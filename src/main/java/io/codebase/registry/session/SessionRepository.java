@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,11 +58,18 @@ class SessionRepository {
 			.single();
 	}
 
-	/** Live sessions whose active project this is, most recently used first. */
-	List<SessionView> activeFor(UUID projectId, int limit) {
+	/**
+	 * Live sessions whose active project this is, most recently used first (ties by session id), after the position
+	 * ({@code lastSeenAt}, {@code sessionId}) of the previous page's last session when given.
+	 */
+	List<SessionView> activeFor(UUID projectId, Instant lastSeenAt, String sessionId, int limit) {
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE active_project_id = :project AND expires_at > now()"
+				+ " AND (CAST(:seen AS timestamptz) IS NULL OR last_seen_at < :seen OR (last_seen_at = :seen AND session_id > :after))"
 				+ " ORDER BY last_seen_at DESC, session_id LIMIT :limit")
-			.param("project", projectId).param("limit", limit)
+			.param("project", projectId)
+			.param("seen", (lastSeenAt != null) ? OffsetDateTime.ofInstant(lastSeenAt, ZoneOffset.UTC) : null, Types.TIMESTAMP_WITH_TIMEZONE)
+			.param("after", sessionId, Types.VARCHAR)
+			.param("limit", limit)
 			.query(SessionRepository::map)
 			.list();
 	}

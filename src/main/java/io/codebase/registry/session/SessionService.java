@@ -1,11 +1,14 @@
 package io.codebase.registry.session;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.PageCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +76,34 @@ public class SessionService {
 			.orElseThrow(() -> new SessionNotFoundException(sessionId));
 	}
 
-	/** The live sessions that have this project (id or name) active; at most {@value #MAX_LISTED}. */
-	public List<SessionView> activeSessionsOf(String project) {
-		return this.repository.activeFor(this.projects.cached().get(project).id(), MAX_LISTED);
+	/**
+	 * A page of the live sessions that have this project (id or name) active, most recently used first: at most
+	 * {@code size} (1 to {@value #MAX_LISTED}), after the {@code cursor} of the previous page when given.
+	 */
+	public ActiveSessions activeSessionsOf(String project, String cursor, int size) {
+		if (size < 1 || size > MAX_LISTED) {
+			throw new InvalidRequestException("size", "must be between 1 and " + MAX_LISTED);
+		}
+		Instant lastSeenAt = null;
+		String after = null;
+		if (cursor != null) {
+			List<String> position = PageCursor.decode(cursor, 2);
+			try {
+				lastSeenAt = Instant.parse(position.get(0));
+			}
+			catch (DateTimeParseException ex) {
+				throw PageCursor.notACursor();
+			}
+			after = position.get(1);
+		}
+		List<SessionView> page = this.repository.activeFor(this.projects.cached().get(project).id(), lastSeenAt, after,
+				size + 1);
+		if (page.size() <= size) {
+			return new ActiveSessions(page, null);
+		}
+		SessionView last = page.get(size - 1);
+		return new ActiveSessions(page.subList(0, size),
+				PageCursor.encode(last.lastSeenAt().toString(), last.sessionId()));
 	}
 
 	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",

@@ -144,6 +144,43 @@ class SessionApiTest {
 	}
 
 	@Test
+	void activeSessionsArePagedByCursorMostRecentlyUsedFirst() {
+		JsonNode project = this.projects.ready("paged sessions");
+		String name = project.get("name").asString();
+		List<String> used = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			String session = this.id + "-" + i;
+			putActive(session, name);
+			used.add(0, session);
+		}
+		// Two sessions last used at the same instant: the session id decides, so no page boundary loses one.
+		db.execute("UPDATE sessions SET last_seen_at = (SELECT last_seen_at FROM sessions WHERE session_id = '"
+				+ this.id + "-2') WHERE session_id = '" + this.id + "-1'");
+		List<String> expected = List.of(used.get(0), used.get(1), this.id + "-1", this.id + "-2", used.get(4));
+
+		List<String> seen = new java.util.ArrayList<>();
+		String next = "/api/v1/projects/" + name.replace(" ", "%20") + "/active-sessions?size=2";
+		int pages = 0;
+		while (next != null) {
+			ApiResponse page = this.api.get(next);
+			assertThat(page.status()).as(page.body()).isEqualTo(200);
+			assertThat(page.json().size()).isLessThanOrEqualTo(2);
+			seen.addAll(page.json().findValuesAsString("sessionId"));
+			next = page.header("Link").map(link -> link.substring(1, link.indexOf('>'))).orElse(null);
+			pages++;
+		}
+		assertThat(seen).containsExactlyElementsOf(expected);
+		assertThat(pages).isEqualTo(3);
+
+		String list = "/api/v1/projects/" + project.get("id").asString() + "/active-sessions";
+		assertProblem(this.api.get(list + "?size=0"), 400, "invalid-request");
+		assertProblem(this.api.get(list + "?size=501"), 400, "invalid-request");
+		for (String forged : List.of("x", "bm90LWEtdGltZXxz", "%00", "////", "a".repeat(2000))) {
+			assertProblem(this.api.get(list + "?cursor=" + forged), 400, "invalid-request");
+		}
+	}
+
+	@Test
 	void expiredSessionsAreGoneAndPurged() {
 		putDirectory(this.id, TestWorkspace.ROOT.toString());
 		db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE session_id = '" + this.id + "'");

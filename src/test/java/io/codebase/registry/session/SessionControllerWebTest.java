@@ -21,6 +21,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -62,7 +63,10 @@ class SessionControllerWebTest {
 	void activeProjectIsSetClearedAndListedPerProject() throws Exception {
 		given(this.sessions.setActiveProject("mcp-7f3a", "Payments Service")).willReturn(SESSION);
 		given(this.sessions.clearActiveProject("mcp-7f3a")).willReturn(SESSION);
-		given(this.sessions.activeSessionsOf("Payments Service")).willReturn(List.of(SESSION));
+		given(this.sessions.activeSessionsOf("Payments Service", null, 500))
+			.willReturn(new ActiveSessions(List.of(SESSION), null));
+		given(this.sessions.activeSessionsOf("Payments Service", null, 1))
+			.willReturn(new ActiveSessions(List.of(SESSION), "c1"));
 
 		this.mvc.perform(put("/api/v1/sessions/mcp-7f3a/active-project").contentType(MediaType.APPLICATION_JSON)
 				.content("{\"project\": \"Payments Service\"}"))
@@ -70,7 +74,11 @@ class SessionControllerWebTest {
 		this.mvc.perform(delete("/api/v1/sessions/mcp-7f3a/active-project")).andExpect(status().isOk())
 			.andExpect(jsonPath("$.sessionId").value("mcp-7f3a"));
 		this.mvc.perform(get("/api/v1/projects/Payments Service/active-sessions")).andExpect(status().isOk())
-			.andExpect(jsonPath("$[0].sessionId").value("mcp-7f3a"));
+			.andExpect(jsonPath("$[0].sessionId").value("mcp-7f3a"))
+			.andExpect(header().doesNotExist("Link"));
+		this.mvc.perform(get("/api/v1/projects/Payments Service/active-sessions?size=1")).andExpect(status().isOk())
+			.andExpect(header().string("Link",
+					"</api/v1/projects/Payments%20Service/active-sessions?size=1&cursor=c1>; rel=\"next\""));
 	}
 
 	@Test
