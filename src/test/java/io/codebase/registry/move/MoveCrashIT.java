@@ -42,9 +42,9 @@ import static org.awaitility.Awaitility.await;
  * inside one phase by a lock that the phase's next statement needs (taken by this test in PostgreSQL itself; nothing
  * in the application waits for the test), then the victim is killed with {@code kill -9} and the locks are let go.
  * The other process resumes every move: one killed before its switch ends SUCCEEDED on the target or FAILED (rolled
- * back) on the source, one killed after it only goes forward; every project is READY with all its rows where the
- * registry says it is, and neither server keeps an orphan database, subscription, publication, replication slot or
- * origin.
+ * back) on the source (the one killed while catching up also loses its subscription, so that its resumption rolls
+ * back), one killed after it only goes forward; every project is READY with all its rows where the registry says it
+ * is, and neither server keeps an orphan database, subscription, publication, replication slot or origin.
  */
 class MoveCrashIT {
 
@@ -190,6 +190,11 @@ class MoveCrashIT {
 			}
 
 			victim.kill();
+			// The move killed in CATCHING_UP loses its subscription too: its resumption cannot go on, and rolls back.
+			try (Connection target = connect("b", databases.get(MovePhase.CATCHING_UP))) {
+				execute(target, "SET lock_timeout = '20s'");
+				execute(target, "DROP SUBSCRIPTION " + DatabaseMove.replicationName(databases.get(MovePhase.CATCHING_UP)));
+			}
 		}
 		finally {
 			for (Connection held : List.copyOf(this.holds)) {
@@ -210,6 +215,9 @@ class MoveCrashIT {
 						+ e.getValue().get("attempts").asInt() + " attempts, error " + e.getValue().get("error") + ")").toList());
 		assertThat(finished.get(MovePhase.CLEANING_UP).get("state").asString()).as("after the switch: forward only")
 			.isEqualTo("SUCCEEDED");
+		assertThat(finished.get(MovePhase.CATCHING_UP).get("state").asString()).as("without its subscription")
+			.isEqualTo("FAILED");
+		assertThat(finished.get(MovePhase.CATCHING_UP).get("error").asString()).contains("not subscribed");
 		Set<String> onA = new HashSet<>();
 		Set<String> onB = new HashSet<>();
 		for (MovePhase phase : finished.keySet()) {
