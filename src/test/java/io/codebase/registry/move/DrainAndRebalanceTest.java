@@ -104,7 +104,8 @@ class DrainAndRebalanceTest {
 
 			assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
 			assertThat(Http.json(started).get("parallelism").asInt()).isEqualTo(PARALLELISM);
-			assertThat(Http.json(started).get("moving").asLong()).isEqualTo(PARALLELISM);
+			// This request's round or a scheduled one (every 250 ms) starts the first moves: some may still be starting.
+			assertThat(Http.json(started).get("moving").asLong()).isBetween(0L, (long) PARALLELISM);
 			server = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
 				.until(() -> Http.json(registry.get("/api/v1/database-servers/x")), x -> {
 					JsonNode drain = x.get("drain");
