@@ -124,6 +124,11 @@ public final class TestFleet implements AutoCloseable {
 		synchronized void start() {
 			try {
 				this.postgres = EmbeddedServerSettings.apply(EmbeddedPostgres.builder())
+					// A move's subscription takes an apply worker and up to two table-copy workers on the target for
+					// as long as it lasts: room for the parallel drains and the held moves of the move tests (the
+					// default of 4 holds two moves at a time).
+					.setServerConfig("max_logical_replication_workers", "16")
+					.setServerConfig("max_worker_processes", "24")
 					.setDataDirectory(this.data)
 					.setCleanDataDirectory(false)
 					.setPort(this.port)
