@@ -1,0 +1,342 @@
+package io.codebase.registry.provisioning;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * The registry-managed template databases ({@link ManagedTemplateProperties}): on every server, one database per
+ * version of the project schema, migrated once by Flyway with the configuration project databases get, then sealed
+ * ({@code IS_TEMPLATE true, ALLOW_CONNECTIONS false}) so that nobody stays connected to it. Its name carries a
+ * checksum of the migrations, so a changed migration set means a new template; the old ones are dropped once the
+ * new one is sealed.
+ * <p>
+ * A create never waits for a template: until the server's template is ready, it takes the normal path while a
+ * background thread builds the template (or finds the one another replica built). Builds on a server hold an
+ * advisory lock there, so two replicas never build at once; an unsealed template found under that lock is what a
+ * crash left behind, and is dropped and built again.
+ */
+@Component
+class ProjectTemplates implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(ProjectTemplates.class);
+
+	/** The advisory-lock class of template builds (two-key form; other locks of this service use other classes). */
+	private static final int LOCK_CLASS = 0x5c4e_7a06;
+
+	private static final String UNDEFINED_DATABASE = "3D000";
+
+	private final String prefix;
+
+	private final ProjectSchemaProperties schema;
+
+	private final Duration retryAfter;
+
+	/** Whether managed templates are used at all: on, with the schema step on and no operator's template. */
+	private final boolean active;
+
+	private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+	private final ExecutorService builder;
+
+	private final Counter notReady;
+
+	private final Counter refused;
+
+	ProjectTemplates(ProvisioningProperties provisioning, ProjectSchemaProperties schema,
+			ManagedTemplateProperties properties, MeterRegistry meters) {
+		this.prefix = provisioning.databasePrefix();
+		this.schema = schema;
+		this.retryAfter = properties.retryAfter();
+		this.active = properties.enabled() && schema.enabled() && provisioning.template().isEmpty();
+		this.builder = Executors.newSingleThreadExecutor(task -> {
+			Thread thread = new Thread(task, "project-templates");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.notReady = fallbacks(meters, "not-ready");
+		this.refused = fallbacks(meters, "refused");
+	}
+
+	private static Counter fallbacks(MeterRegistry meters, String reason) {
+		return Counter.builder("registry.provisioning.template.fallbacks")
+			.description("Project databases created without the managed template: it was not ready, or the server "
+					+ "refused the copy")
+			.tag("reason", reason)
+			.register(meters);
+	}
+
+	/**
+	 * The template a new database on the server is to be copied from, when it is ready. When it is not (the first
+	 * create on the server, a build under way or failed), a fallback is counted, a build is started in the
+	 * background if none is running and the last attempt is {@code retry-after} old, and the answer is empty.
+	 */
+	Optional<String> readyOn(DatabaseServer server) {
+		if (!this.active) {
+			return Optional.empty();
+		}
+		Slot slot = slot(server);
+		String ready = slot.ready;
+		if (ready != null) {
+			return Optional.of(ready);
+		}
+		this.notReady.increment();
+		if (System.nanoTime() - slot.notBefore >= 0 && slot.building.compareAndSet(false, true)) {
+			try {
+				this.builder.execute(() -> {
+					try {
+						ensure(server);
+					}
+					catch (RuntimeException ex) {
+						log.warn("The project-schema template on {} is not ready: {}", server.name(), ex.getMessage());
+					}
+					finally {
+						slot.building.set(false);
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				slot.building.set(false); // shutting down
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** The server refused a copy of its template (gone, or in use): counted, and looked at again after a while. */
+	void refused(DatabaseServer server, String template, SQLException ex) {
+		this.refused.increment();
+		log.warn("Creating a database from template {} on {} failed ({}, SQLSTATE {}); using the normal path",
+				template, server.name(), ex.getMessage(), ex.getSQLState());
+		slot(server).failed(this.retryAfter);
+	}
+
+	/**
+	 * Makes the server's template ready, now, and returns its name: finds it sealed, or builds it (dropping a
+	 * half-built one first), then drops the templates of other schema versions. Throws
+	 * {@link ProvisioningException} when another replica is building it or the build fails.
+	 */
+	String ensure(DatabaseServer server) {
+		Slot slot = slot(server);
+		try {
+			String name = DatabaseNames.template(this.prefix, checksum());
+			try (Connection admin = server.connections().openAdmin()) {
+				if (!lock(admin, "pg_try_advisory_lock")) {
+					throw new ProvisioningException("another replica is building the template on " + server.name(), null);
+				}
+				try {
+					Map<String, Boolean> templates = templates(admin);
+					Boolean sealed = templates.remove(name);
+					if (!Boolean.TRUE.equals(sealed)) {
+						if (sealed != null) {
+							log.warn("Template {} on {} was left half-built; building it again", name, server.name());
+							drop(admin, name);
+						}
+						build(admin, server, name);
+					}
+					for (String outdated : templates.keySet()) {
+						log.info("Dropping template {} of another project-schema version on {}", outdated, server.name());
+						drop(admin, outdated);
+					}
+				}
+				finally {
+					lock(admin, "pg_advisory_unlock");
+				}
+			}
+			if (!name.equals(slot.ready)) {
+				log.info("New project databases on {} are copies of template {}", server.name(), name);
+			}
+			slot.ready = name;
+			return name;
+		}
+		catch (SQLException ex) {
+			slot.failed(this.retryAfter);
+			throw new ProvisioningException("Preparing the project-schema template on " + server.name() + " failed: "
+					+ ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + ")", ex);
+		}
+		catch (RuntimeException ex) {
+			slot.failed(this.retryAfter);
+			throw ex;
+		}
+	}
+
+	/** CREATE DATABASE, the migrations, their verification, then the seal; a failed build is dropped. */
+	private void build(Connection admin, DatabaseServer server, String name) throws SQLException {
+		String quoted = DatabaseNames.quoteTemplate(name);
+		execute(admin, "CREATE DATABASE " + quoted);
+		try {
+			Flyway flyway = ProjectSchemas.flyway(this.schema, server, name);
+			ProjectDatabaseLogs.quietly(() -> {
+				flyway.migrate();
+				// The applied migrations' checksums must be the current ones, and nothing may be left to apply.
+				ValidateResult validation = flyway.validateWithResult();
+				if (!validation.validationSuccessful || flyway.info().pending().length > 0) {
+					throw new FlywayException("the migrated template does not validate: "
+							+ validation.getAllErrorMessages());
+				}
+				return null;
+			});
+			execute(admin, "ALTER DATABASE " + quoted + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+		}
+		catch (FlywayException ex) {
+			drop(admin, name);
+			throw new ProvisioningException("Building template " + name + " on " + server.name() + " failed: "
+					+ ProjectSchemas.oneLine(ex.getMessage()), ex);
+		}
+		catch (SQLException | RuntimeException ex) {
+			drop(admin, name);
+			throw ex;
+		}
+	}
+
+	/** The managed templates on the server (of any schema version), each with whether it is sealed. */
+	private Map<String, Boolean> templates(Connection admin) throws SQLException {
+		Map<String, Boolean> templates = new LinkedHashMap<>();
+		try (PreparedStatement query = admin.prepareStatement(
+				"SELECT datname, datistemplate AND NOT datallowconn FROM pg_database WHERE starts_with(datname, ?)")) {
+			query.setString(1, this.prefix);
+			try (ResultSet result = query.executeQuery()) {
+				while (result.next()) {
+					if (DatabaseNames.isTemplate(this.prefix, result.getString(1))) {
+						templates.put(result.getString(1), result.getBoolean(2));
+					}
+				}
+			}
+		}
+		return templates;
+	}
+
+	/** A template cannot be dropped while it is one; {@code FORCE} ends a crashed build's sessions. */
+	private static void drop(Connection admin, String name) throws SQLException {
+		String quoted = DatabaseNames.quoteTemplate(name);
+		try {
+			execute(admin, "ALTER DATABASE " + quoted + " IS_TEMPLATE false");
+		}
+		catch (SQLException ex) {
+			if (UNDEFINED_DATABASE.equals(ex.getSQLState())) {
+				return;
+			}
+			throw ex;
+		}
+		execute(admin, "DROP DATABASE IF EXISTS " + quoted + " WITH (FORCE)");
+	}
+
+	private static void execute(Connection admin, String sql) throws SQLException {
+		try (Statement statement = admin.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private static boolean lock(Connection admin, String function) throws SQLException {
+		try (PreparedStatement lock = admin.prepareStatement("SELECT " + function + "(?, 0)")) {
+			lock.setInt(1, LOCK_CLASS);
+			try (ResultSet result = lock.executeQuery()) {
+				return result.next() && result.getBoolean(1);
+			}
+		}
+	}
+
+	/**
+	 * The first 8 hex digits of a SHA-256 over the history table's name and every SQL file of the locations, by file
+	 * name and content: the same on every replica that has the same migrations, whether they sit in a jar or a
+	 * directory.
+	 */
+	String checksum() {
+		List<Resource> files = new ArrayList<>();
+		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(
+				ProjectTemplates.class.getClassLoader());
+		try {
+			for (String location : this.schema.locations()) {
+				files.addAll(List.of(resolver.getResources(pattern(location))));
+			}
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update(this.schema.historyTable().getBytes(StandardCharsets.UTF_8));
+			files.sort(Comparator.comparing(Resource::getFilename));
+			for (Resource file : files) {
+				digest.update((byte) 0);
+				digest.update(file.getFilename().getBytes(StandardCharsets.UTF_8));
+				digest.update((byte) 0);
+				try (InputStream content = file.getInputStream()) {
+					digest.update(content.readAllBytes());
+				}
+			}
+			return HexFormat.of().formatHex(digest.digest()).substring(0, 8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Reading the project-schema migrations failed", ex);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A Flyway location as a Spring resource pattern of its SQL files, subdirectories included. */
+	private static String pattern(String location) {
+		if (location.startsWith("filesystem:")) {
+			return "file:" + location.substring("filesystem:".length()) + "/**/*.sql";
+		}
+		String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+		return "classpath*:" + path.replaceFirst("^/", "") + "/**/*.sql";
+	}
+
+	private Slot slot(DatabaseServer server) {
+		return this.slots.computeIfAbsent(server.name(), name -> new Slot());
+	}
+
+	@Override
+	public void destroy() {
+		this.builder.shutdownNow();
+	}
+
+	/** What this replica knows of one server's template. */
+	private static final class Slot {
+
+		/** The sealed template's name; null until one is found or built, and after a failure. */
+		volatile String ready;
+
+		/** {@link System#nanoTime()} before which no new build is started. */
+		volatile long notBefore = System.nanoTime();
+
+		final AtomicBoolean building = new AtomicBoolean();
+
+		void failed(Duration retryAfter) {
+			this.ready = null;
+			this.notBefore = System.nanoTime() + retryAfter.toNanos();
+		}
+
+	}
+
+}
