@@ -122,7 +122,9 @@ class ProjectTemplates implements DisposableBean {
 						ensure(server);
 					}
 					catch (RuntimeException ex) {
-						log.warn("The project-schema template on {} is not ready: {}", server.name(), ex.getMessage());
+						if (!this.builder.isShutdown()) {
+							log.warn("The project-schema template on {} is not ready: {}", server.name(), ex.getMessage());
+						}
 					}
 					finally {
 						slot.building.set(false);
@@ -146,16 +148,18 @@ class ProjectTemplates implements DisposableBean {
 
 	/**
 	 * Makes the server's template ready, now, and returns its name: finds it sealed, or builds it (dropping a
-	 * half-built one first), then drops the templates of other schema versions. Throws
-	 * {@link ProvisioningException} when another replica is building it or the build fails.
+	 * half-built one first), then drops the templates of other schema versions. Empty when another replica is at
+	 * it (this one looks again after {@code retry-after}); throws {@link ProvisioningException} when the build fails.
 	 */
-	String ensure(DatabaseServer server) {
+	Optional<String> ensure(DatabaseServer server) {
 		Slot slot = slot(server);
 		try {
 			String name = DatabaseNames.template(this.prefix, checksum());
 			try (Connection admin = server.connections().openAdmin()) {
 				if (!lock(admin, "pg_try_advisory_lock")) {
-					throw new ProvisioningException("another replica is building the template on " + server.name(), null);
+					log.info("Another replica is preparing the project-schema template on {}", server.name());
+					slot.failed(this.retryAfter);
+					return Optional.empty();
 				}
 				try {
 					Map<String, Boolean> templates = templates(admin);
@@ -180,7 +184,7 @@ class ProjectTemplates implements DisposableBean {
 				log.info("New project databases on {} are copies of template {}", server.name(), name);
 			}
 			slot.ready = name;
-			return name;
+			return Optional.of(name);
 		}
 		catch (SQLException ex) {
 			slot.failed(this.retryAfter);
@@ -260,9 +264,11 @@ class ProjectTemplates implements DisposableBean {
 		}
 	}
 
-	private static boolean lock(Connection admin, String function) throws SQLException {
-		try (PreparedStatement lock = admin.prepareStatement("SELECT " + function + "(?, 0)")) {
+	/** Keyed by the prefix too: registries with other prefixes on the server have templates of their own. */
+	private boolean lock(Connection admin, String function) throws SQLException {
+		try (PreparedStatement lock = admin.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
 			lock.setInt(1, LOCK_CLASS);
+			lock.setString(2, this.prefix);
 			try (ResultSet result = lock.executeQuery()) {
 				return result.next() && result.getBoolean(1);
 			}

@@ -69,7 +69,7 @@ class DocumentationExamplesIT {
 				}
 			}
 			for (String name : names) {
-				this.server.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+				this.server.dropDatabase(name);
 			}
 		}
 		this.server.execute("DROP DATABASE IF EXISTS " + this.registryDatabase + " WITH (FORCE)");
