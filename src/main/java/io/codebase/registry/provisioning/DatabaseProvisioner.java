@@ -89,6 +89,7 @@ public class DatabaseProvisioner {
 				if (managed.isPresent()) {
 					try {
 						statement.execute("CREATE DATABASE " + quoted + " TEMPLATE " + DatabaseNames.quoteTemplate(managed.get()));
+						this.templates.copied(server, databaseName, managed.get());
 						return true;
 					}
 					catch (SQLException ex) {
@@ -114,6 +115,11 @@ public class DatabaseProvisioner {
 
 	private static boolean isDuplicate(SQLException ex) {
 		return DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState());
+	}
+
+	/** Whether the database was just created as a copy of the managed template of the current migrations. */
+	boolean isCurrentCopy(DatabaseServer server, String databaseName) {
+		return this.templates.isCurrentCopy(server, databaseName);
 	}
 
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */

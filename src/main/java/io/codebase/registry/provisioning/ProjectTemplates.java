@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
@@ -70,6 +72,18 @@ class ProjectTemplates implements DisposableBean {
 	private final boolean active;
 
 	private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+	/**
+	 * Databases copied from a template whose schema step has not run yet ({@code server/database} to template); an
+	 * entry is taken by that step, and one a crash left behind expires.
+	 */
+	private final Cache<String, String> copies = Caffeine.newBuilder()
+		.expireAfterWrite(Duration.ofMinutes(10))
+		.maximumSize(10_000)
+		.build();
+
+	/** The SQL files of the classpath locations, read once: they cannot change while the service runs. */
+	private volatile List<MigrationFile> classpathFiles;
 
 	private final ExecutorService builder;
 
@@ -136,6 +150,32 @@ class ProjectTemplates implements DisposableBean {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Remembers that the database was just created as a copy of the template, for {@link #isCurrentCopy}. */
+	void copied(DatabaseServer server, String database, String template) {
+		this.copies.put(server.name() + "/" + database, template);
+	}
+
+	/**
+	 * Whether the database was just copied from the template of the migrations as they are now, so that there is
+	 * nothing to migrate. Asked once per copy, by the schema step. A copy of an older template (migrations added to
+	 * a {@code filesystem:} location since) is not current: Flyway migrates it, and the server's template is built
+	 * again at the next create.
+	 */
+	boolean isCurrentCopy(DatabaseServer server, String database) {
+		String template = this.copies.asMap().remove(server.name() + "/" + database);
+		if (template == null) {
+			return false;
+		}
+		if (template.equals(DatabaseNames.template(this.prefix, checksum()))) {
+			return true;
+		}
+		Slot slot = slot(server);
+		if (template.equals(slot.ready)) {
+			slot.ready = null;
+		}
+		return false;
 	}
 
 	/** The server refused a copy of its template (gone, or in use): counted, and looked at again after a while. */
@@ -278,31 +318,58 @@ class ProjectTemplates implements DisposableBean {
 	/**
 	 * The first 8 hex digits of a SHA-256 over the history table's name and every SQL file of the locations, by file
 	 * name and content: the same on every replica that has the same migrations, whether they sit in a jar or a
-	 * directory.
+	 * directory. {@code filesystem:} locations are read every time (files may be added while the service runs).
 	 */
 	String checksum() {
-		List<Resource> files = new ArrayList<>();
-		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(
-				ProjectTemplates.class.getClassLoader());
+		List<MigrationFile> files = new ArrayList<>(classpathFiles());
+		this.schema.locations()
+			.stream()
+			.filter(location -> location.startsWith("filesystem:"))
+			.forEach(location -> files.addAll(read(pattern(location))));
+		files.sort(Comparator.comparing(MigrationFile::name));
+		MessageDigest digest = sha256();
+		digest.update(this.schema.historyTable().getBytes(StandardCharsets.UTF_8));
+		for (MigrationFile file : files) {
+			digest.update((byte) 0);
+			digest.update(file.name().getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(file.digest());
+		}
+		return HexFormat.of().formatHex(digest.digest()).substring(0, 8);
+	}
+
+	private List<MigrationFile> classpathFiles() {
+		List<MigrationFile> files = this.classpathFiles;
+		if (files == null) {
+			files = this.schema.locations()
+				.stream()
+				.filter(location -> !location.startsWith("filesystem:"))
+				.flatMap(location -> read(pattern(location)).stream())
+				.toList();
+			this.classpathFiles = files;
+		}
+		return files;
+	}
+
+	private static List<MigrationFile> read(String pattern) {
 		try {
-			for (String location : this.schema.locations()) {
-				files.addAll(List.of(resolver.getResources(pattern(location))));
-			}
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update(this.schema.historyTable().getBytes(StandardCharsets.UTF_8));
-			files.sort(Comparator.comparing(Resource::getFilename));
-			for (Resource file : files) {
-				digest.update((byte) 0);
-				digest.update(file.getFilename().getBytes(StandardCharsets.UTF_8));
-				digest.update((byte) 0);
-				try (InputStream content = file.getInputStream()) {
-					digest.update(content.readAllBytes());
+			List<MigrationFile> files = new ArrayList<>();
+			for (Resource resource : new PathMatchingResourcePatternResolver(ProjectTemplates.class.getClassLoader())
+				.getResources(pattern)) {
+				try (InputStream content = resource.getInputStream()) {
+					files.add(new MigrationFile(resource.getFilename(), sha256().digest(content.readAllBytes())));
 				}
 			}
-			return HexFormat.of().formatHex(digest.digest()).substring(0, 8);
+			return files;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Reading the project-schema migrations failed", ex);
+			throw new UncheckedIOException("Reading the project-schema migrations (" + pattern + ") failed", ex);
+		}
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
@@ -316,6 +383,10 @@ class ProjectTemplates implements DisposableBean {
 		}
 		String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
 		return "classpath*:" + path.replaceFirst("^/", "") + "/**/*.sql";
+	}
+
+	/** One migration file: its name and the SHA-256 of its content. */
+	private record MigrationFile(String name, byte[] digest) {
 	}
 
 	private Slot slot(DatabaseServer server) {
