@@ -117,9 +117,9 @@ public class DatabaseProvisioner {
 		return DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState());
 	}
 
-	/** Whether the database was just created as a copy of the managed template of the current migrations. */
-	boolean isCurrentCopy(DatabaseServer server, String databaseName) {
-		return this.templates.isCurrentCopy(server, databaseName);
+	/** The schema version of a database just created as a copy of the managed template of the current migrations. */
+	Optional<String> currentCopyVersion(DatabaseServer server, String databaseName) {
+		return this.templates.currentCopyVersion(server, databaseName);
 	}
 
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */

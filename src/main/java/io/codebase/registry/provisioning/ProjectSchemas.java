@@ -1,10 +1,6 @@
 package io.codebase.registry.provisioning;
 
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -71,11 +67,10 @@ public class ProjectSchemas {
 			return Migration.NONE;
 		}
 		return this.provisioner.timed(DatabaseProvisioner.Operation.MIGRATE, () -> {
-			if (this.provisioner.isCurrentCopy(server, databaseName)) {
-				Optional<String> version = copiedVersion(server, databaseName);
-				if (version.isPresent()) {
-					return new Migration(version.get(), version.get(), List.of());
-				}
+			// A fresh copy of the current template: Flyway validated that very schema when it built the template.
+			Optional<String> copied = this.provisioner.currentCopyVersion(server, databaseName);
+			if (copied.isPresent()) {
+				return new Migration(copied.get(), copied.get(), List.of());
 			}
 			try {
 				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(this.properties, server, databaseName).migrate());
@@ -96,25 +91,6 @@ public class ProjectSchemas {
 						+ oneLine(ex.getMessage()), ex);
 			}
 		});
-	}
-
-	/**
-	 * The version a fresh copy of the managed template is at, read from its schema history in one query: the
-	 * template was migrated and validated by Flyway with these very migrations (its name says so), and nobody can
-	 * have connected to it since it was sealed, so Flyway would find nothing to apply, at several times the cost of
-	 * the copy itself. Empty when the history cannot be read: Flyway then does the whole step.
-	 */
-	private Optional<String> copiedVersion(DatabaseServer server, String databaseName) {
-		try (Connection connection = server.connectTo(databaseName); Statement statement = connection.createStatement();
-				ResultSet version = statement.executeQuery("SELECT version FROM " + this.properties.historyTable()
-						+ " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
-			return version.next() ? Optional.of(version.getString(1)) : Optional.empty();
-		}
-		catch (SQLException ex) {
-			log.info("Reading the schema history copied into {} failed ({}); migrating it with Flyway", databaseName,
-					ex.getMessage());
-			return Optional.empty();
-		}
 	}
 
 	/**

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,9 @@ class ProjectTemplates implements DisposableBean {
 	private static final int LOCK_CLASS = 0x5c4e_7a06;
 
 	private static final String UNDEFINED_DATABASE = "3D000";
+
+	/** A Flyway version, as recorded on a template: nothing that could end the SQL literal it is written in. */
+	private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
 	private final String prefix;
 
@@ -124,9 +129,9 @@ class ProjectTemplates implements DisposableBean {
 			return Optional.empty();
 		}
 		Slot slot = slot(server);
-		String ready = slot.ready;
+		Ready ready = slot.ready;
 		if (ready != null) {
-			return Optional.of(ready);
+			return Optional.of(ready.name());
 		}
 		this.notReady.increment();
 		if (System.nanoTime() - slot.notBefore >= 0 && slot.building.compareAndSet(false, true)) {
@@ -158,24 +163,24 @@ class ProjectTemplates implements DisposableBean {
 	}
 
 	/**
-	 * Whether the database was just copied from the template of the migrations as they are now, so that there is
-	 * nothing to migrate. Asked once per copy, by the schema step. A copy of an older template (migrations added to
-	 * a {@code filesystem:} location since) is not current: Flyway migrates it, and the server's template is built
-	 * again at the next create.
+	 * The schema version of a database just copied from the template of the migrations as they are now: the version
+	 * Flyway recorded on the template when it built and validated it, so there is nothing to migrate. Asked once per
+	 * copy, by the schema step. Empty for any other database, and for a copy of an older template (migrations added
+	 * to a {@code filesystem:} location since): Flyway migrates it, and the server's template is built again at the
+	 * next create.
 	 */
-	boolean isCurrentCopy(DatabaseServer server, String database) {
+	Optional<String> currentCopyVersion(DatabaseServer server, String database) {
 		String template = this.copies.asMap().remove(server.name() + "/" + database);
-		if (template == null) {
-			return false;
+		Slot slot = slot(server);
+		Ready ready = slot.ready;
+		if (template == null || ready == null || !template.equals(ready.name())) {
+			return Optional.empty();
 		}
 		if (template.equals(DatabaseNames.template(this.prefix, checksum()))) {
-			return true;
+			return Optional.of(ready.version());
 		}
-		Slot slot = slot(server);
-		if (template.equals(slot.ready)) {
-			slot.ready = null;
-		}
-		return false;
+		slot.ready = null;
+		return Optional.empty();
 	}
 
 	/** The server refused a copy of its template (gone, or in use): counted, and looked at again after a while. */
@@ -195,6 +200,7 @@ class ProjectTemplates implements DisposableBean {
 		Slot slot = slot(server);
 		try {
 			String name = DatabaseNames.template(this.prefix, checksum());
+			String version;
 			try (Connection admin = server.connections().openAdmin()) {
 				if (!lock(admin, "pg_try_advisory_lock")) {
 					log.info("Another replica is preparing the project-schema template on {}", server.name());
@@ -202,14 +208,15 @@ class ProjectTemplates implements DisposableBean {
 					return Optional.empty();
 				}
 				try {
-					Map<String, Boolean> templates = templates(admin);
-					Boolean sealed = templates.remove(name);
-					if (!Boolean.TRUE.equals(sealed)) {
-						if (sealed != null) {
+					Map<String, Found> templates = templates(admin);
+					Found found = templates.remove(name);
+					version = (found != null) ? found.version() : null;
+					if (version == null) {
+						if (found != null) {
 							log.warn("Template {} on {} was left half-built; building it again", name, server.name());
 							drop(admin, name);
 						}
-						build(admin, server, name);
+						version = build(admin, server, name);
 					}
 					for (String outdated : templates.keySet()) {
 						log.info("Dropping template {} of another project-schema version on {}", outdated, server.name());
@@ -220,10 +227,12 @@ class ProjectTemplates implements DisposableBean {
 					lock(admin, "pg_advisory_unlock");
 				}
 			}
-			if (!name.equals(slot.ready)) {
-				log.info("New project databases on {} are copies of template {}", server.name(), name);
+			Ready ready = slot.ready;
+			if (ready == null || !name.equals(ready.name())) {
+				log.info("New project databases on {} are copies of template {} (schema version {})", server.name(),
+						name, version);
 			}
-			slot.ready = name;
+			slot.ready = new Ready(name, version);
 			return Optional.of(name);
 		}
 		catch (SQLException ex) {
@@ -237,23 +246,33 @@ class ProjectTemplates implements DisposableBean {
 		}
 	}
 
-	/** CREATE DATABASE, the migrations, their verification, then the seal; a failed build is dropped. */
-	private void build(Connection admin, DatabaseServer server, String name) throws SQLException {
+	/**
+	 * CREATE DATABASE, the migrations, their verification, the version as the database's comment (readable without
+	 * connecting to it), then the seal; a failed build is dropped. Returns the version.
+	 */
+	private String build(Connection admin, DatabaseServer server, String name) throws SQLException {
 		String quoted = DatabaseNames.quoteTemplate(name);
 		execute(admin, "CREATE DATABASE " + quoted);
 		try {
 			Flyway flyway = ProjectSchemas.flyway(this.schema, server, name);
-			ProjectDatabaseLogs.quietly(() -> {
+			String version = ProjectDatabaseLogs.quietly(() -> {
 				flyway.migrate();
 				// The applied migrations' checksums must be the current ones, and nothing may be left to apply.
 				ValidateResult validation = flyway.validateWithResult();
-				if (!validation.validationSuccessful || flyway.info().pending().length > 0) {
+				MigrationInfoService info = flyway.info();
+				if (!validation.validationSuccessful || info.pending().length > 0 || info.current() == null
+						|| info.current().getVersion() == null) {
 					throw new FlywayException("the migrated template does not validate: "
 							+ validation.getAllErrorMessages());
 				}
-				return null;
+				return info.current().getVersion().getVersion();
 			});
+			if (!VERSION.matcher(version).matches()) {
+				throw new FlywayException("unexpected schema version " + version);
+			}
+			execute(admin, "COMMENT ON DATABASE " + quoted + " IS '" + version + "'");
 			execute(admin, "ALTER DATABASE " + quoted + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+			return version;
 		}
 		catch (FlywayException ex) {
 			drop(admin, name);
@@ -266,21 +285,32 @@ class ProjectTemplates implements DisposableBean {
 		}
 	}
 
-	/** The managed templates on the server (of any schema version), each with whether it is sealed. */
-	private Map<String, Boolean> templates(Connection admin) throws SQLException {
-		Map<String, Boolean> templates = new LinkedHashMap<>();
-		try (PreparedStatement query = admin.prepareStatement(
-				"SELECT datname, datistemplate AND NOT datallowconn FROM pg_database WHERE starts_with(datname, ?)")) {
+	/**
+	 * The managed templates on the server (of any schema version), each with its recorded version when it is
+	 * sealed; a template without both is half-built.
+	 */
+	private Map<String, Found> templates(Connection admin) throws SQLException {
+		Map<String, Found> templates = new LinkedHashMap<>();
+		try (PreparedStatement query = admin.prepareStatement("SELECT datname, CASE WHEN datistemplate AND NOT "
+				+ "datallowconn THEN shobj_description(oid, 'pg_database') END FROM pg_database WHERE starts_with(datname, ?)")) {
 			query.setString(1, this.prefix);
 			try (ResultSet result = query.executeQuery()) {
 				while (result.next()) {
 					if (DatabaseNames.isTemplate(this.prefix, result.getString(1))) {
-						templates.put(result.getString(1), result.getBoolean(2));
+						templates.put(result.getString(1), new Found(result.getString(2)));
 					}
 				}
 			}
 		}
 		return templates;
+	}
+
+	/** A template found on the server: its version, null unless it is sealed with one. */
+	private record Found(String version) {
+	}
+
+	/** A sealed template and the schema version its copies are at. */
+	private record Ready(String name, String version) {
 	}
 
 	/** A template cannot be dropped while it is one; {@code FORCE} ends a crashed build's sessions. */
@@ -401,8 +431,8 @@ class ProjectTemplates implements DisposableBean {
 	/** What this replica knows of one server's template. */
 	private static final class Slot {
 
-		/** The sealed template's name; null until one is found or built, and after a failure. */
-		volatile String ready;
+		/** The sealed template; null until one is found or built, and after a failure. */
+		volatile Ready ready;
 
 		/** {@link System#nanoTime()} before which no new build is started. */
 		volatile long notBefore = System.nanoTime();
