@@ -44,13 +44,13 @@ class HttpErrorShapesTest {
 	void recordState() {
 		this.http = new Http(this.port);
 		this.rowsBefore = db.count("SELECT count(*) FROM projects");
-		this.databasesBefore = db.count("SELECT count(*) FROM pg_database");
+		this.databasesBefore = db.databaseCount();
 	}
 
 	@AfterEach
 	void nothingChanged() {
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(this.rowsBefore);
-		assertThat(db.count("SELECT count(*) FROM pg_database")).isEqualTo(this.databasesBefore);
+		assertThat(db.databaseCount()).isEqualTo(this.databasesBefore);
 	}
 
 	@Test

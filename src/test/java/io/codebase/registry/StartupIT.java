@@ -126,7 +126,7 @@ class StartupIT {
 			}
 		}
 		for (String database : this.databases) {
-			this.server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+			this.server.dropDatabase(database);
 		}
 	}
 

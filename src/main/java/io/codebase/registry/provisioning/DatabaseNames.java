@@ -25,6 +25,12 @@ public final class DatabaseNames {
 	/** Same expression as the {@code projects_database_name_rule} CHECK constraint. */
 	private static final Pattern MANAGED_NAME = Pattern.compile("[a-z][a-z0-9_]*_[a-f0-9]{8}");
 
+	/**
+	 * The suffix of a managed template's name, {@code <prefix>template_<8 hex>_schema}: it ends in a letter, so no
+	 * template name is ever a managed project-database name (and the reconciler never takes one for an orphan).
+	 */
+	private static final Pattern TEMPLATE_NAME = Pattern.compile("template_[a-f0-9]{8}_schema");
+
 	private static final int NAME_PART_LENGTH = 30;
 
 	private static final Pattern CREDENTIAL = Pattern.compile("(?i)(user|password|sslpassword)=");
@@ -47,6 +53,21 @@ public final class DatabaseNames {
 	public static boolean isManaged(String prefix, String databaseName) {
 		return databaseName != null && databaseName.length() <= MAX_IDENTIFIER_LENGTH
 				&& databaseName.startsWith(prefix) && MANAGED_NAME.matcher(databaseName).matches();
+	}
+
+	/** The name of the managed template of the project-schema version whose checksum is given (8 hex digits). */
+	static String template(String prefix, String checksum) {
+		String name = prefix + "template_" + checksum + "_schema";
+		if (!isTemplate(prefix, name)) {
+			throw new IllegalArgumentException("Not a template checksum: " + checksum);
+		}
+		return name;
+	}
+
+	/** Whether a database name is one of this registry's managed templates, of any project-schema version. */
+	static boolean isTemplate(String prefix, String databaseName) {
+		return databaseName != null && databaseName.startsWith(prefix)
+				&& TEMPLATE_NAME.matcher(databaseName.substring(prefix.length())).matches();
 	}
 
 	/**

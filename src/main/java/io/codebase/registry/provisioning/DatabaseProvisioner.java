@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +43,14 @@ public class DatabaseProvisioner {
 
 	private final MeterRegistry meters;
 
-	/** {@code " TEMPLATE <quoted name>"}, or empty for the server's default template. */
+	/** {@code " TEMPLATE <quoted name>"} of the operator's template, or empty. */
 	private final String templateClause;
 
-	DatabaseProvisioner(ProvisioningProperties properties, MeterRegistry meters) {
+	private final ProjectTemplates templates;
+
+	DatabaseProvisioner(ProvisioningProperties properties, ProjectTemplates templates, MeterRegistry meters) {
 		this.prefix = properties.databasePrefix();
+		this.templates = templates;
 		this.meters = meters;
 		// Every series at zero from the start: an alert on failures then has a series to watch before the first one.
 		for (Operation operation : Operation.values()) {
@@ -68,26 +72,54 @@ public class DatabaseProvisioner {
 	}
 
 	/**
-	 * Creates the database. A database of that name that already exists is adopted: managed names embed the
-	 * project id, so it can only be ours, left by a crash after CREATE or by a concurrent attempt, or one the
-	 * caller asked to adopt. Returns whether this call created it.
+	 * Creates the database: a copy of the operator's template if one is configured, else of the server's managed
+	 * template when it is ready (the project schema already in it), else from the server's default. A copy of the
+	 * managed template that the server refuses is counted and done the normal way: the template never fails a
+	 * create. A database of that name that already exists is adopted: managed names embed the project id, so it can
+	 * only be ours, left by a crash after CREATE or by a concurrent attempt, or one the caller asked to adopt.
+	 * Returns whether this call created it.
 	 */
 	public boolean createDatabase(DatabaseServer server, String databaseName) {
 		String quoted = DatabaseNames.quote(databaseName);
 		return timed(Operation.CREATE, () -> {
+			String clause = this.templateClause;
 			try (Connection connection = server.admin().getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(true);
-				statement.execute("CREATE DATABASE " + quoted + this.templateClause);
+				Optional<String> managed = clause.isEmpty() ? this.templates.readyOn(server) : Optional.empty();
+				if (managed.isPresent()) {
+					try {
+						statement.execute("CREATE DATABASE " + quoted + " TEMPLATE " + DatabaseNames.quoteTemplate(managed.get()));
+						this.templates.copied(server, databaseName, managed.get());
+						return true;
+					}
+					catch (SQLException ex) {
+						if (isDuplicate(ex) || ProvisioningException.isConnectionFailure(ex.getSQLState())) {
+							clause = " TEMPLATE " + managed.get();
+							throw ex;
+						}
+						this.templates.refused(server, managed.get(), ex);
+					}
+				}
+				statement.execute("CREATE DATABASE " + quoted + clause);
 				return true;
 			}
 			catch (SQLException ex) {
-				if (DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+				if (isDuplicate(ex)) {
 					log.info("Database {} already exists; adopting it", databaseName);
 					return false;
 				}
-				throw failure("CREATE DATABASE " + databaseName + this.templateClause + " on " + server.name(), ex);
+				throw failure("CREATE DATABASE " + databaseName + clause + " on " + server.name(), ex);
 			}
 		});
+	}
+
+	private static boolean isDuplicate(SQLException ex) {
+		return DUPLICATE_DATABASE.equals(ex.getSQLState()) || UNIQUE_VIOLATION.equals(ex.getSQLState());
+	}
+
+	/** The schema version of a database just created as a copy of the managed template of the current migrations. */
+	Optional<String> currentCopyVersion(DatabaseServer server, String databaseName) {
+		return this.templates.currentCopyVersion(server, databaseName);
 	}
 
 	/** Drops the database, disconnecting its sessions; a database that is already gone is fine. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.flywaydb.core.Flyway;
@@ -66,8 +67,13 @@ public class ProjectSchemas {
 			return Migration.NONE;
 		}
 		return this.provisioner.timed(DatabaseProvisioner.Operation.MIGRATE, () -> {
+			// A fresh copy of the current template: Flyway validated that very schema when it built the template.
+			Optional<String> copied = this.provisioner.currentCopyVersion(server, databaseName);
+			if (copied.isPresent()) {
+				return new Migration(copied.get(), copied.get(), List.of());
+			}
 			try {
-				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(server, databaseName).migrate());
+				MigrateResult result = ProjectDatabaseLogs.quietly(() -> flyway(this.properties, server, databaseName).migrate());
 				if (!result.success) {
 					throw new FlywayException("migration did not succeed: " + result.getFailedMigrations());
 				}
@@ -98,7 +104,7 @@ public class ProjectSchemas {
 			return new Pending(null, List.of());
 		}
 		try {
-			MigrationInfoService info = ProjectDatabaseLogs.quietly(() -> flyway(server, databaseName).info());
+			MigrationInfoService info = ProjectDatabaseLogs.quietly(() -> flyway(this.properties, server, databaseName).info());
 			MigrationInfo current = info.current();
 			return new Pending((current != null && current.getVersion() != null) ? current.getVersion().getVersion() : null,
 					Arrays.stream(info.pending()).map(migration -> migration.getVersion().getVersion()).toList());
@@ -109,12 +115,13 @@ public class ProjectSchemas {
 		}
 	}
 
-	private Flyway flyway(DatabaseServer server, String databaseName) {
-		String baseline = this.properties.baselineVersion();
+	/** The one Flyway configuration of project databases: provisioning, rollouts and the managed templates. */
+	static Flyway flyway(ProjectSchemaProperties properties, DatabaseServer server, String databaseName) {
+		String baseline = properties.baselineVersion();
 		return Flyway.configure(ProjectSchemas.class.getClassLoader())
 			.dataSource(server.jdbcUrlFor(databaseName), server.username(), server.password())
-			.locations(this.properties.locations().toArray(String[]::new))
-			.table(this.properties.historyTable())
+			.locations(properties.locations().toArray(String[]::new))
+			.table(properties.historyTable())
 			.baselineOnMigrate(!baseline.isEmpty())
 			.baselineVersion(baseline.isEmpty() ? "1" : baseline)
 			.baselineDescription("adopted by the project registry")
@@ -145,7 +152,7 @@ public class ProjectSchemas {
 		}
 	}
 
-	private static String oneLine(String message) {
+	static String oneLine(String message) {
 		String text = LINE_BREAKS.matcher(String.valueOf(message).strip()).replaceAll("; ");
 		return (text.length() <= MAX_ERROR_LENGTH) ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
 	}

@@ -15,8 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code cb_proj_}); must match {@code [a-z][a-z0-9_]{0,19}}. Existing projects keep their database names when it
  * changes, but config files whose {@code project.database_name} has the old prefix are refused
  * @param maxConnections size of the autocommit pool for {@code CREATE}/{@code DROP DATABASE} when {@code url} is set
- * @param template database to copy new project databases from ({@code CREATE DATABASE ... TEMPLATE}); empty: the
- * server's default ({@code template1}). No session may be connected to it while a database is created; must match
+ * @param template database to copy new project databases from ({@code CREATE DATABASE ... TEMPLATE}); takes
+ * precedence over the managed template ({@code managed-template.*}). Empty: the managed template, else the server's
+ * default ({@code template1}). No session may be connected to it while a database is created; must match
  * {@code [a-z_][a-z0-9_]{0,62}}
  */
 @ConfigurationProperties("registry.provisioning")

@@ -70,7 +70,7 @@ class DocumentationExamplesIT {
 				}
 			}
 			for (String name : names) {
-				this.server.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+				this.server.dropDatabase(name);
 			}
 		}
 		this.server.execute("DROP DATABASE IF EXISTS " + this.registryDatabase + " WITH (FORCE)");

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import io.codebase.registry.support.TestDatabase;
+
 /** What PostgreSQL holds at one moment: every project row, and every database with the managed prefix. */
 record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
 
@@ -29,7 +31,7 @@ record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
 	static Snapshot read(FaultPostgres postgres, String prefix) throws SQLException {
 		Set<String> databases = new TreeSet<>();
 		try (Connection server = postgres.connectServer();
-				PreparedStatement query = server.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+				PreparedStatement query = server.prepareStatement("SELECT datname FROM pg_database WHERE starts_with(datname, ?) AND " + TestDatabase.NOT_A_MANAGED_TEMPLATE)) {
 			query.setString(1, prefix);
 			try (ResultSet result = query.executeQuery()) {
 				while (result.next()) {

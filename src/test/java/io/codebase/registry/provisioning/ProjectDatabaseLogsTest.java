@@ -53,7 +53,7 @@ class ProjectDatabaseLogsTest {
 			pool.setJdbcUrl(db.jdbcUrl());
 			pool.setUsername(db.username());
 			pool.setPassword(System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));
-			DatabaseProvisioner provisioner = new DatabaseProvisioner(
+			DatabaseProvisioner provisioner = Provisioners.withoutManagedTemplate(
 					new ProvisioningProperties("", "", "", "cb_proj_", 2, ""), new SimpleMeterRegistry());
 			DatabaseServer server = DatabaseServer.shared("default", pool, db.jdbcUrl(), db.username(),
 					System.getenv().getOrDefault("REGISTRY_TEST_PASSWORD", ""));

@@ -23,7 +23,7 @@ class ProvisioningMetricsTest {
 	@Test
 	void everyOperationAndResultIsRegisteredAtZeroAndAFailureIsCounted() {
 		// Nothing listens on port 1: every connection is refused at once.
-		DatabaseProvisioner provisioner = new DatabaseProvisioner(
+		DatabaseProvisioner provisioner = Provisioners.withoutManagedTemplate(
 				new ProvisioningProperties("", "", "", "cb_proj_", 2, ""), this.meters);
 		DatabaseServer nowhere = DatabaseServer.shared("nowhere",
 				new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none"), "jdbc:postgresql://127.0.0.1:1/none",

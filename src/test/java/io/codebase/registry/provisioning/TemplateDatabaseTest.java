@@ -29,7 +29,7 @@ class TemplateDatabaseTest {
 		db.execute("CREATE DATABASE " + template);
 		execute(template, "CREATE TABLE preloaded (id int)");
 		try (HikariDataSource pool = pool()) {
-			DatabaseProvisioner provisioner = new DatabaseProvisioner(
+			DatabaseProvisioner provisioner = Provisioners.withoutManagedTemplate(
 					new ProvisioningProperties("", "", "", "cb_proj_", 2, template), new SimpleMeterRegistry());
 			DatabaseServer server = DatabaseServer.shared("default", pool, db.jdbcUrl(), db.username(), "");
 			String copy = provisioner.databaseNameFor("templated", UUID.randomUUID());

@@ -135,7 +135,7 @@ class SecurityApiTest {
 			.status()).isEqualTo(200);
 		JsonNode sessionBefore = this.admin.get("/api/v1/sessions/" + session).json();
 		long projectRows = db.count("SELECT count(*) FROM projects");
-		long databases = db.count("SELECT count(*) FROM pg_database");
+		long databases = db.databaseCount();
 		long sessionRows = db.count("SELECT count(*) FROM sessions");
 		long rollouts = db.count("SELECT count(*) FROM schema_rollouts");
 		List<String> writes = writeOperations();
@@ -165,7 +165,7 @@ class SecurityApiTest {
 		assertThat(this.reader.get("/api/v1/sessions/" + session).json().get("workingDirectory"))
 			.isEqualTo(sessionBefore.get("workingDirectory"));
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(projectRows);
-		assertThat(db.count("SELECT count(*) FROM pg_database")).isEqualTo(databases);
+		assertThat(db.databaseCount()).isEqualTo(databases);
 		assertThat(db.count("SELECT count(*) FROM sessions")).isEqualTo(sessionRows);
 		assertThat(db.count("SELECT count(*) FROM schema_rollouts")).isEqualTo(rollouts);
 		assertThat(this.reader.get("/api/v1/projects").status()).isEqualTo(200);
@@ -202,12 +202,12 @@ class SecurityApiTest {
 
 		String unknown = uniqueName("not-yet");
 		long projectRows = db.count("SELECT count(*) FROM projects");
-		long databases = db.count("SELECT count(*) FROM pg_database");
+		long databases = db.databaseCount();
 		ApiResponse refused = this.reader.resolve(inline(unknown));
 		assertProblem(refused, 403, "creation-forbidden");
 		assertThat(refused.header("X-Resolution-Tier")).hasValue("SESSION_CONFIG");
 		assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(projectRows);
-		assertThat(db.count("SELECT count(*) FROM pg_database")).isEqualTo(databases);
+		assertThat(db.databaseCount()).isEqualTo(databases);
 
 		// An admin's session, resolved by a reader: the config names an existing project, whose id is written back.
 		String session = uniqueName("reader-wd");

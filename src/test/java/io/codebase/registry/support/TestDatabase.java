@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -28,6 +29,11 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
  * {@code REGISTRY_TEST_PASSWORD}); the user needs the CREATEDB and CREATEROLE privileges.
  */
 public final class TestDatabase {
+
+	/** SQL: the database of the row is not a registry-managed template. */
+	public static final String NOT_A_MANAGED_TEMPLATE = "datname !~ 'template_[a-f0-9]{8}_schema$'";
+
+	private static final Pattern MANAGED_TEMPLATE = Pattern.compile("template_[a-f0-9]{8}_schema$");
 
 	private static TestDatabase instance;
 
@@ -154,9 +160,45 @@ public final class TestDatabase {
 		return count("SELECT count(*) FROM pg_database WHERE datname = ?", name) == 1;
 	}
 
-	/** Databases whose name starts with the prefix ({@code _} matches itself). */
+	/** Databases whose name starts with the prefix ({@code _} matches itself), managed templates left out. */
 	public long databasesStartingWith(String prefix) {
-		return count("SELECT count(*) FROM pg_database WHERE starts_with(datname, ?)", prefix);
+		return count("SELECT count(*) FROM pg_database WHERE starts_with(datname, ?) AND " + NOT_A_MANAGED_TEMPLATE, prefix);
+	}
+
+	/**
+	 * The databases on the server, managed templates left out: a create builds its server's template in the
+	 * background, so counts around a create would otherwise depend on whether another test built it first.
+	 */
+	public long databaseCount() {
+		return count("SELECT count(*) FROM pg_database WHERE " + NOT_A_MANAGED_TEMPLATE);
+	}
+
+	/** Whether a database is one of the registry-managed templates ({@code <prefix>template_<8 hex>_schema}). */
+	public static boolean isManagedTemplate(String databaseName) {
+		return MANAGED_TEMPLATE.matcher(databaseName).find();
+	}
+
+	/**
+	 * Drops a database a test left behind; a managed template is made an ordinary database first, since PostgreSQL
+	 * refuses to drop a template.
+	 */
+	public static void dropDatabase(Connection server, String databaseName) throws SQLException {
+		try (Statement statement = server.createStatement()) {
+			if (isManagedTemplate(databaseName)) {
+				statement.execute("ALTER DATABASE \"" + databaseName + "\" IS_TEMPLATE false");
+			}
+			statement.execute("DROP DATABASE IF EXISTS \"" + databaseName + "\" WITH (FORCE)");
+		}
+	}
+
+	/** {@link #dropDatabase(Connection, String)} on this server. */
+	public void dropDatabase(String databaseName) {
+		try (Connection connection = connect()) {
+			dropDatabase(connection, databaseName);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public long count(String sql, Object... parameters) {

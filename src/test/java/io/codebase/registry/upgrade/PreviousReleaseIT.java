@@ -55,7 +55,7 @@ class PreviousReleaseIT {
 			while (names.next()) {
 				databases.add(names.getString(1));
 			}
-			databases.forEach(name -> this.server.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)"));
+			databases.forEach(this.server::dropDatabase);
 		}
 	}
 
