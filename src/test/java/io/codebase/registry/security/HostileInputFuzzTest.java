@@ -72,7 +72,7 @@ class HostileInputFuzzTest {
 			SELECT (SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY p.id), '')) FROM projects p)
 			    || (SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY s.session_id), '')) FROM sessions s
 			        WHERE s.expires_at > now() + interval '1 hour')
-			    || (SELECT md5(string_agg(datname::text, '|' ORDER BY datname)) FROM pg_database WHERE """ + TestDatabase.NOT_A_MANAGED_TEMPLATE + ")";
+			    || (SELECT md5(string_agg(datname::text, '|' ORDER BY datname)) FROM pg_database WHERE\s""" + TestDatabase.NOT_A_MANAGED_TEMPLATE + ")";
 
 	private static final String[] HOSTILE = { "", " ", "a", "0", "-1", "1e309", "9223372036854775808", "NaN", "null",
 			"true", "{}", "[]", "' OR '1'='1", "\"; DROP DATABASE postgres; --", "'; DROP TABLE projects; --",
