@@ -222,6 +222,7 @@ class StartupIT {
 		HttpResponse<String> created = new Http(this.running.port()).post("/api/v1/projects",
 				"{\"name\": \"quiet-" + this.run + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(Http.json(created).get("schemaVersion").asString()).isEqualTo("1");
 		CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
 			.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.running.port()
 					+ "/api/v1/resolutions")).build(), HttpResponse.BodyHandlers.ofString());
@@ -239,7 +240,10 @@ class StartupIT {
 		assertThat(output).doesNotContain("\tat ")
 			.contains("Migrating schema \"public\" to version \"1 - projects\"")
 			.doesNotContain("to version \"1 - code index\"")
-			.containsPattern("Migrated database cb_proj_quiet_" + this.run + "_[0-9a-f]{8} from version null to 1")
+			// The project database got the project schema: migrated by Flyway, or copied from the template Flyway
+			// built once the default workspace's create started it.
+			.containsPattern("Migrated database cb_proj_quiet_" + this.run + "_[0-9a-f]{8} from version null to 1"
+					+ "|New project databases on default are copies of template \\S+ \\(schema version 1\\)")
 			.contains("HikariPool-1 - Shutdown completed.");
 	}
 

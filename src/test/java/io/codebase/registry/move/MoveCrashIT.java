@@ -180,9 +180,21 @@ class MoveCrashIT {
 			awaitBlocked("b", database, "query LIKE 'DROP SUBSCRIPTION %'");
 			awaitBlocked("registry", registryUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1"),
 					"query LIKE '%UPDATE projects SET moving_since%'");
-			// PREPARING creates the target database from template1, whose share lock waits for this comment's lock.
-			// The other moves are past their CREATE DATABASE.
-			hold("b", "postgres", "COMMENT ON DATABASE template1 IS 'held by MoveCrashIT'");
+			// PREPARING creates the target database from a template (the managed one, or template1 while it is
+			// not ready), whose share lock waits for this comment's lock. The other moves are past their CREATE
+			// DATABASE.
+			List<String> templates = new ArrayList<>(List.of("template1"));
+			try (Connection b = connect("b", "postgres"); Statement query = b.createStatement();
+					ResultSet managed = query.executeQuery("SELECT datname FROM pg_database WHERE datistemplate")) {
+				while (managed.next()) {
+					if (TestDatabase.isManagedTemplate(managed.getString(1))) {
+						templates.add(managed.getString(1));
+					}
+				}
+			}
+			hold("b", "postgres", templates.stream()
+				.map(template -> "COMMENT ON DATABASE \"" + template + "\" IS 'held by MoveCrashIT'")
+				.toArray(String[]::new));
 			moves.put(MovePhase.PREPARING, move(killed, MovePhase.PREPARING));
 			awaitBlocked("b", null, "query LIKE 'CREATE DATABASE %'");
 			for (MovePhase phase : moves.keySet()) {
@@ -327,7 +339,8 @@ class MoveCrashIT {
 
 	/** The project databases (this test's prefix) on a server. */
 	private static Set<String> managedDatabases(String server) throws SQLException {
-		return new HashSet<>(rows(server, "postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'mk\\_%'"));
+		return new HashSet<>(rows(server, "postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'mk\\_%' AND "
+				+ TestDatabase.NOT_A_MANAGED_TEMPLATE));
 	}
 
 	/**
