@@ -55,7 +55,7 @@ class FrozenDatabaseReadinessTest {
 				assertThat(probe(readiness).statusCode()).isEqualTo(200);
 			}
 			finally {
-				signal("CONT", processes);
+				thaw(processes);
 			}
 			await().atMost(Duration.ofSeconds(30)).until(() -> probe(dependencies).statusCode() == 200);
 		}
@@ -77,6 +77,19 @@ class FrozenDatabaseReadinessTest {
 		}
 		children.waitFor();
 		return processes;
+	}
+
+	/**
+	 * Continues the children first, then the postmaster (the first entry): a child that ended while stopped stays a
+	 * zombie only until the running postmaster reaps it, so continuing the postmaster first could make a later
+	 * {@code kill} miss it. A child gone anyway (ended before it was stopped) is no failure; the postmaster must be
+	 * there.
+	 */
+	private static void thaw(List<String> processes) throws IOException, InterruptedException {
+		for (String child : processes.subList(1, processes.size())) {
+			new ProcessBuilder("kill", "-CONT", child).start().waitFor();
+		}
+		signal("CONT", List.of(processes.get(0)));
 	}
 
 	private static void signal(String signal, List<String> processes) throws IOException, InterruptedException {

@@ -604,34 +604,42 @@ public final class DatabaseMove {
 	}
 
 	/**
-	 * Ends the logins' sessions until none is left. A session that passed its CONNECT check just before the
-	 * revoke commits can show up a moment later, so "none" is believed after two looks in a row.
+	 * Ends the logins' sessions until none is left. PostgreSQL shows a new session in {@code pg_stat_activity} only
+	 * at the end of its start-up, well after its CONNECT check, so a session that passed the check just before the
+	 * revoke can be invisible to a look. But from before that check until after it is listed, the starting backend
+	 * holds a lock on its database: a look counts only once nobody holds that lock, and then a look that ends no
+	 * session means none is left, however slow a start-up is.
 	 */
 	private int terminate(Connection connection, String[] logins, long deadline) throws SQLException {
 		int terminated = 0;
-		int quietLooks = 0;
-		try (PreparedStatement query = connection.prepareStatement("SELECT count(pg_terminate_backend(pid, "
-				+ TERMINATE_WAIT_MILLIS + ")) FROM pg_stat_activity WHERE datname = current_database() "
-				+ "AND usename = ANY (?) AND pid <> pg_backend_pid()")) {
-			query.setArray(1, connection.createArrayOf("text", logins));
-			while (quietLooks < 2) {
+		try (PreparedStatement starting = connection.prepareStatement("SELECT count(*) FROM pg_locks "
+				+ "WHERE locktype = 'object' AND classid = 'pg_database'::regclass AND objid = "
+				+ "(SELECT oid FROM pg_database WHERE datname = current_database()) AND pid <> pg_backend_pid()");
+				PreparedStatement end = connection.prepareStatement("SELECT count(pg_terminate_backend(pid, "
+						+ TERMINATE_WAIT_MILLIS + ")) FROM pg_stat_activity WHERE datname = current_database() "
+						+ "AND usename = ANY (?) AND pid <> pg_backend_pid()")) {
+			end.setArray(1, connection.createArrayOf("text", logins));
+			while (true) {
 				if (System.nanoTime() - deadline > 0) {
 					throw new DatabaseMoveException(DatabaseMoveException.Reason.TIMEOUT,
 							"Sessions of " + String.join(", ", logins) + " on " + this.database + " did not end", List.of());
 				}
-				int ended;
-				try (ResultSet count = query.executeQuery()) {
-					count.next();
-					ended = count.getInt(1);
-				}
+				boolean startingSessions = count(starting) > 0;
+				int ended = count(end);
 				terminated += ended;
-				quietLooks = (ended == 0) ? quietLooks + 1 : 0;
-				if (quietLooks == 1) {
-					pause(FREEZE_POLL);
+				if (!startingSessions && ended == 0) {
+					return terminated;
 				}
+				pause(FREEZE_POLL);
 			}
 		}
-		return terminated;
+	}
+
+	private static int count(PreparedStatement query) throws SQLException {
+		try (ResultSet row = query.executeQuery()) {
+			row.next();
+			return row.getInt(1);
+		}
 	}
 
 	/** Waits until the slot has confirmed every change the source had committed when the wait began. */

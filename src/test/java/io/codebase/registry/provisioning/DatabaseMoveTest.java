@@ -1,6 +1,7 @@
 package io.codebase.registry.provisioning;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,8 +9,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +135,51 @@ class DatabaseMoveTest {
 		move.cutOver(WRITERS, DEADLINE);
 
 		assertThat(count(servers.target, database, "SELECT count(*) FROM events")).isEqualTo(201_000);
+		move.cleanUp();
+		servers.dropDatabase(database);
+	}
+
+	/**
+	 * A session that has passed its CONNECT check but is not yet in {@code pg_stat_activity} when the freeze looks
+	 * (PostgreSQL lists a backend only at the end of its start-up; {@code post_auth_delay} stretches that window to
+	 * seconds): the cut-over must not return before it can end that session, or the session writes to the source
+	 * after the end of the stream the target was waiting for.
+	 */
+	@Test
+	void aSessionStillStartingWhenTheFreezeBeginsCommitsNothingAfterTheCutOver() throws Exception {
+		String database = "moved_late_5e6f7a8b";
+		servers.createDatabase(database, 10, 10);
+		DatabaseMove move = servers.move(database);
+		move.prepare();
+		move.publish();
+		move.subscribe();
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try {
+			Future<String> late = thread.submit(() -> writeUntilRefused(database, "-c post_auth_delay=3"));
+			long deadline = System.nanoTime() + DEADLINE.toNanos();
+			while (count(servers.source, "postgres", "SELECT count(*) FROM pg_locks WHERE locktype = 'object' "
+					+ "AND classid = 'pg_database'::regclass AND objid = (SELECT oid FROM pg_database WHERE datname = '"
+					+ database + "')") == 0) {
+				assertThat(System.nanoTime() - deadline).as("the late session starts").isNegative();
+				Thread.sleep(5);
+			}
+			// Past its CONNECT check (taken right after the lock), inside the delay.
+			Thread.sleep(500);
+
+			move.cutOver(WRITERS, DEADLINE);
+			long onSourceAtCutOver = count(servers.source, database, "SELECT count(*) FROM items");
+
+			assertThat(late).as("the late session, still writing after the cut-over returned")
+				.succeedsWithin(Duration.ofSeconds(30))
+				.isEqualTo("57P01");
+			assertThat(count(servers.source, database, "SELECT count(*) FROM items"))
+				.as("rows committed on the source after the cut-over returned").isEqualTo(onSourceAtCutOver);
+			assertThat(count(servers.target, database, "SELECT count(*) FROM items")).isEqualTo(onSourceAtCutOver);
+		}
+		finally {
+			thread.shutdownNow();
+		}
 		move.cleanUp();
 		servers.dropDatabase(database);
 	}
@@ -281,6 +331,30 @@ class DatabaseMoveTest {
 			}
 		}
 		return ks;
+	}
+
+	/** Connects as the writer with these start-up options and inserts until refused: the SQLSTATE it ended with. */
+	private static String writeUntilRefused(String database, String options) {
+		Properties properties = new Properties();
+		properties.setProperty("user", WRITER);
+		properties.setProperty("password", "writer");
+		properties.setProperty("options", options);
+		String url = "jdbc:postgresql://localhost:" + servers.source.getPort() + "/" + database;
+		try (Connection connection = DriverManager.getConnection(url, properties);
+				Statement statement = connection.createStatement()) {
+			for (int i = 0; i < 1_000_000; i++) {
+				statement.execute("INSERT INTO items (payload, counter) VALUES ('late', " + i + ")");
+				Thread.sleep(10);
+			}
+			return "never refused";
+		}
+		catch (SQLException ex) {
+			return ex.getSQLState();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
 	}
 
 	private static void awaitCommits(MoveWriter writer, int more) throws InterruptedException {
