@@ -178,7 +178,17 @@ class HostileInputFuzzTest {
 					response = this.client.send(attempt.request(), HttpResponse.BodyHandlers.ofString());
 				}
 				catch (java.io.IOException ex) {
-					throw new AssertionError("Request " + i + " (seed " + SEED + ") broke the connection: " + attempt, ex);
+					if (!attempt.headers().contains("X-Padding")) {
+						throw new AssertionError("Request " + i + " (seed " + SEED + ") broke the connection: " + attempt, ex);
+					}
+					// Tomcat answers headers over the limit with a 400 and closes the connection with the rest of the
+					// request unread, so the kernel may reset it before the client reads the answer (no lingering
+					// close; MalformedRequestsTest reads that answer). What must hold: nothing changed, the service answers.
+					assertThat(state(connection)).as("state after a reset " + attempt).isEqualTo(state);
+					assertThat(this.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/liveness")).build(),
+							HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+					refused++;
+					continue;
 				}
 				int status = response.statusCode();
 				statuses.merge(attempt.method() + " " + operation.path() + " " + status, 1, Integer::sum);
