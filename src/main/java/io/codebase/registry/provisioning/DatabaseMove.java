@@ -644,7 +644,7 @@ public final class DatabaseMove {
 
 	/** Waits until the slot has confirmed every change the source had committed when the wait began. */
 	private void awaitZeroLag(Connection connection, long deadline, Duration timeout) throws SQLException {
-		String end = queryStrings(connection, "SELECT pg_current_wal_lsn()::text").get(0);
+		String end = flushedEnd(connection);
 		try (PreparedStatement query = connection.prepareStatement("SELECT pg_wal_lsn_diff(confirmed_flush_lsn, "
 				+ "?::pg_lsn) >= 0 FROM pg_replication_slots WHERE slot_name = ?")) {
 			query.setString(1, end);
@@ -666,6 +666,27 @@ public final class DatabaseMove {
 				pause(FREEZE_POLL);
 			}
 		}
+	}
+
+	/**
+	 * Flushes the source's WAL through every commit so far and returns the position after them. A client may commit
+	 * with {@code synchronous_commit} off (PostgreSQL's embedded servers default to it): its answer comes back while
+	 * the commit is still in the WAL buffers, behind {@code pg_current_wal_lsn()} and unseen by the walsender, which
+	 * streams only flushed WAL. A transaction of our own that writes WAL (an xid alone does not make its commit wait)
+	 * and commits with {@code synchronous_commit} on flushes the WAL up to its commit record, which follows every
+	 * earlier commit.
+	 */
+	private static String flushedEnd(Connection connection) throws SQLException {
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET LOCAL synchronous_commit = on");
+			statement.execute("CREATE TEMPORARY TABLE registry_move_flush () ON COMMIT DROP");
+			connection.commit();
+		}
+		finally {
+			connection.setAutoCommit(true);
+		}
+		return queryStrings(connection, "SELECT pg_current_wal_lsn()::text").get(0);
 	}
 
 	/**

@@ -101,6 +101,32 @@ class RolloutController {
 		return this.rollouts.get(id, itemState, page, size);
 	}
 
+	@GetMapping("/{id}/items")
+	@Operation(operationId = "listSchemaRolloutItems", summary = "A schema rollout's per-project items, by cursor",
+			description = "Every item of a rollout, FAILED first, then by wave and project name, optionally only those in "
+					+ "one state: the way to read all of a large rollout's outcomes (the rollout's own page of items counts "
+					+ "and skips rows). The next page is at the Link header's rel=\"next\" URL (its cursor is also the "
+					+ "next member); none on the last page. An item whose state changes meanwhile may move behind or ahead "
+					+ "of a client's position; the rollout's counts stay exact.")
+	@ApiResponse(responseCode = "200", description = "A page of items.",
+			headers = @Header(name = "Link", description = "The URL of the next page, with rel=\"next\"; on every page but the last.",
+					schema = @Schema(type = "string")))
+	@ProblemResponses({ 400, 404 })
+	ResponseEntity<RolloutItemPage> items(
+			@Parameter(description = "Rollout id", example = "0195f3a4-5c2e-7d10-9a3b-4f2e8c1d0a77") @PathVariable UUID id,
+			@Parameter(description = "Only items in this state") @RequestParam(required = false) ItemState state,
+			@Parameter(description = "The next cursor of the previous page") @RequestParam(required = false) String cursor,
+			@Parameter(description = "Items per page, 1 to 200") @RequestParam(defaultValue = "50") int size) {
+		RolloutItemPage page = this.rollouts.items(id, state, cursor, size);
+		ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+		if (page.next() != null) {
+			String next = PATH + "/" + id + "/items?" + ((state != null) ? "state=" + state + "&" : "") + "size=" + size
+					+ "&cursor=" + page.next();
+			answer.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
+		}
+		return answer.body(page);
+	}
+
 	@PostMapping("/{id}/resume")
 	@Operation(operationId = "resumeSchemaRollout", summary = "Resume a PAUSED or HALTED schema rollout",
 			description = "A PAUSED rollout goes on with its next wave. A HALTED one (after you fixed the cause) retries "

@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import io.codebase.registry.problem.FieldProblem;
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.KeysetPage;
 import io.codebase.registry.problem.PageCursor;
 import io.codebase.registry.project.ProjectFilter;
 import io.codebase.registry.project.ProjectLookup;
@@ -174,13 +175,25 @@ class RolloutService {
 				throw PageCursor.notACursor();
 			}
 		}
-		List<RolloutList.Summary> page = this.store.page(state, createdAt, after, size + 1);
-		if (page.size() <= size) {
-			return new RolloutList(page, null);
+		KeysetPage<RolloutList.Summary> page = KeysetPage.of(this.store.page(state, createdAt, after, size + 1), size,
+				last -> new String[] { last.createdAt().toString(), last.id().toString() });
+		return new RolloutList(page.content(), page.next());
+	}
+
+	/**
+	 * A rollout's items in the order of its page of items (FAILED first, then by wave and project name), {@code size}
+	 * at a time, optionally only those in one state; {@code cursor} from the last page. An item whose state changes
+	 * while a client walks the list may move behind or ahead of the client's position: the counts stay exact.
+	 */
+	RolloutItemPage items(UUID id, ItemState state, String cursor, int size) {
+		if (size < 1 || size > MAX_PAGE_SIZE) {
+			throw new InvalidRequestException(List.of(new FieldProblem("size", "must be between 1 and " + MAX_PAGE_SIZE)));
 		}
-		RolloutList.Summary last = page.get(size - 1);
-		String next = PageCursor.encode(last.createdAt().toString(), last.id().toString());
-		return new RolloutList(page.subList(0, size), next);
+		RolloutStore.ItemPosition after = (cursor != null) ? RolloutStore.ItemPosition.of(PageCursor.decode(cursor, 4)) : null;
+		find(id);
+		KeysetPage<RolloutItem> page = KeysetPage.of(this.store.items(id, state, after, size + 1), size,
+				last -> RolloutStore.ItemPosition.of(last).parts());
+		return new RolloutItemPage(page.content(), page.next());
 	}
 
 	Rollout get(UUID id, ItemState itemState, int page, int size) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.codebase.registry.project.ProjectLookup;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.problem.InvalidRequestException;
+import io.codebase.registry.problem.KeysetPage;
 import io.codebase.registry.problem.PageCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,14 +97,10 @@ public class SessionService {
 			}
 			after = position.get(1);
 		}
-		List<SessionView> page = this.repository.activeFor(this.projects.cached().get(project).id(), lastSeenAt, after,
-				size + 1);
-		if (page.size() <= size) {
-			return new ActiveSessions(page, null);
-		}
-		SessionView last = page.get(size - 1);
-		return new ActiveSessions(page.subList(0, size),
-				PageCursor.encode(last.lastSeenAt().toString(), last.sessionId()));
+		KeysetPage<SessionView> page = KeysetPage.of(
+				this.repository.activeFor(this.projects.cached().get(project).id(), lastSeenAt, after, size + 1), size,
+				last -> new String[] { last.lastSeenAt().toString(), last.sessionId() });
+		return new ActiveSessions(page.content(), page.next());
 	}
 
 	@Scheduled(fixedDelayString = "${registry.sessions.purge-interval:10m}",

@@ -184,6 +184,39 @@ class DatabaseMoveTest {
 		servers.dropDatabase(database);
 	}
 
+	/**
+	 * A commit acknowledged with {@code synchronous_commit} off just before the freeze: its WAL is not yet written
+	 * (the WAL writer waits ten seconds here), so the position the cut-over waits for must include it anyway.
+	 */
+	@Test
+	void aCommitAcknowledgedBeforeItsWalIsFlushedReachesTheTargetBeforeTheCutOverReturns() throws Exception {
+		String database = "moved_async_9c0d1e2f";
+		servers.createDatabase(database, 10, 10);
+		DatabaseMove move = servers.move(database);
+		move.prepare();
+		move.publish();
+		move.subscribe();
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		execute(servers.source, "postgres", "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
+		try {
+			try (Connection connection = MoveServers.connect(servers.source, database, WRITER);
+					Statement statement = connection.createStatement()) {
+				statement.execute("SET synchronous_commit = off");
+				statement.execute("INSERT INTO items (payload) VALUES ('acknowledged, not flushed')");
+			}
+
+			move.cutOver(WRITERS, DEADLINE);
+
+			assertThat(count(servers.target, database, "SELECT count(*) FROM items WHERE payload = 'acknowledged, not flushed'"))
+				.isOne();
+		}
+		finally {
+			execute(servers.source, "postgres", "ALTER SYSTEM RESET wal_writer_delay", "SELECT pg_reload_conf()");
+		}
+		move.cleanUp();
+		servers.dropDatabase(database);
+	}
+
 	@Test
 	void resumesFromANewInstanceAfterACrashBetweenAnyTwoPhases() throws Exception {
 		String database = "moved_resumed_1b2c3d4e";

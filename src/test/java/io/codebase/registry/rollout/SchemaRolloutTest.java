@@ -110,6 +110,18 @@ class SchemaRolloutTest {
 		assertThat(failure.get("error").asString()).contains("V2__file_owner.sql", "already exists");
 		// Failures come first on the default page, too.
 		assertThat(done.get("items").get("content").get(0).get("state").asString()).isEqualTo("FAILED");
+		// Every item once, by cursor, in the same order: the failure, then by wave and project name.
+		List<JsonNode> walked = walkItems(http, location + "/items?size=7");
+		assertThat(walked).extracting(item -> item.get("projectId").asString())
+			.containsExactlyInAnyOrderElementsOf(created.stream().map(project -> project.id().toString()).toList());
+		assertThat(walked.get(0).get("projectId").asString()).isEqualTo(broken.id().toString());
+		assertThat(walked.subList(1, DATABASES)).isSortedAccordingTo(java.util.Comparator
+			.comparingInt((JsonNode item) -> item.get("wave").asInt())
+			.thenComparing(item -> item.get("projectName").asString()));
+		assertThat(walkItems(http, location + "/items?state=SUCCEEDED&size=200")).containsExactlyElementsOf(walked.subList(1, DATABASES));
+		assertProblem(http.get(location + "/items?cursor=bm90LWEtY3Vyc29y"), 400, "invalid-request");
+		assertProblem(http.get(location + "/items?size=201"), 400, "invalid-request");
+		assertProblem(http.get("/api/v1/schema-rollouts/" + UUID.randomUUID() + "/items"), 404, "schema-rollout-not-found");
 		for (ProjectView project : created) {
 			String expected = project.id().equals(broken.id()) ? "1" : "2";
 			assertThat(this.lookup.committed().get(project.id()).schemaVersion()).as(project.name())
@@ -129,6 +141,21 @@ class SchemaRolloutTest {
 	@AfterAll
 	static void dropTheDatabases() {
 		created.forEach(project -> service.delete(project.id(), null));
+	}
+
+	/** Every item, following the Link header from this first page to the last. */
+	private static List<JsonNode> walkItems(Http http, String first) {
+		List<JsonNode> items = new ArrayList<>();
+		String next = first;
+		for (int pages = 0; next != null; pages++) {
+			assertThat(pages).as("pages").isLessThan(100);
+			HttpResponse<String> page = http.get(next);
+			assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+			json(page).get("content").forEach(items::add);
+			next = page.headers().firstValue("Link").map(link -> link.substring(1, link.indexOf('>'))).orElse(null);
+			assertThat(json(page).get("next").isNull()).isEqualTo(next == null);
+		}
+		return items;
 	}
 
 	static JsonNode awaitCompleted(Http http, String location, Duration timeout) throws InterruptedException {
