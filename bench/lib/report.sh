@@ -32,6 +32,8 @@ print_table() {
 			["scale", "List page of \(.seeded_rows) (p99)", (.list.p99_ms | ms), "p50 \(.list.p50_ms | ms), \(.list.rps | f(0)) req/s; SQL page \(.list.sql_alone_ms.page_query | ms) + count \(.list.sql_alone_ms.count_query | ms)", "-", "-"],
 			["scale", "Lookup by name, random (p99)", (.lookup.p99_ms | ms), "p50 \(.lookup.p50_ms | ms), \(.lookup.rps | f(0)) req/s, hits \(.lookup.cache_hit_ratio)", "-", "-"],
 			["scale", "Resident memory (VmRSS)", "\(.memory.rss_mib) MiB", "heap used \(.memory.heap_used_mib) MiB, \(.memory.cache_entries) cached", "-", "-"])),
+		($s.reconciler // empty |
+			["reconciler", "Reconciliation look at \(.rows_in_registry) projects, changed only (median)", (.changed.median_ms | ms), "every project \(.every_project.median_ms | ms) (\(.every_project.projects_checked) checked, heap after \(.every_project.heap_after_mib_median) MiB); changed \(.changed.projects_checked) checked, heap after \(.changed.heap_after_mib_median) MiB", (.ratio_of_medians | f(1)), "-"]),
 		($s.startup // empty |
 			["startup", "Start-up to ready, embedded fresh (median of \(.embedded_fresh_ms.n))", (.embedded_fresh_ms.p50 | f(0) + " ms"), "embedded existing \(.embedded_existing_ms.p50 | f(0)) ms, external \(.external_ms.p50 | f(0)) ms (medians)", "-", "-"]),
 		($s.schema // empty | (

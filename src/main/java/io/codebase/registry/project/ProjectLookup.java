@@ -1,7 +1,12 @@
 package io.codebase.registry.project;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.data.domain.Limit;
@@ -13,6 +18,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class ProjectLookup {
+
+	private static final Set<ProjectState> UNSETTLED = EnumSet.complementOf(EnumSet.of(ProjectState.READY));
 
 	private final ProjectRepository repository;
 
@@ -66,6 +73,24 @@ public class ProjectLookup {
 	public List<ProjectView> onServer(String server, int limit) {
 		return this.repository.findByServerOrderByNameKey(server, Limit.of(limit)).stream().map(this.connections::view)
 			.toList();
+	}
+
+	/**
+	 * Like {@link #scan}, but only the projects whose row changed at or after {@code since} or that are not READY: what
+	 * can have drifted since a reconciliation that looked at every project, apart from what happens to a settled
+	 * project's database or files behind the registry's back.
+	 */
+	public List<ProjectView> scanChangedOrUnsettled(Instant since, UUID after, int limit) {
+		UUID from = (after != null) ? after : new UUID(0, 0);
+		return this.repository.findChangedOrUnsettledAfter(from, since, UNSETTLED, Limit.of(limit)).stream()
+			.map(this.connections::view)
+			.toList();
+	}
+
+	/** Which of these databases on this server a project (in any state) owns. */
+	public Set<String> registeredAmong(String server, Collection<String> databaseNames) {
+		return databaseNames.isEmpty() ? Set.of()
+				: new HashSet<>(this.repository.findRegisteredDatabaseNames(server, databaseNames));
 	}
 
 	/** Whether any project, in any state, owns this database on this server. */

@@ -65,6 +65,16 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 
 	boolean existsByServerAndDatabaseName(String server, String databaseName);
 
+	/** Served by the state and updated-at indexes: a few rows out of millions. */
+	@Query("""
+			SELECT p FROM Project p WHERE p.id > :after AND (p.state IN :unsettled OR p.updatedAt >= :since)
+			ORDER BY p.id""")
+	List<Project> findChangedOrUnsettledAfter(@Param("after") UUID after, @Param("since") Instant since,
+			@Param("unsettled") Collection<ProjectState> unsettled, Limit limit);
+
+	@Query("SELECT p.databaseName FROM Project p WHERE p.server = :server AND p.databaseName IN :names")
+	List<String> findRegisteredDatabaseNames(@Param("server") String server, @Param("names") Collection<String> names);
+
 	List<Project> findByServerOrderByNameKey(String server, Limit limit);
 
 	/**

@@ -32,6 +32,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.slf4j.Logger;
@@ -46,8 +47,8 @@ import org.springframework.stereotype.Component;
  * The registry-managed template databases ({@link ManagedTemplateProperties}): on every server, one database per
  * version of the project schema, migrated once by Flyway with the configuration project databases get, then sealed
  * ({@code IS_TEMPLATE true, ALLOW_CONNECTIONS false}) so that nobody stays connected to it. Its name carries a
- * checksum of the migrations, so a changed migration set means a new template; the old ones are dropped once the
- * new one is sealed.
+ * checksum of the migrations, so a changed migration set means a new template; those of older schema versions are
+ * dropped once the new one is sealed (those of newer ones are kept for the replicas that use them).
  * <p>
  * A create never waits for a template: until the server's template is ready, it takes the normal path while a
  * background thread builds the template (or finds the one another replica built). Builds on a server hold an
@@ -193,7 +194,7 @@ class ProjectTemplates implements DisposableBean {
 
 	/**
 	 * Makes the server's template ready, now, and returns its name: finds it sealed, or builds it (dropping a
-	 * half-built one first), then drops the templates of other schema versions. Empty when another replica is at
+	 * half-built one first), then drops the templates of older schema versions. Empty when another replica is at
 	 * it (this one looks again after {@code retry-after}); throws {@link ProvisioningException} when the build fails.
 	 */
 	Optional<String> ensure(DatabaseServer server) {
@@ -218,9 +219,12 @@ class ProjectTemplates implements DisposableBean {
 						}
 						version = build(admin, server, name);
 					}
-					for (String outdated : templates.keySet()) {
-						log.info("Dropping template {} of another project-schema version on {}", outdated, server.name());
-						drop(admin, outdated);
+					for (Map.Entry<String, Found> other : templates.entrySet()) {
+						if (other.getValue().olderThan(version)) {
+							log.info("Dropping template {} of an older project-schema version on {}", other.getKey(),
+									server.name());
+							drop(admin, other.getKey());
+						}
 					}
 				}
 				finally {
@@ -307,6 +311,18 @@ class ProjectTemplates implements DisposableBean {
 
 	/** A template found on the server: its version, null unless it is sealed with one. */
 	private record Found(String version) {
+
+		/**
+		 * Whether this template is of no use to replicas at {@code current}: half-built (a crash left it), or of an
+		 * older schema version. One of a newer version, or of the same version built from other migration files,
+		 * belongs to replicas running other migrations (a rolling upgrade): dropping it would only make them build
+		 * it again, and drop this one in turn.
+		 */
+		boolean olderThan(String current) {
+			return this.version == null
+					|| MigrationVersion.fromVersion(this.version).compareTo(MigrationVersion.fromVersion(current)) < 0;
+		}
+
 	}
 
 	/** A sealed template and the schema version its copies are at. */

@@ -3,10 +3,12 @@ package io.codebase.registry.reconciliation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -66,11 +68,13 @@ class DriftDetector {
 	}
 
 	/**
-	 * The drift of every kind at {@code now}. {@code recordOrphans}: record the orphans' first sightings, which
-	 * starts their grace period (repairing runs only). A server that is down or cannot be listed is not looked at:
-	 * its projects are SERVER_UNAVAILABLE, and none of its databases counts as an orphan.
+	 * The drift at {@code now} of the projects in {@code scope}, and of every kind that belongs to no one project.
+	 * {@code recordOrphans}: record the orphans' first sightings, which starts their grace period (repairing runs
+	 * only). A server that is down or cannot be listed is not looked at: its projects are SERVER_UNAVAILABLE, and
+	 * none of its databases counts as an orphan. Memory is one page of projects, the servers' listings and the drift
+	 * found, however many projects there are.
 	 */
-	Detection detect(Instant now, boolean recordOrphans) {
+	Detection detect(Instant now, boolean recordOrphans, Scope scope) {
 		// Every configured server is listed, whatever its recorded health: the listing is the probe, so an abandoned
 		// provisioning is finished as soon as its server answers, not at the next health check (invariant 4).
 		// Databases are listed before rows are read: provisioning commits a row before it creates the database,
@@ -85,15 +89,15 @@ class DriftDetector {
 				// Unreachable now: nothing about its databases can be known.
 			}
 		}
-		Map<String, Set<String>> owned = new HashMap<>();
-		Map<String, List<ProjectView>> ready = new HashMap<>();
 		List<Sighting> sightings = new ArrayList<>();
+		long looked = 0;
 		UUID after = null;
 		List<ProjectView> page;
 		do {
-			page = this.projects.scan(after, PAGE_SIZE);
+			page = scope.everyProject() ? this.projects.scan(after, PAGE_SIZE)
+					: this.projects.scanChangedOrUnsettled(scope.changedSince(), after, PAGE_SIZE);
+			Map<String, List<ProjectView>> ready = new HashMap<>();
 			for (ProjectView project : page) {
-				owned.computeIfAbsent(project.server(), server -> new HashSet<>()).add(project.databaseName());
 				if (project.state() == ProjectState.READY && databases.getOrDefault(project.server(), Set.of())
 					.contains(project.databaseName())) {
 					ready.computeIfAbsent(project.server(), server -> new ArrayList<>()).add(project);
@@ -103,14 +107,14 @@ class DriftDetector {
 						: name -> databases.getOrDefault(project.server(), Set.of()).contains(name)
 								|| this.provisioner.databaseExists(this.servers.server(project.server()), name)));
 			}
+			ready.forEach((server, projects) -> accessOn(server, projects, sightings));
+			looked += page.size();
 			after = page.isEmpty() ? after : page.get(page.size() - 1).id();
 		}
 		while (page.size() == PAGE_SIZE);
-		databases.forEach((server, names) -> orphansOn(this.servers.server(server), names,
-				owned.getOrDefault(server, Set.of()), now, recordOrphans, sightings));
+		databases.forEach((server, names) -> orphansOn(this.servers.server(server), names, now, recordOrphans, sightings));
 		for (String server : databases.keySet()) {
 			try {
-				accessOn(server, ready.getOrDefault(server, List.of()), sightings);
 				expiredCredentialsOn(server, sightings);
 				moveLeftoversOn(server, sightings);
 			}
@@ -123,15 +127,16 @@ class DriftDetector {
 			sightings.add(new Sighting(DriftKind.EXPIRED_SESSIONS, null, null, null, null,
 					expired + " sessions are past their expiry and not purged yet", null));
 		}
-		return new Detection(List.copyOf(sightings), expired);
+		return new Detection(List.copyOf(sightings), expired, scope, looked);
 	}
 
 	/**
-	 * Managed databases on one server that no project on that server owns, each looked at again on its own; those
-	 * that belong to a move (its target while it runs, its source during the grace period) are not orphans.
+	 * Managed databases on one server that no project on that server owns (asked of the registry in batches, so
+	 * nothing holds every project's name), each looked at again on its own; those that belong to a move (its target
+	 * while it runs, its source during the grace period) are not orphans.
 	 */
-	private void orphansOn(DatabaseServer server, Set<String> databases, Set<String> owned, Instant now,
-			boolean recordOrphans, List<Sighting> sightings) {
+	private void orphansOn(DatabaseServer server, Set<String> databases, Instant now, boolean recordOrphans,
+			List<Sighting> sightings) {
 		Set<String> moving = new HashSet<>(this.moves.inFlight(server.name()));
 		for (MoveDatabases.KeptSource kept : this.moves.keptSources(server.name())) {
 			if (databases.contains(kept.databaseName())) {
@@ -142,10 +147,18 @@ class DriftDetector {
 						kept.dropAfter()));
 			}
 		}
-		List<String> orphanNames = databases.stream()
+		List<String> managed = databases.stream()
 			.filter(this.provisioner::isManagedName)
-			.filter(name -> !owned.contains(name) && !moving.contains(name))
+			.filter(name -> !moving.contains(name))
 			.sorted()
+			.toList();
+		List<String> unowned = new ArrayList<>();
+		for (int from = 0; from < managed.size(); from += PAGE_SIZE) {
+			List<String> batch = managed.subList(from, Math.min(managed.size(), from + PAGE_SIZE));
+			Set<String> owned = this.projects.registeredAmong(server.name(), batch);
+			batch.stream().filter(name -> !owned.contains(name)).forEach(unowned::add);
+		}
+		List<String> orphanNames = unowned.stream()
 			// A project may have been created, or deleted with its database, meanwhile.
 			.filter(name -> !this.projects.isDatabaseRegistered(server.name(), name)
 					&& this.provisioner.databaseExists(server, name))
@@ -166,10 +179,18 @@ class DriftDetector {
 		}
 	}
 
-	/** READY projects on one server whose database lacks its roles, or lets PUBLIC connect. */
+	/**
+	 * READY projects on one server whose database lacks its roles, or lets PUBLIC connect. A server that stops
+	 * answering meanwhile is looked at again by the next run.
+	 */
 	private void accessOn(String server, List<ProjectView> projects, List<Sighting> sightings) {
-		Set<String> lacking = this.credentials.lackingAccess(server,
-				projects.stream().map(ProjectView::databaseName).toList());
+		Set<String> lacking;
+		try {
+			lacking = this.credentials.lackingAccess(server, projects.stream().map(ProjectView::databaseName).toList());
+		}
+		catch (ProvisioningException ex) {
+			return;
+		}
 		projects.stream()
 			.filter(project -> lacking.contains(project.databaseName()))
 			.forEach(project -> sightings.add(new Sighting(DriftKind.MISSING_ACCESS_ROLES, project.id(), project.name(),
@@ -217,8 +238,45 @@ class DriftDetector {
 
 	}
 
-	/** What one look at the world found; expired sessions are counted, not listed one by one. */
-	record Detection(List<Sighting> sightings, long expiredSessions) {
+	/**
+	 * Which projects a run looks at: every one ({@code changedSince} null), or only those whose row changed at or
+	 * after {@code changedSince} and those not READY. Drift that belongs to no one project is looked for either way.
+	 */
+	record Scope(Instant changedSince) {
+
+		static final Scope EVERY_PROJECT = new Scope(null);
+
+		static Scope changedOrUnsettledSince(Instant since) {
+			return new Scope(Objects.requireNonNull(since));
+		}
+
+		boolean everyProject() {
+			return this.changedSince == null;
+		}
+
+		/** The metric tag of this scope. */
+		String tag() {
+			return everyProject() ? "every-project" : "changed";
+		}
+
+	}
+
+	/**
+	 * What one look at the world found; expired sessions are counted, not listed one by one.
+	 *
+	 * @param projectsLooked how many projects the run read and checked
+	 */
+	record Detection(List<Sighting> sightings, long expiredSessions, Scope scope, long projectsLooked) {
+
+		/** The kinds this look found all of: every kind, or after a look at changed projects those of no settled one. */
+		Set<DriftKind> complete() {
+			if (this.scope.everyProject()) {
+				return EnumSet.allOf(DriftKind.class);
+			}
+			Set<DriftKind> kinds = EnumSet.allOf(DriftKind.class);
+			kinds.removeAll(DriftKind.OF_SETTLED_PROJECTS);
+			return kinds;
+		}
 
 		/** Drift per kind: sessions for EXPIRED_SESSIONS, otherwise projects or databases. */
 		Map<DriftKind, Long> counts(Set<DriftKind> kinds) {

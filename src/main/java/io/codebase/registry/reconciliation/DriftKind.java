@@ -2,7 +2,10 @@ package io.codebase.registry.reconciliation;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,6 +59,13 @@ public enum DriftKind {
 	 * that has any.
 	 */
 	MOVE_LEFTOVERS;
+
+	/**
+	 * Drift a settled (READY, unchanged) project can have, found only by a run that looks at every project: a run
+	 * over the projects that changed or are not READY sees all of every other kind, but none of these.
+	 */
+	static final Set<DriftKind> OF_SETTLED_PROJECTS = Collections.unmodifiableSet(
+			EnumSet.of(MISSING_DATABASE, MISSING_SOURCE_PATH, SERVER_UNAVAILABLE, MISSING_ACCESS_ROLES));
 
 	private final List<Kind> validationNames;
 

@@ -1,5 +1,6 @@
 package io.codebase.registry.reconciliation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.codebase.registry.reconciliation.DriftDetector.Detection;
+import io.codebase.registry.reconciliation.DriftDetector.Scope;
 import io.codebase.registry.reconciliation.ReconciliationMetrics.RunResult;
 import io.codebase.registry.reconciliation.ReconciliationMetrics.Trigger;
 import io.codebase.registry.reconciliation.ReconciliationPolicy.Decision;
@@ -48,13 +50,16 @@ class Reconciler {
 		this.lock = lock;
 	}
 
-	/** The drift of these kinds, found without repairing or recording anything and without the lock. */
-	ReconciliationReport report(Set<DriftKind> kinds) {
+	/**
+	 * The drift of these kinds among the projects in {@code scope}, found without repairing or recording anything
+	 * and without the lock.
+	 */
+	ReconciliationReport report(Set<DriftKind> kinds, Scope scope) {
 		Instant started = Instant.now();
-		Detection detection = this.detector.detect(started, false);
+		Detection detection = detect(started, false, scope);
 		Map<DriftKind, Long> found = detection.counts(kinds);
 		List<Drift> drifts = plan(detection, kinds, started).stream().map(Planned::drift).toList();
-		return finish(started, false, found, found, drifts, List.of());
+		return finish(started, detection, false, found, found, drifts, List.of());
 	}
 
 	/**
@@ -62,9 +67,14 @@ class Reconciler {
 	 * it. {@code trigger} tags the run counter.
 	 */
 	Optional<ReconciliationReport> reconcile(Set<DriftKind> kinds, Trigger trigger) {
+		return reconcile(kinds, trigger, Scope.EVERY_PROJECT);
+	}
+
+	/** {@link #reconcile(Set, Trigger)} over the projects in {@code scope}. */
+	Optional<ReconciliationReport> reconcile(Set<DriftKind> kinds, Trigger trigger, Scope scope) {
 		Optional<ReconciliationReport> report;
 		try {
-			report = this.lock.runExclusively(() -> repair(kinds));
+			report = this.lock.runExclusively(() -> repair(kinds, scope));
 		}
 		catch (RuntimeException ex) {
 			this.metrics.ran(trigger, RunResult.FAILED);
@@ -74,9 +84,9 @@ class Reconciler {
 		return report;
 	}
 
-	private ReconciliationReport repair(Set<DriftKind> kinds) {
+	private ReconciliationReport repair(Set<DriftKind> kinds, Scope scope) {
 		Instant started = Instant.now();
-		Detection detection = this.detector.detect(started, true);
+		Detection detection = detect(started, true, scope);
 		Map<DriftKind, Long> found = detection.counts(kinds);
 		Map<DriftKind, Long> remaining = new EnumMap<>(found);
 		List<Planned> plan = plan(detection, kinds, started);
@@ -91,7 +101,14 @@ class Reconciler {
 				}
 			});
 		}
-		return finish(started, true, found, remaining, plan.stream().map(Planned::drift).toList(), repairs);
+		return finish(started, detection, true, found, remaining, plan.stream().map(Planned::drift).toList(), repairs);
+	}
+
+	private Detection detect(Instant started, boolean recordOrphans, Scope scope) {
+		long start = System.nanoTime();
+		Detection detection = this.detector.detect(started, recordOrphans, scope);
+		this.metrics.looked(scope, Duration.ofNanos(System.nanoTime() - start), detection.projectsLooked());
+		return detection;
 	}
 
 	/** The drift of these kinds, each with what the policy does about it now. */
@@ -102,15 +119,24 @@ class Reconciler {
 		}).toList();
 	}
 
-	private ReconciliationReport finish(Instant started, boolean repairing, Map<DriftKind, Long> found,
-			Map<DriftKind, Long> remaining, List<Drift> drifts, List<Repair> repairs) {
-		this.metrics.driftLeft(remaining);
-		ReconciliationReport report = ReconciliationReport.of(started, repairing, found, remaining, drifts, repairs);
+	private ReconciliationReport finish(Instant started, Detection detection, boolean repairing,
+			Map<DriftKind, Long> found, Map<DriftKind, Long> remaining, List<Drift> drifts, List<Repair> repairs) {
+		// A look at changed projects says nothing of a settled project's drift: those gauges keep the last full count.
+		Map<DriftKind, Long> complete = new EnumMap<>(DriftKind.class);
+		remaining.forEach((kind, left) -> {
+			if (detection.complete().contains(kind)) {
+				complete.put(kind, left);
+			}
+		});
+		this.metrics.driftLeft(complete);
+		ReconciliationReport report = ReconciliationReport.of(started, detection, repairing, found, remaining, drifts,
+				repairs);
 		if (repairs.isEmpty() && found.values().stream().allMatch(count -> count == 0)) {
 			log.debug("Reconciliation found no drift");
 		}
 		else {
-			log.info("Reconciliation found {}, repaired {} ({} failed), left {}", found,
+			log.info("Reconciliation of {} projects ({}) found {}, repaired {} ({} failed), left {}",
+					detection.projectsLooked(), detection.scope().tag(), found,
 					repairs.stream().filter(repair -> repair.outcome() == Outcome.REPAIRED).count(),
 					repairs.stream().filter(repair -> repair.outcome() == Outcome.FAILED).count(), remaining);
 		}

@@ -1,10 +1,12 @@
 package io.codebase.registry.reconciliation;
 
+import java.time.Instant;
 import java.util.List;
 
 import io.codebase.registry.problem.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -34,12 +36,20 @@ class ReconciliationController {
 
 	@GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "reportDrift", summary = "Report drift",
-			description = "Checks every project, the managed databases and the sessions, and reports what disagrees "
-					+ "with the registry and what a repairing run would do about it. Changes nothing, takes no lock.")
+			description = "Checks every project (or, with changedSince, those changed since and those not READY), the "
+					+ "managed databases and the sessions, and reports what disagrees with the registry and what a "
+					+ "repairing run would do about it. Changes nothing, takes no lock.")
 	@ApiResponse(responseCode = "200", description = "The report; found and remaining are equal, repairs is empty.")
+	@ProblemResponses({ 400 })
 	ReconciliationReport report(@Parameter(description = KIND)
-			@RequestParam(name = "kind", required = false) List<String> kinds) {
-		return this.reconciler.report(DriftKind.parse(kinds));
+			@RequestParam(name = "kind", required = false) List<String> kinds,
+			@Parameter(description = "Only projects whose row changed at or after this instant (ISO-8601, e.g. "
+					+ "2026-11-23T19:00:00Z), and those not READY: what a scheduled run between two full runs looks at",
+					schema = @Schema(type = "string", format = "date-time"))
+			@RequestParam(required = false) Instant changedSince) {
+		return this.reconciler.report(DriftKind.parse(kinds),
+				(changedSince != null) ? DriftDetector.Scope.changedOrUnsettledSince(changedSince)
+						: DriftDetector.Scope.EVERY_PROJECT);
 	}
 
 	@PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)

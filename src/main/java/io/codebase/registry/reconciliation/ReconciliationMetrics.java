@@ -1,5 +1,6 @@
 package io.codebase.registry.reconciliation;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -8,13 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
 
 /**
  * The reconciler's meters: {@code registry.drift} per kind and {@code registry.reconciliation.runs} per trigger and
  * result (both registered at start-up, so that each reads 0 before the first run and an alert on failed runs has a
- * series to watch), and {@code registry.reconciliation.repairs}.
+ * series to watch), {@code registry.reconciliation.repairs}, and what each look cost
+ * ({@code registry.reconciliation.duration} and {@code registry.reconciliation.projects.checked}, by scope).
  */
 @Component
 class ReconciliationMetrics {
@@ -62,6 +65,23 @@ class ReconciliationMetrics {
 	/** The drift left of the kinds a run or report looked at; the other kinds keep their last value. */
 	void driftLeft(Map<DriftKind, Long> remaining) {
 		remaining.forEach((kind, count) -> this.drift.get(kind).set(count));
+	}
+
+	/**
+	 * How long one look took and how many projects it read, by scope ({@code every-project} or {@code changed}): the
+	 * cost of a run, which a look at changed projects keeps small however many projects there are.
+	 */
+	void looked(DriftDetector.Scope scope, Duration took, long projects) {
+		Timer.builder("registry.reconciliation.duration")
+			.description("Time a reconciliation run or report took to look at the world, by the projects it looked at")
+			.tag("scope", scope.tag())
+			.register(this.meters)
+			.record(took);
+		Counter.builder("registry.reconciliation.projects.checked")
+			.description("Projects read and checked by reconciliation runs and reports, by the projects they looked at")
+			.tag("scope", scope.tag())
+			.register(this.meters)
+			.increment(projects);
 	}
 
 	void repaired(Repair repair) {

@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code orphan-grace-period}; {@code false}: only report them
  * @param orphanGracePeriod how long repairing runs must have seen a database as an orphan before it may be dropped
  * (the first sighting is stored, so it survives restarts)
+ * @param fullInterval how often a scheduled run looks at every project (a replica's first run always does); the
+ * runs between look only at projects whose row changed since the replica's previous run and those not READY, plus
+ * every server's databases (orphans), sessions, credentials and moves, so their cost follows what changed, not how
+ * many projects there are. What happens to a settled project's database or files behind the registry's back is
+ * found by the next full run. {@code POST /api/v1/reconciliation} and the report always look at every project
  */
 @ConfigurationProperties("registry.reconciliation")
 public record ReconciliationProperties(
@@ -27,11 +32,15 @@ public record ReconciliationProperties(
 		@DefaultValue("MARK_FAILED") MissingDatabasePolicy missingDatabase,
 		@DefaultValue("false") boolean retryFailed,
 		@DefaultValue("false") boolean dropOrphans,
-		@DefaultValue("24h") Duration orphanGracePeriod) {
+		@DefaultValue("24h") Duration orphanGracePeriod,
+		@DefaultValue("1h") Duration fullInterval) {
 
 	public ReconciliationProperties {
 		if (interval.isNegative() || interval.isZero()) {
 			throw new IllegalArgumentException("registry.reconciliation.interval must be positive");
+		}
+		if (fullInterval.isNegative() || fullInterval.isZero()) {
+			throw new IllegalArgumentException("registry.reconciliation.full-interval must be positive");
 		}
 		if (orphanGracePeriod.isNegative()) {
 			throw new IllegalArgumentException("registry.reconciliation.orphan-grace-period must not be negative");

@@ -23,7 +23,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 				 "repairs": [{"kind": "STUCK_PROVISIONING", "projectId": "3f6c1a52-8f0e-4d4e-9c55-2b7f7a0c9e11",
 				   "databaseName": "cb_proj_payments_service_3f6c1a52", "outcome": "REPAIRED",
 				   "detail": "provisioned: the project is READY"}],
-				 "truncated": false}""")
+				 "truncated": false, "projectsChecked": 1250, "changedSince": null}""")
 public record ReconciliationReport(
 		@Schema(description = "When the run started.", example = "2026-11-23T20:00:00Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant startedAt,
 		@Schema(description = "When it finished.", example = "2026-11-23T20:00:01.250Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant finishedAt,
@@ -36,18 +36,25 @@ public record ReconciliationReport(
 		@Schema(description = "The drift found, at most " + MAX_LISTED + " per kind.", requiredMode = Schema.RequiredMode.REQUIRED) List<Drift> drifts,
 		@Schema(description = "The repairs attempted, at most " + MAX_LISTED + " per kind.", requiredMode = Schema.RequiredMode.REQUIRED) List<Repair> repairs,
 		@Schema(description = "True when drifts or repairs were left out of the lists; found and remaining still count them all.",
-				example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean truncated) {
+				example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean truncated,
+		@Schema(description = "Projects the run read and checked.", example = "1250", requiredMode = Schema.RequiredMode.REQUIRED) long projectsChecked,
+		@Schema(description = "Null when the run looked at every project; otherwise it looked only at the projects whose row "
+				+ "changed at or after this instant and those not READY (databases, sessions, credentials and moves in full "
+				+ "either way), so it cannot have found a settled project's MISSING_DATABASE, MISSING_SOURCE_PATH, "
+				+ "SERVER_UNAVAILABLE or MISSING_ACCESS_ROLES.", example = "null", nullable = true,
+				requiredMode = Schema.RequiredMode.REQUIRED) Instant changedSince) {
 
 	/** Drifts and repairs listed per kind; the counts always cover all of them. */
 	static final int MAX_LISTED = 100;
 
 	/** The report of a run that finishes now, listing at most {@link #MAX_LISTED} drifts and repairs per kind. */
-	static ReconciliationReport of(Instant startedAt, boolean repairing, Map<DriftKind, Long> found,
-			Map<DriftKind, Long> remaining, List<Drift> drifts, List<Repair> repairs) {
+	static ReconciliationReport of(Instant startedAt, DriftDetector.Detection detection, boolean repairing,
+			Map<DriftKind, Long> found, Map<DriftKind, Long> remaining, List<Drift> drifts, List<Repair> repairs) {
 		List<Drift> listedDrifts = limited(drifts, Drift::kind);
 		List<Repair> listedRepairs = limited(repairs, Repair::kind);
 		return new ReconciliationReport(startedAt, Instant.now(), repairing, found, remaining, listedDrifts,
-				listedRepairs, listedDrifts.size() < drifts.size() || listedRepairs.size() < repairs.size());
+				listedRepairs, listedDrifts.size() < drifts.size() || listedRepairs.size() < repairs.size(),
+				detection.projectsLooked(), detection.scope().changedSince());
 	}
 
 	private static <T> List<T> limited(List<T> items, Function<T, DriftKind> kindOf) {

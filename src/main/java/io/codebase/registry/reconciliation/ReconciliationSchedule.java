@@ -1,6 +1,10 @@
 package io.codebase.registry.reconciliation;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+
+import io.codebase.registry.reconciliation.DriftDetector.Scope;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +25,31 @@ class ReconciliationSchedule implements SchedulingConfigurer {
 
 	private final Reconciler reconciler;
 
+	private static final Duration CHANGE_MARGIN = Duration.ofMinutes(5);
+
 	private final ReconciliationProperties properties;
+
+	/** When this replica began its last completed run, and the last that looked at every project; runs are serial. */
+	private volatile Instant lastRun;
+
+	private volatile Instant lastEveryProject;
 
 	ReconciliationSchedule(Reconciler reconciler, ReconciliationProperties properties) {
 		this.reconciler = reconciler;
 		this.properties = properties;
+	}
+
+	/**
+	 * Every project on this replica's first run and once per {@code full-interval}; otherwise the projects changed
+	 * since this replica's previous run began, less a margin, or not READY. The margin covers the clocks of the
+	 * replicas that stamp rows and the transactions still open when that run read them; a run of another replica in
+	 * between only makes this one look at more.
+	 */
+	Scope scopeAt(Instant now) {
+		if (this.lastEveryProject == null || !now.isBefore(this.lastEveryProject.plus(this.properties.fullInterval()))) {
+			return Scope.EVERY_PROJECT;
+		}
+		return Scope.changedOrUnsettledSince(this.lastRun.minus(CHANGE_MARGIN));
 	}
 
 	@Override
@@ -40,9 +64,17 @@ class ReconciliationSchedule implements SchedulingConfigurer {
 	}
 
 	void run() {
+		Instant started = Instant.now();
+		Scope scope = scopeAt(started);
 		try {
-			if (this.reconciler.reconcile(EnumSet.allOf(DriftKind.class), ReconciliationMetrics.Trigger.SCHEDULE).isEmpty()) {
+			if (this.reconciler.reconcile(EnumSet.allOf(DriftKind.class), ReconciliationMetrics.Trigger.SCHEDULE, scope)
+				.isEmpty()) {
 				log.debug("Reconciliation skipped: another replica is running it");
+				return;
+			}
+			this.lastRun = started;
+			if (scope.everyProject()) {
+				this.lastEveryProject = started;
 			}
 		}
 		catch (RuntimeException ex) {

@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +52,24 @@ record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
 			}
 		}
 		return new Snapshot(rows, databases);
+	}
+
+	/**
+	 * The projects among these whose provisioning ownership a live session holds now: the registry's advisory lock
+	 * on (0x5c4e7a02, the id's hash), which PostgreSQL lists as classid and objid.
+	 */
+	static Set<UUID> owned(FaultPostgres postgres, Collection<UUID> ids) throws SQLException {
+		Set<Long> held = new HashSet<>();
+		try (Connection registry = postgres.connectRegistry(); Statement statement = registry.createStatement();
+				ResultSet result = statement.executeQuery("SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
+						+ "AND objsubid = 2 AND granted AND classid = " + 0x5c4e_7a02)) {
+			while (result.next()) {
+				held.add(result.getLong(1));
+			}
+		}
+		Set<UUID> owned = new HashSet<>();
+		ids.stream().filter(id -> held.contains(Integer.toUnsignedLong(id.hashCode()))).forEach(owned::add);
+		return owned;
 	}
 
 	/** One project row as PostgreSQL holds it now; null when there is none. */

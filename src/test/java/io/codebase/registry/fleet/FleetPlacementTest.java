@@ -19,6 +19,7 @@ import io.codebase.registry.support.Http;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +43,11 @@ class FleetPlacementTest {
 	@BeforeAll
 	static void startServers() throws Exception {
 		fleet = new TestFleet("a", "b", "c");
+	}
+
+	@AfterEach
+	void stopReplicas() {
+		fleet.closeReplicas();
 	}
 
 	@AfterAll

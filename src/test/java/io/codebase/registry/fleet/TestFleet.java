@@ -89,6 +89,12 @@ public final class TestFleet implements AutoCloseable {
 		this.replicas.get(replica).close();
 	}
 
+	/** Stops every replica started so far: a test's replicas would otherwise keep polling the servers for the next. */
+	public void closeReplicas() {
+		this.replicas.forEach(ConfigurableApplicationContext::close);
+		this.replicas.clear();
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.replicas.forEach(ConfigurableApplicationContext::close);

@@ -121,6 +121,26 @@ class ManagedTemplateTest {
 		assertThat(tablesOf(copied)).contains("notes", "code_files");
 	}
 
+	/**
+	 * A rolling upgrade: replicas with the new migrations drop the old template once; replicas still on the old ones
+	 * build theirs again, and leave the newer template alone, so the two never keep dropping each other's.
+	 */
+	@Test
+	void replicasOfAnOlderSchemaBuildTheirTemplateAgainAndKeepTheNewerOne(@TempDir Path older) throws Exception {
+		ProjectTemplates old = replica(Duration.ZERO, older);
+		String oldTemplate = old.ensure(this.server).orElseThrow();
+		Files.writeString(this.migrations.resolve("V2__notes.sql"), "CREATE TABLE notes (id bigint PRIMARY KEY, body text);");
+		ProjectTemplates upgraded = replica(Duration.ZERO);
+
+		String newTemplate = upgraded.ensure(this.server).orElseThrow();
+
+		assertThat(newTemplate).isNotEqualTo(oldTemplate);
+		assertThat(db.databaseExists(oldTemplate)).isFalse();
+		assertThat(old.ensure(this.server)).hasValue(oldTemplate);
+		assertThat(sealed(oldTemplate)).isTrue();
+		assertThat(sealed(newTemplate)).as("the newer template, after the older replica built its own").isTrue();
+	}
+
 	@Test
 	void createsWhileTheTemplateIsBeingBuiltAllSucceedAndOnlyOneReplicaBuildsIt() throws Exception {
 		// A migration slow enough for every create below to overlap the build.
@@ -194,9 +214,9 @@ class ManagedTemplateTest {
 	@Test
 	void anOperatorsTemplateOrTheSwitchTurnsManagedTemplatesOff() {
 		ProvisioningProperties operator = new ProvisioningProperties("", "", "", this.prefix, 2, "template0");
-		assertThat(new ProjectTemplates(operator, schema(), new ManagedTemplateProperties(true, Duration.ZERO), this.meters)
+		assertThat(new ProjectTemplates(operator, schema(this.migrations), new ManagedTemplateProperties(true, Duration.ZERO), this.meters)
 			.readyOn(this.server)).isEmpty();
-		assertThat(new ProjectTemplates(properties(), schema(), new ManagedTemplateProperties(false, Duration.ZERO),
+		assertThat(new ProjectTemplates(properties(), schema(this.migrations), new ManagedTemplateProperties(false, Duration.ZERO),
 				this.meters)
 			.readyOn(this.server)).isEmpty();
 		assertThat(fallbacks("not-ready")).isZero();
@@ -204,7 +224,12 @@ class ManagedTemplateTest {
 	}
 
 	private ProjectTemplates replica(Duration retryAfter) {
-		ProjectTemplates templates = new ProjectTemplates(properties(), schema(),
+		return replica(retryAfter, this.migrations);
+	}
+
+	/** A replica whose project schema is the classpath's migrations and those in this directory. */
+	private ProjectTemplates replica(Duration retryAfter, Path migrations) {
+		ProjectTemplates templates = new ProjectTemplates(properties(), schema(migrations),
 				new ManagedTemplateProperties(true, retryAfter), this.meters);
 		this.replicas.add(templates);
 		return templates;
@@ -214,8 +239,8 @@ class ManagedTemplateTest {
 		return new ProvisioningProperties("", "", "", this.prefix, 2, "");
 	}
 
-	private ProjectSchemaProperties schema() {
-		return new ProjectSchemaProperties(true, List.of("classpath:project-db/migration", "filesystem:" + this.migrations),
+	private static ProjectSchemaProperties schema(Path migrations) {
+		return new ProjectSchemaProperties(true, List.of("classpath:project-db/migration", "filesystem:" + migrations),
 				"1", "registry_schema_history");
 	}
 
@@ -261,7 +286,7 @@ class ManagedTemplateTest {
 			ManagedTemplateTest test = ManagedTemplateTest.this;
 			this.provisioner = (templates != null) ? new DatabaseProvisioner(properties(), templates, test.meters)
 					: Provisioners.withoutManagedTemplate(properties(), test.meters);
-			this.schemas = new ProjectSchemas(this.provisioner, schema());
+			this.schemas = new ProjectSchemas(this.provisioner, schema(test.migrations));
 		}
 
 		String create(String project) {

@@ -6,14 +6,20 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
 
 import io.codebase.registry.ProjectRegistryApplication;
+import io.codebase.registry.reconciliation.DriftDetector.Detection;
+import io.codebase.registry.reconciliation.DriftDetector.Scope;
+import io.codebase.registry.reconciliation.ReconciliationProperties.MissingDatabasePolicy;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
@@ -58,6 +64,9 @@ class ReconciliationApiTest {
 
 	@Autowired
 	ReconciliationSchedule schedule;
+
+	@Autowired
+	DriftDetector detector;
 
 	@Autowired
 	MeterRegistry meters;
@@ -260,12 +269,91 @@ class ReconciliationApiTest {
 		}
 	}
 
+	/**
+	 * Between full runs, a run looks only at projects whose row changed and those not READY: a settled project whose
+	 * database vanished behind the registry's back waits for the next full run; a changed one, a FAILED one and an
+	 * orphan database are found at once; the drift gauges of settled projects keep the full run's count.
+	 */
+	@Test
+	void aRunOverChangedProjectsFindsWhatChangedAndLeavesSettledProjectsToTheFullRun() {
+		JsonNode settled = create(null);
+		JsonNode changed = create(null);
+		JsonNode failed = create(null);
+		setState(failed, "FAILED", "last_error = 'disk full', updated_at = now() - interval '1 day'");
+		Instant since = Instant.now();
+		db.execute("UPDATE projects SET updated_at = now() - interval '1 day' WHERE id IN ('" + id(settled) + "', '"
+				+ id(changed) + "')");
+		db.execute("DROP DATABASE " + databaseOf(settled));
+		db.execute("DROP DATABASE " + databaseOf(changed));
+		db.execute("UPDATE projects SET description = 'changed', updated_at = now() WHERE id = '" + id(changed) + "'");
+		String orphan = createDatabase("cb_proj_scope_");
+
+		Detection recent = this.detector.detect(Instant.now(), false, Scope.changedOrUnsettledSince(since));
+
+		assertThat(kindsOf(recent, id(changed))).containsExactly(DriftKind.MISSING_DATABASE);
+		assertThat(kindsOf(recent, id(settled))).isEmpty();
+		assertThat(kindsOf(recent, id(failed))).containsExactly(DriftKind.FAILED);
+		assertThat(recent.sightings()).anyMatch(sighting -> orphan.equals(sighting.databaseName())
+				&& sighting.kind() == DriftKind.ORPHAN_DATABASE);
+		long projects = db.count("SELECT count(*) FROM projects");
+		assertThat(recent.projectsLooked()).isGreaterThanOrEqualTo(2).isLessThan(projects);
+		assertThat(recent.complete()).doesNotContain(DriftKind.MISSING_DATABASE).contains(DriftKind.ORPHAN_DATABASE);
+
+		JsonNode report = get("?kind=MISSING_DATABASE&changedSince=" + since);
+		assertThat(report.get("changedSince").asString()).isEqualTo(since.toString());
+		assertThat(report.get("projectsChecked").asLong()).isGreaterThanOrEqualTo(2).isLessThan(projects);
+		assertThat(findDrift(report, "MISSING_DATABASE", "projectId", id(settled))).isNull();
+		assertThat(drift(report, "MISSING_DATABASE", "projectId", id(changed))).isNotNull();
+		assertProblem(this.http.get("/api/v1/reconciliation?changedSince=yesterday"), 400, "invalid-request");
+
+		Detection full = this.detector.detect(Instant.now(), false, Scope.EVERY_PROJECT);
+
+		assertThat(kindsOf(full, id(settled))).containsExactly(DriftKind.MISSING_DATABASE);
+		assertThat(full.projectsLooked()).isEqualTo(projects);
+		// The report is a full look; the gauges it sets are not lowered by a look at changed projects only.
+		get("");
+		double missing = gauge("MISSING_DATABASE");
+		assertThat(missing).isGreaterThanOrEqualTo(2);
+		Optional<ReconciliationReport> run = this.reconciler.reconcile(EnumSet.of(DriftKind.ORPHAN_DATABASE),
+				ReconciliationMetrics.Trigger.API, Scope.changedOrUnsettledSince(Instant.now()));
+		assertThat(run).isPresent();
+		assertThat(gauge("MISSING_DATABASE")).isEqualTo(missing);
+		assertThat(this.meters.get("registry.reconciliation.duration").tag("scope", "changed").timer().count()).isPositive();
+		assertThat(this.meters.get("registry.reconciliation.projects.checked").tag("scope", "every-project").counter()
+			.count()).isGreaterThanOrEqualTo(projects);
+		db.execute("DELETE FROM projects WHERE id IN ('" + id(settled) + "', '" + id(changed) + "', '" + id(failed) + "')");
+	}
+
+	@Test
+	void theScheduleLooksAtEveryProjectFirstThenAtChangesUntilTheFullIntervalIsOver() {
+		Instant now = Instant.now();
+		ReconciliationSchedule fresh = new ReconciliationSchedule(this.reconciler, new ReconciliationProperties(true,
+				Duration.ofMinutes(1), MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24),
+				Duration.ofMinutes(10)));
+		assertThat(fresh.scopeAt(now).everyProject()).isTrue();
+
+		fresh.run();
+
+		Scope next = fresh.scopeAt(Instant.now());
+		assertThat(next.everyProject()).isFalse();
+		// Since the run began, less the five-minute margin for clocks and open transactions.
+		assertThat(next.changedSince()).isBetween(now.minus(Duration.ofMinutes(5)), Instant.now().minus(Duration.ofMinutes(5)));
+		assertThat(fresh.scopeAt(Instant.now().plus(Duration.ofMinutes(10))).everyProject()).isTrue();
+	}
+
 	@Test
 	void badInputGetsAProblem() {
 		JsonNode problem = assertProblem(this.http.get("/api/v1/reconciliation?kind=EVERYTHING"), 400, "invalid-request");
 		assertThat(problem.get("detail").asString()).contains("EVERYTHING", "ORPHAN_DATABASE");
 		assertProblem(this.http.post("/api/v1/reconciliation?kind=FAILED,nope", null), 400, "invalid-request");
 		assertProblem(this.http.send("PUT", "/api/v1/reconciliation", "{}", Map.of()), 405, null);
+	}
+
+	private static List<DriftKind> kindsOf(Detection detection, String projectId) {
+		return detection.sightings().stream()
+			.filter(sighting -> sighting.projectId() != null && sighting.projectId().toString().equals(projectId))
+			.map(DriftDetector.Sighting::kind)
+			.toList();
 	}
 
 	private JsonNode get(String query) {

@@ -116,7 +116,7 @@ class ReconciliationPolicyTest {
 	private static ReconciliationProperties settings(MissingDatabasePolicy missingDatabase, boolean retryFailed,
 			boolean dropOrphans) {
 		return new ReconciliationProperties(true, Duration.ofSeconds(60), missingDatabase, retryFailed, dropOrphans,
-				GRACE);
+				GRACE, Duration.ofHours(1));
 	}
 
 }

@@ -81,7 +81,7 @@ class ReconciliationVocabularyTest {
 		ProjectLookup projectService = mock(ProjectLookup.class);
 		given(projectService.scan(any(), anyInt())).willReturn(projects);
 		ReconciliationPolicy policy = new ReconciliationPolicy(new ReconciliationProperties(true, Duration.ofSeconds(60),
-				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24)));
+				MissingDatabasePolicy.MARK_FAILED, false, false, Duration.ofHours(24), Duration.ofHours(1)));
 		ProjectValidator validator = new ProjectValidator(provisioner, directories, mock(ProjectLifecycle.class),
 				new ProjectProperties(65536, 16, 20, 200, Duration.ofSeconds(10), Duration.ofMinutes(2), 16), policy, servers);
 		Reconciler reconciler = new Reconciler(new DriftDetector(projectService, mock(SessionService.class), provisioner,
@@ -89,7 +89,7 @@ class ReconciliationVocabularyTest {
 				policy, mock(Repairer.class),
 				new ReconciliationMetrics(new SimpleMeterRegistry()), mock(ReconciliationLock.class));
 
-		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class));
+		ReconciliationReport reconciliation = reconciler.report(EnumSet.allOf(DriftKind.class), DriftDetector.Scope.EVERY_PROJECT);
 
 		assertThat(reconciliation.drifts()).extracting(Drift::projectName)
 			.containsExactlyInAnyOrder("missing database", "failed", "stuck", "deleting", "moved", "a file");
