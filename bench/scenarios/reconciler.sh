@@ -26,7 +26,7 @@ scenario_reconciler() {
 		for scope in every-project changed; do
 			query="kind=ORPHAN_DATABASE"
 			[[ $scope == changed ]] && query+="&changedSince=$since"
-			ms=$(http -o "$dir/report.json" -w '%{http_code} %{time_total}' "$MAIN_BASE/api/v1/reconciliation?$query")
+			ms=$(http --max-time 900 -o "$dir/report.json" -w '%{http_code} %{time_total}' "$MAIN_BASE/api/v1/reconciliation?$query")
 			code=${ms%% *}
 			[[ $code == 200 ]] || fail "reconciliation report ($scope) answered $code: $(cat "$dir/report.json")"
 			checked=$(jq -r .projectsChecked "$dir/report.json")
