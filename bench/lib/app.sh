@@ -170,6 +170,21 @@ SQL
 	echo $(($(now_ms) - t0))
 }
 
+# auto_create BASE NAME OUTPUT: POST an inline config to /api/v1/resolutions; prints "code seconds".
+auto_create() {
+	http -o "$3" -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json' \
+		-d "{\"config\": {\"version\": \"1.0\", \"project\": {\"name\": \"$2\"}}}" "$1/api/v1/resolutions"
+}
+
+# timed_auto_create BASE NAME OUTPUT: an auto-create that must create (the auto-create and
+# get-or-create-race scenarios); prints its milliseconds (curl time_total).
+timed_auto_create() {
+	local code seconds
+	read -r code seconds <<<"$(auto_create "$@")"
+	[[ $code == 200 && $(jq -r '.created' "$3") == true ]] || fail "auto-create of $2 answered $code: $(cat "$3")"
+	awk -v s="$seconds" 'BEGIN { printf "%.3f\n", s * 1000 }'
+}
+
 # create_project BASE NAME: POST /api/v1/projects; fails unless 201.
 create_project() {
 	local code

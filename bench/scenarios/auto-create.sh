@@ -5,21 +5,8 @@
 # after CREATE_WARMUPS untimed pairs, the first creates of the service. Warm: after WARM_CREATES untimed
 # auto-creates (the JIT compiles the create path only after a few hundred). The raw side runs on one open psql
 # session (bench/lib/rawdb.sh). The service's own timers split its time. Provisioning is row + CREATE DATABASE
-# unless PROJECT_SCHEMA=1; the schema scenario measures the schema step.
-
-# auto_create BASE NAME OUTPUT: POST an inline config to /api/v1/resolutions; prints "code seconds".
-auto_create() {
-	http -o "$3" -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json' \
-		-d "{\"config\": {\"version\": \"1.0\", \"project\": {\"name\": \"$2\"}}}" "$1/api/v1/resolutions"
-}
-
-# timed_auto_create BASE NAME OUTPUT: an auto-create that must create; prints its milliseconds (curl time_total).
-timed_auto_create() {
-	local code seconds
-	read -r code seconds <<<"$(auto_create "$@")"
-	[[ $code == 200 && $(jq -r '.created' "$3") == true ]] || fail "auto-create of $2 answered $code: $(cat "$3")"
-	awk -v s="$seconds" 'BEGIN { printf "%.3f\n", s * 1000 }'
-}
+# unless PROJECT_SCHEMA=1; the schema scenario measures the schema step. auto_create and timed_auto_create are in
+# bench/lib/app.sh: the get-or-create-race scenario uses them too.
 
 # auto_create_phase DIR PHASE TAG: CREATES timed pairs; writes DIR/PHASE.json.
 auto_create_phase() {
