@@ -120,12 +120,7 @@ class DatabaseMoveTest {
 	@Test
 	void theCutOverReturnsOnlyWhenTheTargetHasTheLastCommittedChange() throws Exception {
 		String database = "moved_burst_7c8d9e0f";
-		servers.createDatabase(database, 1_000, 1_000);
-		DatabaseMove move = servers.move(database);
-		move.prepare();
-		move.publish();
-		move.subscribe();
-		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		DatabaseMove move = caughtUp(database, 1_000, 1_000);
 		// A burst committed just before the freeze: the target is still applying it when the freeze begins.
 		try (Connection connection = MoveServers.connect(servers.source, database, WRITER);
 				Statement statement = connection.createStatement()) {
@@ -148,12 +143,7 @@ class DatabaseMoveTest {
 	@Test
 	void aSessionStillStartingWhenTheFreezeBeginsCommitsNothingAfterTheCutOver() throws Exception {
 		String database = "moved_late_5e6f7a8b";
-		servers.createDatabase(database, 10, 10);
-		DatabaseMove move = servers.move(database);
-		move.prepare();
-		move.publish();
-		move.subscribe();
-		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		DatabaseMove move = caughtUp(database, 10, 10);
 		ExecutorService thread = Executors.newSingleThreadExecutor();
 		try {
 			Future<String> late = thread.submit(() -> writeUntilRefused(database, "-c post_auth_delay=3"));
@@ -191,12 +181,7 @@ class DatabaseMoveTest {
 	@Test
 	void aCommitAcknowledgedBeforeItsWalIsFlushedReachesTheTargetBeforeTheCutOverReturns() throws Exception {
 		String database = "moved_async_9c0d1e2f";
-		servers.createDatabase(database, 10, 10);
-		DatabaseMove move = servers.move(database);
-		move.prepare();
-		move.publish();
-		move.subscribe();
-		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		DatabaseMove move = caughtUp(database, 10, 10);
 		execute(servers.source, "postgres", "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
 		try {
 			try (Connection connection = MoveServers.connect(servers.source, database, WRITER);
@@ -259,12 +244,7 @@ class DatabaseMoveTest {
 	@Test
 	void aRollbackFromAnyPointLeavesNothingAndLetsTheWritersBackIn() throws Exception {
 		String database = "moved_rolled_2c3d4e5f";
-		servers.createDatabase(database, 2_000, 1_000);
-		DatabaseMove move = servers.move(database);
-		move.prepare();
-		move.publish();
-		move.subscribe();
-		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		DatabaseMove move = caughtUp(database, 2_000, 1_000);
 		move.cutOver(WRITERS, DEADLINE);
 
 		servers.move(database).rollBack(WRITERS);
@@ -281,12 +261,7 @@ class DatabaseMoveTest {
 	@Test
 	void aTargetThatCannotReachTheSourceStillDropsItsSubscriptionAndTheSlotGoesToo() throws Exception {
 		String database = "moved_cutoff_3d4e5f6a";
-		servers.createDatabase(database, 1_000, 100);
-		DatabaseMove move = servers.move(database);
-		move.prepare();
-		move.publish();
-		move.subscribe();
-		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		DatabaseMove move = caughtUp(database, 1_000, 100);
 		execute(servers.source, "postgres", "ALTER ROLE " + MoveServers.MOVER + " NOLOGIN",
 				"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + MoveServers.MOVER + "'");
 		try {
@@ -351,6 +326,17 @@ class DatabaseMoveTest {
 			.isThrownBy(() -> servers.move(database).cutOver(List.of("postgres"), DEADLINE))
 			.satisfies(ex -> assertThat(ex.details()).containsExactly("login postgres is a superuser"));
 		servers.dropDatabase(database);
+	}
+
+	/** A new source database of these sizes, published, subscribed and caught up on the target. */
+	private static DatabaseMove caughtUp(String database, int items, int events) throws SQLException {
+		servers.createDatabase(database, items, events);
+		DatabaseMove move = servers.move(database);
+		move.prepare();
+		move.publish();
+		move.subscribe();
+		move.awaitCaughtUp(CAUGHT_UP, DEADLINE);
+		return move;
 	}
 
 	/** The k of every writer transaction the target holds. */
