@@ -3,6 +3,12 @@ package io.codebase.registry.project;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.codebase.registry.fleet.PlacementDecision;
 import io.codebase.registry.problem.InvalidRequestException;
@@ -43,6 +49,13 @@ public class ProjectGetOrCreate {
 
 	private final ProvisioningOwnership ownership;
 
+	/**
+	 * The names (keys) being created by a caller on this replica: the others asking for one wait for that attempt
+	 * and read its row, so a burst of callers makes one placement and one insert, not one each. Across replicas,
+	 * PostgreSQL still decides (the insert and the ownership lock).
+	 */
+	private final ConcurrentMap<String, CompletableFuture<Void>> attempts = new ConcurrentHashMap<>();
+
 	ProjectGetOrCreate(ProjectLookup lookup, ProjectRows rows, ProjectProvisioning provisioning, ProjectRules rules,
 			DatabaseProvisioner provisioner, ProjectProperties properties, ProvisioningOwnership ownership) {
 		this.ownership = ownership;
@@ -73,7 +86,22 @@ public class ProjectGetOrCreate {
 			}
 			if (existing.isEmpty()) {
 				policy.requireCreate("create the project '" + wanted.name() + "'");
-				Optional<ProjectView> created = tryCreate(wanted);
+				CompletableFuture<Void> attempt = new CompletableFuture<>();
+				CompletableFuture<Void> other = this.attempts.putIfAbsent(ProjectName.key(wanted.name()), attempt);
+				if (other != null) {
+					// Another caller on this replica is creating the name: its row (or its failure) is what this
+					// one would find, without queueing behind it for the server's placement lock.
+					awaitAttempt(other, wanted, deadline);
+					continue;
+				}
+				Optional<ProjectView> created;
+				try {
+					created = tryCreate(wanted);
+				}
+				finally {
+					this.attempts.remove(ProjectName.key(wanted.name()), attempt);
+					attempt.complete(null);
+				}
 				if (created.isPresent()) {
 					return new EnsuredProject(created.get(), true);
 				}
@@ -172,6 +200,20 @@ public class ProjectGetOrCreate {
 			throw new ProjectBusyException(project.name(), project.id());
 		}
 		this.ownership.awaitReleased(project.id(), Duration.ofNanos(Math.min(left, OWNER_WAIT_SLICE.toNanos())));
+	}
+
+	/** Waits for another caller's attempt to create the name on this replica; past the deadline, a 503. */
+	private static void awaitAttempt(CompletableFuture<Void> attempt, EnsureProject wanted, long deadline) {
+		try {
+			attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			throw new ProjectBusyException(wanted.name(), wanted.id());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ProjectBusyException(wanted.name(), wanted.id());
+		}
 	}
 
 	/** Waits a little for another caller's row to become readable; past the deadline, a 503 with Retry-After. */

@@ -18,9 +18,12 @@ import io.codebase.registry.project.CreationPolicy;
 import io.codebase.registry.support.Http;
 import io.codebase.registry.support.TestDatabase;
 import io.codebase.registry.support.TestWorkspace;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,14 +52,21 @@ class GetOrCreateConcurrencyTest {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void fiftySimultaneousAutoCreatesOfOneNameGiveOneProject() throws Exception {
 		String name = "crowd-" + UUID.randomUUID().toString().substring(0, 8);
 		Http http = new Http(this.port);
+		Timer placements = this.meters.get("registry.fleet.placement.duration").timer();
+		long placedBefore = placements.count();
 
 		List<JsonNode> answers = race(name, List.of(http));
 
 		assertOneProject(name, answers);
+		// On one replica the callers wait for the one attempt instead of each placing and inserting in turn.
+		assertThat(placements.count() - placedBefore).isOne();
 	}
 
 	@Test
