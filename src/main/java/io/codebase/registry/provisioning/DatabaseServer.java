@@ -32,6 +32,9 @@ public final class DatabaseServer implements AutoCloseable {
 
 	private static final int DEFAULT_PORT = 5432;
 
+	/** Pool timeouts a caller waits through while every connection of a reachable server is in use. */
+	private static final int BUSY_POOL_ATTEMPTS = 5;
+
 	private final String name;
 
 	private final String url;
@@ -75,7 +78,8 @@ public final class DatabaseServer implements AutoCloseable {
 
 	/**
 	 * A server reached through a pool of its own: {@code maxConnections} autocommit connections, each opened within
-	 * {@code connectTimeout}, so that a server that is down fails callers quickly instead of stalling them.
+	 * {@code connectTimeout}, so that a server that is down fails callers quickly instead of stalling them; while
+	 * every connection is merely in use, a caller waits up to five such timeouts ({@link BusyPoolDataSource}).
 	 */
 	public static DatabaseServer pooled(String name, String url, String username, String password, int maxConnections,
 			Duration connectTimeout) {
@@ -91,7 +95,7 @@ public final class DatabaseServer implements AutoCloseable {
 		pool.setInitializationFailTimeout(-1);
 		pool.addDataSourceProperty("connectTimeout", Math.max(1, connectTimeout.toSeconds()));
 		try {
-			return new DatabaseServer(name, url, username, password, pool, pool);
+			return new DatabaseServer(name, url, username, password, new BusyPoolDataSource(pool, BUSY_POOL_ATTEMPTS), pool);
 		}
 		catch (RuntimeException ex) {
 			pool.close();
