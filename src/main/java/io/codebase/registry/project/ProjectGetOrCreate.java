@@ -86,8 +86,9 @@ public class ProjectGetOrCreate {
 			}
 			if (existing.isEmpty()) {
 				policy.requireCreate("create the project '" + wanted.name() + "'");
+				String key = ProjectName.key(wanted.name());
 				CompletableFuture<Void> attempt = new CompletableFuture<>();
-				CompletableFuture<Void> other = this.attempts.putIfAbsent(ProjectName.key(wanted.name()), attempt);
+				CompletableFuture<Void> other = this.attempts.putIfAbsent(key, attempt);
 				if (other != null) {
 					// Another caller on this replica is creating the name: its row (or its failure) is what this
 					// one would find, without queueing behind it for the server's placement lock.
@@ -99,7 +100,7 @@ public class ProjectGetOrCreate {
 					created = tryCreate(wanted);
 				}
 				finally {
-					this.attempts.remove(ProjectName.key(wanted.name()), attempt);
+					this.attempts.remove(key, attempt);
 					attempt.complete(null);
 				}
 				if (created.isPresent()) {

@@ -270,12 +270,8 @@ class DriftDetector {
 
 		/** The kinds this look found all of: every kind, or after a look at changed projects those of no settled one. */
 		Set<DriftKind> complete() {
-			if (this.scope.everyProject()) {
-				return EnumSet.allOf(DriftKind.class);
-			}
-			Set<DriftKind> kinds = EnumSet.allOf(DriftKind.class);
-			kinds.removeAll(DriftKind.OF_SETTLED_PROJECTS);
-			return kinds;
+			return this.scope.everyProject() ? EnumSet.allOf(DriftKind.class)
+					: EnumSet.complementOf(EnumSet.copyOf(DriftKind.OF_SETTLED_PROJECTS));
 		}
 
 		/** Drift per kind: sessions for EXPIRED_SESSIONS, otherwise projects or databases. */

@@ -187,7 +187,7 @@ class RolloutService {
 	 */
 	RolloutItemPage items(UUID id, ItemState state, String cursor, int size) {
 		if (size < 1 || size > MAX_PAGE_SIZE) {
-			throw new InvalidRequestException(List.of(new FieldProblem("size", "must be between 1 and " + MAX_PAGE_SIZE)));
+			throw new InvalidRequestException("size", "must be between 1 and " + MAX_PAGE_SIZE);
 		}
 		RolloutStore.ItemPosition after = (cursor != null) ? RolloutStore.ItemPosition.of(PageCursor.decode(cursor, 4)) : null;
 		find(id);

@@ -55,20 +55,20 @@ record Snapshot(Map<UUID, Row> rows, Set<String> databases) {
 	}
 
 	/**
-	 * The projects among these whose provisioning ownership a live session holds now: the registry's advisory lock
-	 * on (0x5c4e7a02, the id's hash), which PostgreSQL lists as classid and objid.
+	 * The projects among these whose provisioning ownership a live session holds now (the service's advisory lock,
+	 * {@link TestDatabase#OWNERSHIP_LOCK_CLASS}).
 	 */
 	static Set<UUID> owned(FaultPostgres postgres, Collection<UUID> ids) throws SQLException {
 		Set<Long> held = new HashSet<>();
 		try (Connection registry = postgres.connectRegistry(); Statement statement = registry.createStatement();
 				ResultSet result = statement.executeQuery("SELECT objid FROM pg_locks WHERE locktype = 'advisory' "
-						+ "AND objsubid = 2 AND granted AND classid = " + 0x5c4e_7a02)) {
+						+ "AND objsubid = 2 AND granted AND classid = " + TestDatabase.OWNERSHIP_LOCK_CLASS)) {
 			while (result.next()) {
 				held.add(result.getLong(1));
 			}
 		}
 		Set<UUID> owned = new HashSet<>();
-		ids.stream().filter(id -> held.contains(Integer.toUnsignedLong(id.hashCode()))).forEach(owned::add);
+		ids.stream().filter(id -> held.contains(TestDatabase.ownershipLockObjid(id))).forEach(owned::add);
 		return owned;
 	}
 

@@ -157,7 +157,7 @@ class GetOrCreateConcurrencyTest {
 				waiting.add(CompletableFuture.supplyAsync(() -> http.post("/api/v1/resolutions", inline(name)), callers));
 			}
 			String waiters = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = "
-					+ 0x5c4e_7a02 + " AND objid = " + Integer.toUnsignedLong(id.hashCode()) + " AND objsubid = 2";
+					+ TestDatabase.OWNERSHIP_LOCK_CLASS + " AND objid = " + TestDatabase.ownershipLockObjid(id) + " AND objsubid = 2";
 			await().atMost(Duration.ofSeconds(30)).until(() -> db.count(waiters) == 1);
 			for (int sample = 0; sample < 15; sample++) {
 				assertThat(db.count(waiters)).as("sessions waiting for the owner").isLessThanOrEqualTo(1);

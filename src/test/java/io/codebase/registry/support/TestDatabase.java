@@ -261,15 +261,23 @@ public final class TestDatabase {
 		}
 	}
 
+	/** The class of the service's ProvisioningOwnership advisory lock: pg_locks lists it as classid (objsubid 2). */
+	public static final int OWNERSHIP_LOCK_CLASS = 0x5c4e_7a02;
+
+	/** The objid under which pg_locks lists a project's ownership lock: the id's hash, unsigned. */
+	public static long ownershipLockObjid(UUID projectId) {
+		return Integer.toUnsignedLong(projectId.hashCode());
+	}
+
 	/**
 	 * Holds a project's ownership as another replica would while it provisions or deletes the project: the same
-	 * session-level advisory lock as the service's ProvisioningOwnership (class 0x5c4e7a02, key the id's hash),
-	 * released when the returned connection is closed.
+	 * session-level advisory lock as the service's ProvisioningOwnership ({@link #OWNERSHIP_LOCK_CLASS}, key the
+	 * id's hash), released when the returned connection is closed.
 	 */
 	public Connection holdOwnership(UUID projectId) throws SQLException {
 		Connection connection = connect();
 		try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-			lock.setInt(1, 0x5c4e_7a02);
+			lock.setInt(1, OWNERSHIP_LOCK_CLASS);
 			lock.setInt(2, projectId.hashCode());
 			lock.execute();
 		}
