@@ -25,11 +25,13 @@
 #   RACE_ROUNDS=5 [1]       rounds of get-or-create-race (one create, a race of a new name, a race of an existing one)
 #   CONCURRENT=50 [4]       callers of get-or-create-race
 #   STALENESS_WRITES=500 [5]  timed writes of staleness;  STALENESS_UNTIMED=100 [2]  untimed writes first
-#   SEED_ROWS=100000 [1000] rows seeded by scale and reconciler (and by compare for lookup/list)
+#   SEED_ROWS=100000 [1000] rows seeded by scale, reconciler and transfer (and by compare for lookup/list)
 #   RECONCILER_RUNS=5 [1] timed reconciliation reports of each scope
+#   TRANSFER_EXISTING=10000 [20], TRANSFER_NEW=50 [2]  transfer: registered entries imported again, new projects imported
 #   STARTUP_RUNS=2 [1]      rounds of start-ups (fresh, existing, external) in startup
 #   SCHEMA_CREATES=30 [2], SCHEMA_WARMUPS=3 [1], ROLLOUT_DATABASES=50 [2], PARALLELISMS="1 2 4" ["2"]  schema
 #   FLEET_CREATES=60 [2], FLEET_WARMUPS=5 [1], FLEET_SERVERS=3  fleet (timed and untimed create pairs; embedded servers)
+#   FLEET_RAW_ROUNDS=4 [1]  fleet: blocks of five raw CREATE DATABASE on each of default and local-1
 #   JMH_OPTS="-f 1 -wi 8 -w 1s -i 8 -r 1s" ["-f 1 -wi 1 -w 1s -i 1 -r 1s"]  options of the jmh scenario
 #   COMPARE_TARGETS="root resolution lookup list"  compare's targets (also liveness, startup); see bench/lib/compare.sh
 #   JAR=                    the jar to measure (default: target/project-registry-*.jar, built unless SKIP_BUILD=1)
@@ -57,15 +59,15 @@ source "$LIB/compare.sh"
 
 # The order "all" runs the scenarios in: staleness before scale (it measures a registry with few rows), startup
 # after scale (the external start-up then meets a large registry), jmh last (it starts its own application).
-ORDER=(resolution cache-disabled auto-create get-or-create-race staleness scale reconciler startup schema fleet jmh)
+ORDER=(resolution cache-disabled auto-create get-or-create-race staleness scale reconciler transfer startup schema fleet jmh)
 
 SMOKE=${SMOKE:-0}
 if [[ $SMOKE == 1 ]]; then
 	: "${DURATION:=1s}" "${WARMUP:=1s}" "${WARMUP_PASSES:=1}" "${ROUNDS:=2}" "${CONNECTIONS:=4}" "${THREADS:=1}"
 	: "${CREATES:=2}" "${WARM_CREATES:=2}" "${RACE_ROUNDS:=1}" "${CONCURRENT:=4}" "${STALENESS_WRITES:=5}"
-	: "${STALENESS_UNTIMED:=2}" "${SEED_ROWS:=1000}" "${RECONCILER_RUNS:=1}" "${STARTUP_RUNS:=1}" "${SCHEMA_CREATES:=2}" "${SCHEMA_WARMUPS:=1}"
+	: "${STALENESS_UNTIMED:=2}" "${SEED_ROWS:=1000}" "${RECONCILER_RUNS:=1}" "${TRANSFER_EXISTING:=20}" "${TRANSFER_NEW:=2}" "${STARTUP_RUNS:=1}" "${SCHEMA_CREATES:=2}" "${SCHEMA_WARMUPS:=1}"
 	: "${ROLLOUT_DATABASES:=2}" "${PARALLELISMS:=2}" "${JMH_OPTS:=-f 1 -wi 1 -w 1s -i 1 -r 1s}"
-	: "${FLEET_CREATES:=2}" "${FLEET_WARMUPS:=1}"
+	: "${FLEET_CREATES:=2}" "${FLEET_WARMUPS:=1}" "${FLEET_RAW_ROUNDS:=1}"
 fi
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}

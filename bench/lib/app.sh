@@ -193,6 +193,17 @@ create_project() {
 	[[ $code == 201 ]] || fail "creating $2 on $1 answered $code: $(cat "$WORK/create-$2.json")"
 }
 
+# ensure_seeded: the main instance's SEED_ROWS projects, seeded once per run by the first scenario that needs them
+# (scale, reconciler, transfer); SEED_MS is what seeding took in this call (0 when an earlier scenario seeded).
+ensure_seeded() {
+	SEED_MS=0
+	[[ -n ${SEEDED:-} ]] && return 0
+	log "seeding $SEED_ROWS projects with SQL"
+	# shellcheck disable=SC2034,SC2153 # SEED_MS is read by the scenarios; main_instance sets MAIN_PG
+	SEED_MS=$(seed_projects "$MAIN_PG" "$SEED_ROWS")
+	SEEDED=1
+}
+
 # main_instance: the instance the scenarios of one run share (started on first use, with JAR on a fresh
 # embedded PostgreSQL, with the project bench-hot): MAIN_PORT, MAIN_BASE, MAIN_PID, MAIN_PG, MAIN_URL.
 # Scenarios run in the order given, so each finds the registry as the scenarios before it left it.

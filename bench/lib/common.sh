@@ -73,17 +73,22 @@ metric() { # metric PORT NAME [TAG...]: the first measurement of an actuator met
 	local port=$1 name=$2 query="" tag
 	shift 2
 	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
-	http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" | jq -r '.measurements[0].value // 0' 2>/dev/null || echo 0
+	local value
+	value=$(http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
+		jq -r '.measurements[0].value // 0' 2>/dev/null) || true
+	echo "${value:-0}"
 }
 
 # timer_sum PORT NAME [TAG...]: "count total_seconds" of an actuator timer (0 0 if absent).
 timer_sum() {
-	local port=$1 name=$2 query="" tag
+	local port=$1 name=$2 query="" tag sum
 	shift 2
 	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
-	http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
+	# A timer the jar does not have (an older release) is a 404 with no body: "0 0" as for one never used.
+	sum=$(http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
 		jq -r '[(.measurements[] | select(.statistic == "COUNT") | .value), (.measurements[] | select(.statistic == "TOTAL_TIME") | .value)] | "\(.[0] // 0) \(.[1] // 0)"' \
-		2>/dev/null || echo "0 0"
+		2>/dev/null) || true
+	echo "${sum:-0 0}"
 }
 
 # psql_on PORT DATABASE [psql arguments...]: a quiet psql session as postgres on a local server.

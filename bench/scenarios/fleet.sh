@@ -9,6 +9,23 @@
 # Placement is measured inside the service by registry.fleet.placement.duration, read from /actuator/prometheus
 # before and after the timed creates: its count and sum give the exact mean, its buckets (a third of a power of
 # four apart, 0.1 ms to 1 s) the p50, p95 and p99 as histogram_quantile computes them, and the bucket they fall in.
+# Then the statement alone, without the registry: FLEET_RAW_ROUNDS blocks of five raw CREATE DATABASE (after one
+# untimed) on one psql session to the single instance's server and to local-1, alternating block by block, which
+# tells the servers' share of a difference from the registry's.
+FLEET_RAW_ROUNDS=${FLEET_RAW_ROUNDS:-4}
+
+# fleet_raw_block PG_PORT TAG FILE: one untimed and five timed raw CREATE DATABASE on one new session; appends the
+# five times (ms) to FILE.
+fleet_raw_block() {
+	local k
+	raw_session_open "$1"
+	raw_create "bench_fleet_raw_$2_0"
+	for k in 1 2 3 4 5; do
+		raw_create "bench_fleet_raw_$2_$k"
+		echo "$RAW_MS" >>"$3"
+	done
+	raw_session_close
+}
 
 # fleet_create BASE NAME: POST /api/v1/projects; prints "<milliseconds> <server>"; fails unless 201.
 fleet_create() {
@@ -122,6 +139,20 @@ scenario_fleet() {
 	timers_s1=$(service_timers "$SINGLE_PORT")
 	timers_f1=$(service_timers "$FLEET_PORT")
 	servers=$(fleet_servers "$FLEET_BASE")
+	local local_port
+	local_port=$(http "$FLEET_BASE/api/v1/database-servers" | jq -r '.[] | select(.name == "local-1") | .port')
+	log "fleet: raw CREATE DATABASE on default (port $SINGLE_PG) and local-1 (port $local_port), $FLEET_RAW_ROUNDS blocks each"
+	: >"$dir/raw-default"
+	: >"$dir/raw-local"
+	for i in $(seq 1 "$FLEET_RAW_ROUNDS"); do
+		for side in $(round_order "$i" default local); do
+			if [[ $side == default ]]; then
+				fleet_raw_block "$SINGLE_PG" "d${tag}_$i" "$dir/raw-default"
+			else
+				fleet_raw_block "$local_port" "l${tag}_$i" "$dir/raw-local"
+			fi
+		done
+	done
 	log "stopping the fleet instances"
 	stop_app "$FLEET_PID"
 	stop_app "$SINGLE_PID"
@@ -136,6 +167,7 @@ scenario_fleet() {
 		--argjson service_fleet "$(service_means_json "$timers_f0" "$timers_f1")" \
 		--argjson spread "$(sort "$dir/fleet-servers" | uniq -c | awk '{ printf "{\"%s\":%d}\n", $2, $1 }' | jq -s -c 'add // {}')" \
 		--argjson servers "$servers" --argjson single_servers "$single_servers" \
+		--argjson raw_default "$(stats_json "$dir/raw-default")" --argjson raw_local "$(stats_json "$dir/raw-local")" \
 		--argjson n "$FLEET_CREATES" --argjson w "$FLEET_WARMUPS" --argjson extra "$FLEET_SERVERS" "$JQ_LIB"'
 		{title: "POST /api/v1/projects on a fleet of \($extra) embedded servers vs on one server, interleaved in alternating order",
 		 request: "POST /api/v1/projects {\"name\": <unique>} (curl time_total), sequential",
@@ -145,6 +177,9 @@ scenario_fleet() {
 		         servers: $servers, timed_creates_per_server: $spread,
 		         create_ms: $fleet, placement: $placement_fleet, service: $service_fleet},
 		 creates: $n, untimed_warmup_pairs: $w,
+		 raw_create_database_ms: {default: $raw_default, "local-1": $raw_local,
+		   local_vs_default: (if $raw_default.n > 0 then ($raw_local.p50 / $raw_default.p50 | r(3)) else null end),
+		   note: "psql \\timing of CREATE DATABASE on one open session per block of five, blocks alternating between the servers"},
 		 median_ratio: ($fleet.p50 / $single.p50 | r(3)), p95_ratio: ($fleet.p95 / $single.p95 | r(3)),
 		 per_pair_ratio: {median: ($pairs.p50 | r(3)), worst: ($pairs.max | r(3)), best: ($pairs.min | r(3))},
 		 note: "ratios are fleet / single; placement covers exactly the timed creates (registry.fleet.placement.duration count, sum and buckets scraped before and after; quantiles interpolated in their bucket as histogram_quantile does, bucket_ms its bounds); service.request_mean_ms is http.server.requests{uri=/api/v1/projects,method=POST,status=201} and service.create_database_mean_ms registry.provisioning.duration{operation=create,result=success}, means over the timed creates",

@@ -1,6 +1,5 @@
 # shellcheck shell=bash
-# Scenario: CONCURRENT callers get-or-create one new name at once, against one create, round by round; and the
-# invariant.
+# Scenario: CONCURRENT callers get-or-create one new name at once vs one create, round by round; the invariant.
 #
 # Each of RACE_ROUNDS rounds runs, in alternating order, one sequential auto-create (the "one create") and a race:
 # CONCURRENT callers POST the same inline config for a new name from one curl process (--parallel-immediate opens
@@ -23,7 +22,7 @@ race_once() {
 			-d "{\"config\": {\"version\": \"1.0\", \"project\": {\"name\": \"$name\"}}}" "$MAIN_BASE/api/v1/resolutions")
 	done
 	t0=$(date +%s%N)
-	curl -s --parallel --parallel-immediate --parallel-max "$CONCURRENT" "${transfers[@]}" >"$dir/codes"
+	curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONCURRENT" "${transfers[@]}" >"$dir/codes"
 	awk -v t0="$t0" -v t1="$(date +%s%N)" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e6 }'
 }
 

@@ -13,11 +13,7 @@ scenario_reconciler() {
 	local dir=$WORK/reconciler since code
 	mkdir -p "$dir"
 	mark_load reconciler
-	if [[ -z ${SEEDED:-} ]]; then
-		log "reconciler: seeding $SEED_ROWS projects with SQL"
-		seed_projects "$MAIN_PG" "$SEED_ROWS" >/dev/null
-		SEEDED=1
-	fi
+	ensure_seeded
 	since=$(date -u -d '1 minute ago' +%Y-%m-%dT%H:%M:%SZ)
 	log "reconciler: $RECONCILER_RUNS looks at every project and at changed ones, alternately"
 	: >"$dir/looks.jsonl"

@@ -21,14 +21,10 @@ sql_ms() {
 
 scenario_scale() {
 	main_instance
-	local dir=$WORK/scale seed_ms=0 code
+	local dir=$WORK/scale code
 	mkdir -p "$dir"
 	mark_load scale
-	if [[ -z ${SEEDED:-} ]]; then
-		log "scale: seeding $SEED_ROWS projects with SQL"
-		seed_ms=$(seed_projects "$MAIN_PG" "$SEED_ROWS")
-		SEEDED=1
-	fi
+	ensure_seeded
 	local rows list_total page_ms count_ms
 	rows=$(psql_on "$MAIN_PG" registry -c "SELECT count(*) FROM projects")
 	code=$(http -o "$dir/list.json" -w '%{http_code}' "$MAIN_BASE$LIST_PATH")
@@ -54,7 +50,7 @@ scenario_scale() {
 	heap=$(metric "$MAIN_PORT" jvm.memory.used area:heap)
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$MAIN_PID/status")
 	jq -n --slurpfile list "$dir/list.json" --slurpfile lookup "$dir/lookup.json" \
-		--argjson rows "$rows" --argjson seeded "$SEED_ROWS" --argjson seed_ms "$seed_ms" \
+		--argjson rows "$rows" --argjson seeded "$SEED_ROWS" --argjson seed_ms "$SEED_MS" \
 		--arg list_path "$LIST_PATH" --arg list_total "$list_total" --argjson hits "$hits" --argjson misses "$misses" \
 		--argjson cache_size "$cache_size" --argjson heap "$heap" --argjson rss "$rss" \
 		--argjson page_ms "$page_ms" --argjson count_ms "$count_ms" "$JQ_LIB"'

@@ -58,8 +58,10 @@ scenario_schema() {
 	local server
 	server=$(jq -n --argjson c "$(provisioning_mean_ms "$WITH_PORT" create)" \
 		--argjson m "$(provisioning_mean_ms "$WITH_PORT" migrate)" \
+		--argjson sec "$(provisioning_mean_ms "$WITH_PORT" secure)" \
 		--argjson cb "$(provisioning_mean_ms "$WITHOUT_PORT" create)" \
-		'{schema_on_create_database_ms: $c, schema_on_migrate_ms: $m, schema_off_create_database_ms: $cb,
+		'{schema_on_create_database_ms: $c, schema_on_migrate_ms: $m, schema_on_secure_ms: $sec,
+		  schema_off_create_database_ms: $cb,
 		  note: "means of registry.provisioning.duration{result=success} over every create of the instance, warm-ups included"}')
 
 	log "schema: creating $ROLLOUT_DATABASES project databases for the rollouts"

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.codebase.registry.fleet.PlacementDecision;
 import io.codebase.registry.problem.InvalidRequestException;
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 
@@ -162,16 +161,16 @@ public class ProjectGetOrCreate {
 			return Optional.empty();
 		}
 		try (ProvisioningOwnership.Ownership ownership = owned.get()) {
-			Optional<PlacementDecision> placed = tryInsert(wanted, id);
-			if (placed.isEmpty()) {
+			Optional<ProjectRows.Insertion> inserted = tryInsert(wanted, id);
+			if (inserted.isEmpty()) {
 				return Optional.empty();
 			}
-			this.rows.auditCreate(id, "get-or-create", placed.get());
-			return Optional.of(this.provisioning.provision(ownership, id).withPlacement(placed.get()));
+			this.rows.auditCreate(inserted.get(), "get-or-create");
+			return Optional.of(this.provisioning.provision(ownership, id).withPlacement(inserted.get().placement()));
 		}
 	}
 
-	private Optional<PlacementDecision> tryInsert(EnsureProject wanted, UUID id) {
+	private Optional<ProjectRows.Insertion> tryInsert(EnsureProject wanted, UUID id) {
 		String databaseName = (wanted.databaseName() != null) ? wanted.databaseName()
 				: this.provisioner.databaseNameFor(wanted.name(), id);
 		if (!this.provisioner.isManagedName(databaseName)) {
@@ -188,7 +187,7 @@ public class ProjectGetOrCreate {
 					// Read again: the winner's row, or nothing and another round.
 					case NAME, GONE -> null;
 				});
-		return insertion.inserted() ? Optional.of(insertion.placement()) : Optional.empty();
+		return insertion.inserted() ? Optional.of(insertion) : Optional.empty();
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package io.codebase.registry.project;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import io.codebase.registry.provisioning.DatabaseProvisioner;
 import io.codebase.registry.problem.FieldProblem;
@@ -85,7 +88,7 @@ public class ProjectImports {
 		if (!insertion.inserted()) {
 			return Optional.empty();
 		}
-		this.rows.auditCreate(imported.id(), "import", insertion.placement());
+		this.rows.auditCreate(insertion, "import");
 		return Optional.of(new EnsuredProject(
 				this.provisioning.provision(owned, imported.id()).withPlacement(insertion.placement()), true));
 	}
@@ -100,25 +103,31 @@ public class ProjectImports {
 	}
 
 	/**
-	 * What would make {@link #register(ImportedProject)} refuse this project, checked without writing anything:
-	 * the rules of a new project, and a database name that another project holds.
+	 * What would make {@link #register(ImportedProject)} refuse these projects, checked without writing anything:
+	 * the rules of a new project, and a database name that another project holds (one query for the whole batch).
+	 * Each problem is handed to {@code problem} with its entry.
 	 */
-	public List<FieldProblem> problemsOf(ImportedProject imported) {
-		List<FieldProblem> problems = new ArrayList<>(this.rules.problemsOf(new CreateProjectRequest(imported.name(),
-				imported.description(), imported.sourcePath(), imported.metadata())));
-		try {
-			this.metadata.encode(imported.metadata());
+	public void checkAll(List<ImportedProject> batch, BiConsumer<ImportedProject, FieldProblem> problem) {
+		List<String> databaseNames = batch.stream().map(ImportedProject::databaseName).filter(Objects::nonNull).toList();
+		Map<String, Project> owners = new HashMap<>();
+		if (!databaseNames.isEmpty()) {
+			this.repository.findByDatabaseNameIn(databaseNames).forEach(owner -> owners.put(owner.getDatabaseName(), owner));
 		}
-		catch (InvalidRequestException ex) {
-			problems.add(new FieldProblem("metadata", ex.detail()));
+		for (ImportedProject imported : batch) {
+			this.rules.problemsOf(new CreateProjectRequest(imported.name(), imported.description(), imported.sourcePath(),
+					imported.metadata())).forEach(found -> problem.accept(imported, found));
+			try {
+				this.metadata.encode(imported.metadata());
+			}
+			catch (InvalidRequestException ex) {
+				problem.accept(imported, new FieldProblem("metadata", ex.detail()));
+			}
+			Project owner = (imported.databaseName() != null) ? owners.get(imported.databaseName()) : null;
+			if (owner != null && !owner.getId().equals(imported.id())) {
+				problem.accept(imported, new FieldProblem("databaseName",
+						imported.databaseName() + " belongs to the existing project '" + owner.getName() + "'"));
+			}
 		}
-		if (imported.databaseName() != null) {
-			this.repository.findByDatabaseName(imported.databaseName())
-				.filter(owner -> !owner.getId().equals(imported.id()))
-				.ifPresent(owner -> problems.add(new FieldProblem("databaseName",
-						imported.databaseName() + " belongs to the existing project '" + owner.getName() + "'")));
-		}
-		return problems;
 	}
 
 	/** The project with the imported id, made READY, when it exists under the imported name. */

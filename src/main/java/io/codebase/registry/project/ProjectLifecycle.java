@@ -85,7 +85,7 @@ public class ProjectLifecycle {
 						refused -> (refused == ProjectRows.Clash.NAME) ? ProjectConflictException.nameTaken(request.name())
 								: null);
 				if (insertion.inserted()) {
-					this.rows.auditCreate(id, "api", insertion.placement());
+					this.rows.auditCreate(insertion, "api");
 					return this.provisioning.provision(owned, id).withPlacement(insertion.placement());
 				}
 			}

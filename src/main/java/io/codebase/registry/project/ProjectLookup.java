@@ -93,6 +93,22 @@ public class ProjectLookup {
 				: new HashSet<>(this.repository.findRegisteredDatabaseNames(server, databaseNames));
 	}
 
+	/**
+	 * The projects, in any state, that have one of these ids or one of these names, read from PostgreSQL in one
+	 * query: a batch of an import's entries checked against one snapshot, instead of two reads per entry.
+	 */
+	public List<ProjectView> committedWithIdsOrNames(Collection<UUID> ids, Collection<String> names) {
+		List<String> keys = names.stream().filter(ProjectName::isValid).map(ProjectName::key).toList();
+		if (ids.isEmpty() && keys.isEmpty()) {
+			return List.of();
+		}
+		// An empty IN list is not valid SQL: an empty side passes one value that no entry asked for.
+		return this.repository.findByIdInOrNameKeyIn(ids.isEmpty() ? List.of(new UUID(0, 0)) : ids,
+				keys.isEmpty() ? List.of("") : keys).stream()
+			.map(this.connections::view)
+			.toList();
+	}
+
 	/** Whether any project, in any state, owns this database on this server. */
 	public boolean isDatabaseRegistered(String server, String databaseName) {
 		return this.repository.existsByServerAndDatabaseName(server, databaseName);

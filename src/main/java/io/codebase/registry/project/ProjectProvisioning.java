@@ -78,7 +78,7 @@ class ProjectProvisioning {
 		try {
 			this.provisioner.createDatabase(server, project.databaseName());
 			schemaVersion = this.schemas.migrate(server, project.databaseName()).to();
-			this.access.secure(server, project.databaseName());
+			secure(server, project.databaseName());
 		}
 		catch (ProvisioningException ex) {
 			if (ex.serverUnreachable()) {
@@ -159,7 +159,7 @@ class ProjectProvisioning {
 		try {
 			this.provisioner.createDatabase(server, current.databaseName());
 			String version = this.schemas.migrate(server, current.databaseName()).to();
-			this.access.secure(server, current.databaseName());
+			secure(server, current.databaseName());
 			if (version == null) {
 				return current;
 			}
@@ -170,6 +170,10 @@ class ProjectProvisioning {
 		}
 	}
 
+	private void secure(DatabaseServer server, String databaseName) {
+		this.provisioner.timedSecuring(() -> this.access.secure(server, databaseName));
+	}
+
 	/**
 	 * A READY project's roles and grants applied again: what repairs a database whose access has drifted. A database
 	 * dropped between the check and the grants (by hand, outside the registry) is created again, as a missing one is.
@@ -177,7 +181,7 @@ class ProjectProvisioning {
 	private ProjectView secure(ProjectView current) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				this.access.secure(this.servers.server(current.server()), current.databaseName());
+				secure(this.servers.server(current.server()), current.databaseName());
 				return current;
 			}
 			catch (ProvisioningException ex) {

@@ -22,6 +22,10 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 
 	Optional<Project> findByDatabaseName(String databaseName);
 
+	List<Project> findByDatabaseNameIn(Collection<String> databaseNames);
+
+	List<Project> findByIdInOrNameKeyIn(Collection<UUID> ids, Collection<String> nameKeys);
+
 	/** Keyset pages over every project, in id order: a full scan that never reads a row twice or skips ahead. */
 	@Query("SELECT p FROM Project p WHERE p.id > :after ORDER BY p.id")
 	List<Project> findPageAfter(@Param("after") UUID after, Limit limit);

@@ -45,8 +45,11 @@ class ProjectRows {
 			String metadataJson, IndexStatus indexStatus, PlacementRequest placement) {
 	}
 
-	/** What an insert did: placed and committed the row, or ran into {@code clash} (then nothing was written). */
-	record Insertion(PlacementDecision placement, Clash clash) {
+	/**
+	 * What an insert of {@code row} did: placed and committed it, or ran into {@code clash} (then nothing was
+	 * written).
+	 */
+	record Insertion(NewRow row, PlacementDecision placement, Clash clash) {
 
 		boolean inserted() {
 			return this.clash == null;
@@ -89,14 +92,14 @@ class ProjectRows {
 			if (this.repository.insertProvisioning(row.id(), row.name(), row.description(), row.databaseName(),
 					row.sourcePath(), row.metadataJson(), row.indexStatus().name(), placed.server()) == 1) {
 				this.events.publishEvent(new ProjectChanged(row.id(), null, row.name()));
-				return new Insertion(placed, null);
+				return new Insertion(row, placed, null);
 			}
 			Clash clash = clashOf(row);
 			RuntimeException refused = refusal.apply(clash);
 			if (refused != null) {
 				throw refused;
 			}
-			return new Insertion(placed, clash);
+			return new Insertion(row, placed, clash);
 		});
 	}
 
@@ -200,9 +203,11 @@ class ProjectRows {
 		return project;
 	}
 
-	void auditCreate(UUID id, String source, PlacementDecision placement) {
-		this.audit.record("project.create", details(committed(id), "source", source, "server", placement.server(),
-				"placement", placement.reason()));
+	/** The audit event of a committed insert: from what was inserted, without reading the row back. */
+	void auditCreate(Insertion insertion, String source) {
+		NewRow row = insertion.row();
+		this.audit.record("project.create", details(row.id(), row.name(), row.databaseName(), "source", source,
+				"server", insertion.placement().server(), "placement", insertion.placement().reason()));
 	}
 
 	void auditDelete(ProjectView project, String result) {
@@ -215,10 +220,14 @@ class ProjectRows {
 
 	/** The project's id, name and database name, then the given key-value pairs. */
 	private static Map<String, Object> details(ProjectView project, Object... more) {
+		return details(project.id(), project.name(), project.databaseName(), more);
+	}
+
+	private static Map<String, Object> details(UUID id, String name, String databaseName, Object... more) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("projectId", project.id());
-		details.put("name", project.name());
-		details.put("databaseName", project.databaseName());
+		details.put("projectId", id);
+		details.put("name", name);
+		details.put("databaseName", databaseName);
 		for (int i = 0; i + 1 < more.length; i += 2) {
 			details.put(String.valueOf(more[i]), more[i + 1]);
 		}

@@ -182,7 +182,7 @@ public class DatabaseProvisioner {
 
 	private Timer timer(Operation operation, String result) {
 		return Timer.builder("registry.provisioning.duration")
-			.description("Time spent creating, migrating and dropping project databases")
+			.description("Time spent creating, migrating, securing and dropping project databases")
 			.tag("operation", operation.name().toLowerCase(Locale.ROOT))
 			.tag("result", result)
 			.serviceLevelObjectives(DURATION_BUCKETS)
@@ -194,10 +194,21 @@ public class DatabaseProvisioner {
 				ex);
 	}
 
+	/**
+	 * Runs the access step of a project database (its roles and grants, which need a connection to the database
+	 * itself), timed as {@code operation=secure}: with the other three it splits a create's time on the server.
+	 */
+	public void timedSecuring(Runnable securing) {
+		timed(Operation.SECURE, () -> {
+			securing.run();
+			return null;
+		});
+	}
+
 	/** What {@link #timed} measures: the {@code operation} tag. */
 	enum Operation {
 
-		CREATE, MIGRATE, DROP
+		CREATE, MIGRATE, SECURE, DROP
 
 	}
 

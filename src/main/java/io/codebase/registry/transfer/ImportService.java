@@ -1,7 +1,9 @@
 package io.codebase.registry.transfer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -12,6 +14,7 @@ import io.codebase.registry.project.ImportedProject;
 import io.codebase.registry.project.ProjectImports;
 import io.codebase.registry.project.ProjectLifecycle;
 import io.codebase.registry.project.ProjectLookup;
+import io.codebase.registry.project.ProjectName;
 import io.codebase.registry.project.ProjectState;
 import io.codebase.registry.project.ProjectView;
 import io.codebase.registry.session.SessionId;
@@ -29,6 +32,9 @@ import org.springframework.stereotype.Service;
 class ImportService {
 
 	private static final Logger log = LoggerFactory.getLogger(ImportService.class);
+
+	/** Entries checked against the registry per query: a 16 MB file holds about 40,000. */
+	private static final int BATCH = 1000;
 
 	/** What to do with an entry that clashes with an existing project. */
 	enum OnConflict {
@@ -68,36 +74,15 @@ class ImportService {
 		List<ImportProblem> clashes = new ArrayList<>();
 		List<ImportedProject> toImport = new ArrayList<>();
 		List<ImportProblem> invalid = new ArrayList<>();
-		for (ImportedProject project : parsed.projects()) {
-			this.imports.problemsOf(project).forEach(problem ->
+		for (List<ImportedProject> batch : batches(parsed.projects())) {
+			this.imports.checkAll(batch, (project, problem) ->
 				invalid.add(new ImportProblem(project.id().toString(), problem.field(), problem.message())));
 		}
 		if (!invalid.isEmpty()) {
 			throw InvalidImportException.invalidEntries(invalid);
 		}
-		for (ImportedProject project : parsed.projects()) {
-			// By name first: a row committed between the two reads (the same import on another replica) is then
-			// seen by the id read too, and counts as this entry already registered rather than a name clash.
-			Optional<ProjectView> sameName = this.projects.committed().byName(project.name());
-			Optional<ProjectView> sameId = this.projects.committed().byId(project.id());
-			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
-				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning);
-				// projects being provisioned or deleted by someone else are left to them.
-				ProjectView existing = sameId.get();
-				unchanged.add(entry((existing.state() == ProjectState.FAILED)
-						? this.lifecycle.retryProvisioning(existing.id()) : existing));
-			}
-			else if (sameId.isPresent()) {
-				clashes.add(new ImportProblem(project.id().toString(), "project_id",
-						"belongs to the existing project '" + sameId.get().name() + "'"));
-			}
-			else if (sameName.isPresent()) {
-				clashes.add(new ImportProblem(project.id().toString(), "name",
-						"'" + project.name() + "' is the name of the existing project " + sameName.get().id()));
-			}
-			else {
-				toImport.add(project);
-			}
+		for (List<ImportedProject> batch : batches(parsed.projects())) {
+			classify(batch, unchanged, clashes, toImport);
 		}
 		if (!clashes.isEmpty() && onConflict == OnConflict.FAIL) {
 			throw new ImportConflictException(clashes);
@@ -121,6 +106,51 @@ class ImportService {
 			.anyMatch(entry -> entry.id().equals(parsed.activeProject()));
 		return new ImportReport(parsed.format(), imported, unchanged, clashes, parsed.renamed(),
 				activeWasImported ? activeProject(parsed.activeProject(), sessionId) : null);
+	}
+
+	/**
+	 * Sorts a batch of entries by what the registry holds, read in one query, so both the id and the name of an
+	 * entry are seen in one snapshot: registered already (the same id and name), a clash, or to import.
+	 */
+	private void classify(List<ImportedProject> batch, List<ImportReport.Entry> unchanged, List<ImportProblem> clashes,
+			List<ImportedProject> toImport) {
+		Map<UUID, ProjectView> byId = new HashMap<>();
+		Map<String, ProjectView> byName = new HashMap<>();
+		for (ProjectView existing : this.projects.committedWithIdsOrNames(
+				batch.stream().map(ImportedProject::id).toList(), batch.stream().map(ImportedProject::name).toList())) {
+			byId.put(existing.id(), existing);
+			byName.put(ProjectName.key(existing.name()), existing);
+		}
+		for (ImportedProject project : batch) {
+			Optional<ProjectView> sameId = Optional.ofNullable(byId.get(project.id()));
+			Optional<ProjectView> sameName = Optional.ofNullable(byName.get(ProjectName.key(project.name())));
+			if (sameId.isPresent() && sameId.get().name().equalsIgnoreCase(project.name())) {
+				// Already registered: a re-import finishes what an interrupted one left (a FAILED provisioning);
+				// projects being provisioned or deleted by someone else are left to them.
+				ProjectView existing = sameId.get();
+				unchanged.add(entry((existing.state() == ProjectState.FAILED)
+						? this.lifecycle.retryProvisioning(existing.id()) : existing));
+			}
+			else if (sameId.isPresent()) {
+				clashes.add(new ImportProblem(project.id().toString(), "project_id",
+						"belongs to the existing project '" + sameId.get().name() + "'"));
+			}
+			else if (sameName.isPresent()) {
+				clashes.add(new ImportProblem(project.id().toString(), "name",
+						"'" + project.name() + "' is the name of the existing project " + sameName.get().id()));
+			}
+			else {
+				toImport.add(project);
+			}
+		}
+	}
+
+	private static List<List<ImportedProject>> batches(List<ImportedProject> entries) {
+		List<List<ImportedProject>> batches = new ArrayList<>();
+		for (int from = 0; from < entries.size(); from += BATCH) {
+			batches.add(entries.subList(from, Math.min(entries.size(), from + BATCH)));
+		}
+		return batches;
 	}
 
 	/** Reports the old registry's active project, and makes it the session's active project when one is named. */

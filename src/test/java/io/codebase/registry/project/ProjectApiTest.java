@@ -294,6 +294,7 @@ class ProjectApiTest {
 	void createsAreCountedBySyncOutcomeAndExposedToPrometheus() {
 		double before = syncCount("create", "success");
 		double rejectedBefore = syncCount("create", "rejected");
+		long securedBefore = provisioningCount("secure");
 		String name = this.projects.ready("Counted").get("name").asString();
 		assertThat(this.api.createProject(name.toLowerCase()).status()).isEqualTo(409);
 
@@ -301,6 +302,9 @@ class ProjectApiTest {
 		assertThat(syncCount("create", "rejected")).isEqualTo(rejectedBefore + 1);
 		assertThat(this.meters.find("registry.provisioning.duration").tags("operation", "create", "result", "success")
 			.timer()).isNotNull();
+		// At least: a scheduled reconciliation may secure a database again meanwhile.
+		assertThat(provisioningCount("secure")).as("the roles and grants of the new database, timed")
+			.isGreaterThanOrEqualTo(securedBefore + 1);
 		ApiResponse prometheus = this.api.get("/actuator/prometheus");
 		assertThat(prometheus.status()).isEqualTo(200);
 		assertThat(prometheus.body()).contains("registry_sync_total{", "operation=\"create\"", "result=\"rejected\"",
@@ -317,6 +321,12 @@ class ProjectApiTest {
 
 		assertThat(syncCount("delete", "success")).isEqualTo(deletes + 1);
 		assertThat(syncCount("provision", "success")).isEqualTo(provisions);
+	}
+
+	private long provisioningCount(String operation) {
+		var timer = this.meters.find("registry.provisioning.duration").tags("operation", operation, "result", "success")
+			.timer();
+		return timer == null ? 0 : timer.count();
 	}
 
 	private double syncCount(String operation, String result) {

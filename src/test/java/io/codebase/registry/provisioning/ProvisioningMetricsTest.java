@@ -29,12 +29,12 @@ class ProvisioningMetricsTest {
 				new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none"), "jdbc:postgresql://127.0.0.1:1/none",
 				"nobody", "");
 
-		for (String operation : new String[] { "create", "migrate", "drop" }) {
+		for (String operation : new String[] { "create", "migrate", "secure", "drop" }) {
 			for (String result : new String[] { "success", "failure" }) {
 				assertThat(timer(operation, result).count()).as("%s %s", operation, result).isZero();
 			}
 		}
-		assertThat(Operation.values()).hasSize(3);
+		assertThat(Operation.values()).hasSize(4);
 
 		assertThatExceptionOfType(ProvisioningException.class)
 			.isThrownBy(() -> provisioner.dropDatabase(nowhere, provisioner.databaseNameFor("gone", UUID.randomUUID())));

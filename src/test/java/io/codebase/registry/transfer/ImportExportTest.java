@@ -142,6 +142,49 @@ class ImportExportTest {
 	}
 
 	@Test
+	void aFileOfThousandsOfEntriesIsCheckedBatchByBatchAndEveryClashIsFound() {
+		// 2,500 registered projects (rows only: a re-import of a READY project touches no database), so the entries
+		// span three of the import's batches of 1,000.
+		String prefix = "batch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+		db.execute("INSERT INTO projects (id, name, database_name, state) SELECT gen_random_uuid(), '" + prefix
+				+ "' || lpad(g::text, 4, '0'), 'cb_proj_batch_' || g || '_' || substr(md5(g::text), 1, 8), 'READY' "
+				+ "FROM generate_series(1, 2500) AS g");
+		try {
+			List<String> rows = db.strings("SELECT id || ' ' || name FROM projects WHERE starts_with(name, ?) ORDER BY name",
+					prefix);
+			assertThat(rows).hasSize(2500);
+			String someoneElse = UUID.randomUUID().toString();
+			String[] entries = new String[rows.size()];
+			for (int i = 0; i < rows.size(); i++) {
+				String[] idAndName = rows.get(i).split(" ", 2);
+				entries[i] = Json.object("id", idAndName[0], "name", idAndName[1]).toString();
+			}
+			// In the third batch: another id under a registered name; in the third batch too: a registered id
+			// under another name.
+			String takenName = rows.get(2000).split(" ", 2)[1];
+			String takenId = rows.get(2399).split(" ", 2)[0];
+			entries[2000] = Json.object("id", someoneElse, "name", takenName).toString();
+			entries[2399] = Json.object("id", takenId, "name", prefix + "renamed").toString();
+			String file = "{\"format\": \"project-registry-export\", \"version\": 1, \"projects\": ["
+					+ String.join(",", entries) + "]}";
+			long before = db.count("SELECT count(*) FROM projects");
+
+			JsonNode conflict = assertProblem(importFile(file, ""), 409, "import-conflict");
+			assertThat(conflict.get("conflicts").findValuesAsString("entry")).containsExactly(someoneElse, takenId);
+			assertThat(conflict.get("conflicts").findValuesAsString("field")).containsExactly("name", "project_id");
+
+			JsonNode report = importFile(file, "?onConflict=SKIP").json();
+			assertThat(report.get("unchanged")).hasSize(2498);
+			assertThat(report.get("imported")).isEmpty();
+			assertThat(report.get("skipped").findValuesAsString("entry")).containsExactly(someoneElse, takenId);
+			assertThat(db.count("SELECT count(*) FROM projects")).isEqualTo(before);
+		}
+		finally {
+			db.execute("DELETE FROM projects WHERE starts_with(name, '" + prefix + "')");
+		}
+	}
+
+	@Test
 	void anExportStreamsEveryProjectInAStableOrderAndImportsBack() {
 		importFile(TestWorkspace.fixture("gardener-registry.json"), "");
 
