@@ -19,7 +19,10 @@
 #   SKIP_BUILD=0      1 reuses target/project-registry-*.jar
 #   VARIANTS          "name|container limit|JVM options" entries separated by ";". By default the previous image
 #                     settings in the previous 768Mi limit, and the current ones (read from the Dockerfile's
-#                     JAVA_TOOL_OPTIONS) in the chart's limit (resources.limits.memory of helm values.yaml).
+#                     JAVA_TOOL_OPTIONS and ENV MALLOC_ARENA_MAX) in the chart's limit (resources.limits.memory of
+#                     helm values.yaml). Leading NAME=VALUE words of the options are set in the JVM's environment.
+#   ROUNDS=1          rounds over the variants; even rounds run them in reverse order (ABBA), so that neither runs
+#                     first (on a colder machine) every time; one line per variant and round
 set -euo pipefail
 
 # shellcheck source=bench/lib/common.sh
@@ -29,6 +32,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0}
 READY_TIMEOUT=${READY_TIMEOUT:-240}
+ROUNDS=${ROUNDS:-1}
 
 for tool in java jcmd curl jq wrk; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (wrk: apt-get install -y wrk)"
@@ -96,15 +100,27 @@ FORMAT='%-8s %-6s %-8s %-6s %-10s %-8s %-5s %-5s %-6s %-6s %-5s %-4s %-6s %-5s %
 printf "$FORMAT" variant limit cached/s list/s rss-steady rss-peak heap meta class thread code gc symbol other \
 	intern nmt-tot options
 IFS=';' read -ra variants <<<"$VARIANTS"
-for variant in "${variants[@]}"; do
+order=()
+for round in $(seq 1 "$ROUNDS"); do
+	if ((round % 2)); then
+		order+=("${variants[@]}")
+	else
+		for ((k = ${#variants[@]} - 1; k >= 0; k--)); do order+=("${variants[k]}"); done
+	fi
+done
+for variant in "${order[@]}"; do
 	IFS='|' read -r name limit opts <<<"$variant"
 	port='' pg_port=''
 	free_port port
 	free_port pg_port
 	PG_DIR=$WORK/pg-$name
 	log "$name: starting with MaxRAM=$limit and $opts (HTTP $port, PostgreSQL $pg_port)"
-	read -ra java_opts <<<"$opts"
-	env -u SPRING_DATASOURCE_URL -u JAVA_TOOL_OPTIONS java -XX:MaxRAM="$(bytes_of "$limit")" \
+	read -ra words <<<"$opts"
+	environment=() java_opts=()
+	for word in "${words[@]}"; do
+		if ((${#java_opts[@]} == 0)) && [[ $word =~ ^[A-Z_][A-Z0-9_]*= ]]; then environment+=("$word"); else java_opts+=("$word"); fi
+	done
+	env -u SPRING_DATASOURCE_URL -u JAVA_TOOL_OPTIONS "${environment[@]}" java -XX:MaxRAM="$(bytes_of "$limit")" \
 		-XX:NativeMemoryTracking=summary "${java_opts[@]}" -jar "$JAR" --server.port="$port" \
 		--server.address=127.0.0.1 --registry.embedded.data-directory="$PG_DIR" \
 		--registry.embedded.port="$pg_port" >"$WORK/$name.log" 2>&1 &

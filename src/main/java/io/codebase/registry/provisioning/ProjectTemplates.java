@@ -135,6 +135,12 @@ class ProjectTemplates implements DisposableBean {
 			return Optional.of(ready.name());
 		}
 		this.notReady.increment();
+		buildSoon(server, slot);
+		return Optional.empty();
+	}
+
+	/** Starts a build of the server's template in the background, unless one runs or the last failed recently. */
+	private void buildSoon(DatabaseServer server, Slot slot) {
 		if (System.nanoTime() - slot.notBefore >= 0 && slot.building.compareAndSet(false, true)) {
 			try {
 				this.builder.execute(() -> {
@@ -155,7 +161,6 @@ class ProjectTemplates implements DisposableBean {
 				slot.building.set(false); // shutting down
 			}
 		}
-		return Optional.empty();
 	}
 
 	/** Remembers that the database was just created as a copy of the template, for {@link #isCurrentCopy}. */
@@ -184,12 +189,24 @@ class ProjectTemplates implements DisposableBean {
 		return Optional.empty();
 	}
 
-	/** The server refused a copy of its template (gone, or in use): counted, and looked at again after a while. */
+	/**
+	 * The server refused a copy of its template, counted: a template that is gone is built again at once; one the
+	 * server refused for another reason (in use, say) is looked at again after {@code retry-after}.
+	 */
 	void refused(DatabaseServer server, String template, SQLException ex) {
 		this.refused.increment();
+		Slot slot = slot(server);
+		if (UNDEFINED_DATABASE.equals(ex.getSQLState())) {
+			// Dropped under this replica: by a replica of a newer project schema (it drops older templates), or by
+			// hand. Nothing to wait for: waiting retry-after would only send the creates meanwhile down the slow path.
+			log.info("Template {} on {} is gone; building it again", template, server.name());
+			slot.ready = null;
+			buildSoon(server, slot);
+			return;
+		}
 		log.warn("Creating a database from template {} on {} failed ({}, SQLSTATE {}); using the normal path",
 				template, server.name(), ex.getMessage(), ex.getSQLState());
-		slot(server).failed(this.retryAfter);
+		slot.failed(this.retryAfter);
 	}
 
 	/**

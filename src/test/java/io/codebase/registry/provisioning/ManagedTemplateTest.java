@@ -194,10 +194,11 @@ class ManagedTemplateTest {
 	}
 
 	@Test
-	void aCopyTheServerRefusesTakesTheNormalPathAndIsCounted() throws SQLException {
-		ProjectTemplates templates = replica(Duration.ofMinutes(1));
+	void aTemplateDroppedUnderAReplicaTakesTheNormalPathOnceAndIsBuiltAgainAtOnce() throws Exception {
+		// A retry-after longer than the test: the rebuild must not wait for it.
+		ProjectTemplates templates = replica(Duration.ofHours(1));
 		String template = templates.ensure(this.server).orElseThrow();
-		// Another replica, with other migrations, dropped it.
+		// A replica of a newer project schema dropped it.
 		db.execute("ALTER DATABASE " + template + " IS_TEMPLATE false");
 		db.execute("DROP DATABASE " + template);
 		Replica replica = new Replica(templates);
@@ -206,9 +207,26 @@ class ManagedTemplateTest {
 
 		assertThat(replica.migrate(created).applied()).containsExactly("1");
 		assertThat(fallbacks("refused")).isEqualTo(1);
+		await(() -> sealed(template));
+		assertThat(templates.readyOn(this.server)).contains(template);
+	}
+
+	@Test
+	void aCopyTheServerRefusesForAnotherReasonTakesTheNormalPathAndWaitsRetryAfter() throws Exception {
+		ProjectTemplates templates = replica(Duration.ofMinutes(1));
+		String template = templates.ensure(this.server).orElseThrow();
+		// Someone connected to the template: the server refuses to copy a database that is in use.
+		db.execute("ALTER DATABASE " + template + " ALLOW_CONNECTIONS true");
+		Replica replica = new Replica(templates);
+		try (Connection user = connect(template)) {
+
+			String created = replica.create("refused");
+
+			assertThat(replica.migrate(created).applied()).containsExactly("1");
+		}
+		assertThat(fallbacks("refused")).isEqualTo(1);
 		assertThat(templates.readyOn(this.server)).as("not used again before retry-after").isEmpty();
 		assertThat(fallbacks("not-ready")).isEqualTo(1);
-		assertThat(db.databaseExists(template)).as("no build before retry-after").isFalse();
 	}
 
 	@Test
