@@ -108,12 +108,14 @@ for round in $(seq 1 "$ROUNDS"); do
 		for ((k = ${#variants[@]} - 1; k >= 0; k--)); do order+=("${variants[k]}"); done
 	fi
 done
+run=0
 for variant in "${order[@]}"; do
 	IFS='|' read -r name limit opts <<<"$variant"
+	run=$((run + 1))
 	port='' pg_port=''
 	free_port port
 	free_port pg_port
-	PG_DIR=$WORK/pg-$name
+	PG_DIR=$WORK/pg-$run-$name # a fresh data directory for every run of a variant
 	log "$name: starting with MaxRAM=$limit and $opts (HTTP $port, PostgreSQL $pg_port)"
 	read -ra words <<<"$opts"
 	environment=() java_opts=()
