@@ -20,8 +20,6 @@ interface ProjectRepository extends JpaRepository<Project, UUID> {
 
 	boolean existsByDatabaseName(String databaseName);
 
-	Optional<Project> findByDatabaseName(String databaseName);
-
 	List<Project> findByDatabaseNameIn(Collection<String> databaseNames);
 
 	List<Project> findByIdInOrNameKeyIn(Collection<UUID> ids, Collection<String> nameKeys);
