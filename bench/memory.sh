@@ -9,8 +9,10 @@
 # project, drives it with wrk (a cached resolution, then the database-backed project list), samples the resident
 # set size (RSS) of the JVM every second, and reads `jcmd <pid> VM.native_memory summary` at the end of the load.
 # It prints one line per variant: throughput of both loads, RSS (steady = median of the samples of the second
-# load, peak = maximum), and the committed memory of each NMT category. docs/benchmarks.md ("Memory") explains
-# the figures. Needs java, jcmd, curl, jq and wrk. Everything it starts is stopped on exit.
+# load, peak = maximum), and the committed memory of each NMT category. The tracking itself holds about 10 MiB
+# that a deployed JVM does not: rss-net leaves it out, and NMT=off measures the RSS of a JVM without it.
+# docs/benchmarks.md ("Memory") explains the figures. Needs java, jcmd, curl, jq and wrk. Everything it starts is
+# stopped on exit.
 #
 # Settings (environment):
 #   DURATION=30s      length of each measured wrk run (a warm-up of the same length runs first)
@@ -19,10 +21,12 @@
 #   SKIP_BUILD=0      1 reuses target/project-registry-*.jar
 #   VARIANTS          "name|container limit|JVM options" entries separated by ";". By default the previous image
 #                     settings in the previous 768Mi limit, and the current ones (read from the Dockerfile's
-#                     JAVA_TOOL_OPTIONS and ENV MALLOC_ARENA_MAX) in the chart's limit (resources.limits.memory of
-#                     helm values.yaml). Leading NAME=VALUE words of the options are set in the JVM's environment.
+#                     JAVA_TOOL_OPTIONS) in the chart's limit (resources.limits.memory of helm values.yaml).
+#                     Leading NAME=VALUE words of the options are set in the JVM's environment
+#                     (e.g. MALLOC_ARENA_MAX=2).
 #   ROUNDS=1          rounds over the variants; even rounds run them in reverse order (ABBA), so that neither runs
 #                     first (on a colder machine) every time; one line per variant and round
+#   NMT=summary       off: the JVM runs without Native Memory Tracking, as deployed; the NMT columns are "-"
 set -euo pipefail
 
 # shellcheck source=bench/lib/common.sh
@@ -33,6 +37,10 @@ THREADS=${THREADS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0}
 READY_TIMEOUT=${READY_TIMEOUT:-240}
 ROUNDS=${ROUNDS:-1}
+NMT=${NMT:-summary}
+[[ $NMT == summary || $NMT == off ]] || fail "NMT is summary or off, not $NMT"
+tracking_flags=()
+[[ $NMT == off ]] || tracking_flags=(-XX:NativeMemoryTracking=summary)
 
 for tool in java jcmd curl jq wrk; do
 	command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (wrk: apt-get install -y wrk)"
@@ -92,13 +100,18 @@ wrk_rps() {
 	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '/^Requests\/sec:/ { printf "%d\n", $2 }'
 }
 
-# committed MiB of one NMT category ("Java Heap", "Metaspace", "Class" (class space), "Thread", "Code", "GC", "Internal", "Other", "Symbol"...)
-nmt() { sed -n "s/^-  *$1 (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1/p" "$2" | awk '{ printf "%d\n", $1 / 1024 }'; }
+# committed KiB of one NMT category ("Java Heap", "Metaspace", "Class" (class space), "Thread", "Code", "GC",
+# "Compiler", "Arena Chunk", "Symbol", "Native Memory Tracking"...); 0 when the summary omits it
+nmt_kib() { sed -n "s/^-  *$1 (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1/p" "$2" | awk '{ k += $1 } END { print k + 0 }'; }
+nmt() { awk -v k="$(nmt_kib "$1" "$2")" 'BEGIN { printf "%d\n", k / 1024 }'; }
 
-FORMAT='%-8s %-6s %-8s %-6s %-10s %-8s %-5s %-5s %-6s %-6s %-5s %-4s %-6s %-5s %-6s %-7s %s\n'
+# Columns: rss-net is the steady RSS less NMT's own tracking memory (nmt-self), which a JVM without
+# -XX:NativeMemoryTracking (as deployed) does not have; compiler is the JIT compiler's arenas (Compiler + Arena
+# Chunk), whose freed peaks glibc may keep resident.
+FORMAT='%-8s %-6s %-8s %-6s %-10s %-7s %-8s %-5s %-5s %-6s %-6s %-5s %-4s %-6s %-8s %-8s %-7s %s\n'
 # shellcheck disable=SC2059
-printf "$FORMAT" variant limit cached/s list/s rss-steady rss-peak heap meta class thread code gc symbol other \
-	intern nmt-tot options
+printf "$FORMAT" variant limit cached/s list/s rss-steady rss-net rss-peak heap meta class thread code gc symbol \
+	compiler nmt-self nmt-tot options
 IFS=';' read -ra variants <<<"$VARIANTS"
 order=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -123,7 +136,7 @@ for variant in "${order[@]}"; do
 		if ((${#java_opts[@]} == 0)) && [[ $word =~ ^[A-Z_][A-Z0-9_]*= ]]; then environment+=("$word"); else java_opts+=("$word"); fi
 	done
 	env -u SPRING_DATASOURCE_URL -u JAVA_TOOL_OPTIONS "${environment[@]}" java -XX:MaxRAM="$(bytes_of "$limit")" \
-		-XX:NativeMemoryTracking=summary "${java_opts[@]}" -jar "$JAR" --server.port="$port" \
+		"${tracking_flags[@]}" "${java_opts[@]}" -jar "$JAR" --server.port="$port" \
 		--server.address=127.0.0.1 --registry.embedded.data-directory="$PG_DIR" \
 		--registry.embedded.port="$pg_port" >"$WORK/$name.log" 2>&1 &
 	PID=$!
@@ -147,21 +160,27 @@ for variant in "${order[@]}"; do
 	(while kill -0 "$PID" 2>/dev/null; do rss_mib "$PID" >>"$WORK/$name.rss"; sleep 1; done) &
 	sampler=$!
 	list_rps=$(wrk_rps "$list")
-	jcmd "$PID" VM.native_memory summary >"$WORK/$name.nmt"
+	if [[ $NMT == summary ]]; then jcmd "$PID" VM.native_memory summary >"$WORK/$name.nmt"; fi
 	kill "$sampler" 2>/dev/null
 	wait "$sampler" 2>/dev/null || true
 	steady=$(sort -n "$WORK/$name.rss" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	peak=$(sort -n "$WORK/$name.rss" | tail -n 1)
-	total=$(sed -n 's/^Total: reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1/p' "$WORK/$name.nmt" | awk '{ printf "%d\n", $1 / 1024 }')
+	if [[ $NMT == summary ]]; then
+		total=$(sed -n 's/^Total: reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1/p' "$WORK/$name.nmt" | awk '{ printf "%d\n", $1 / 1024 }')
+		compiler=$(awk -v a="$(nmt_kib Compiler "$WORK/$name.nmt")" -v b="$(nmt_kib 'Arena Chunk' "$WORK/$name.nmt")" \
+			'BEGIN { printf "%d\n", (a + b) / 1024 }')
+		tracking=$(nmt 'Native Memory Tracking' "$WORK/$name.nmt")
+		columns=("$((steady - tracking))" "$peak" "$(nmt 'Java Heap' "$WORK/$name.nmt")" "$(nmt Metaspace "$WORK/$name.nmt")"
+			"$(nmt Class "$WORK/$name.nmt")" "$(nmt Thread "$WORK/$name.nmt")" "$(nmt Code "$WORK/$name.nmt")"
+			"$(nmt GC "$WORK/$name.nmt")" "$(nmt Symbol "$WORK/$name.nmt")" "$compiler" "$tracking" "$total")
+		cp "$WORK/$name.nmt" "${TMPDIR:-/tmp}/registry-memory-$name.nmt"
+	else
+		columns=("$steady" "$peak" - - - - - - - - - -)
+	fi
 	# shellcheck disable=SC2059
-	printf "$FORMAT" "$name" "$limit" \
-		"$cached_rps" "$list_rps" "$steady" "$peak" "$(nmt 'Java Heap' "$WORK/$name.nmt")" \
-		"$(nmt Metaspace "$WORK/$name.nmt")" "$(nmt Class "$WORK/$name.nmt")" "$(nmt Thread "$WORK/$name.nmt")" "$(nmt Code "$WORK/$name.nmt")" \
-		"$(nmt GC "$WORK/$name.nmt")" "$(nmt Symbol "$WORK/$name.nmt")" "$(nmt Other "$WORK/$name.nmt")" \
-		"$(nmt Internal "$WORK/$name.nmt")" "$total" "$opts"
-	cp "$WORK/$name.nmt" "${TMPDIR:-/tmp}/registry-memory-$name.nmt"
+	printf "$FORMAT" "$name" "$limit" "$cached_rps" "$list_rps" "$steady" "${columns[@]}" "$opts"
 	kill -TERM "$PID"
 	wait "$PID" 2>/dev/null || true
 	PID=
 done
-log "NMT summaries: ${TMPDIR:-/tmp}/registry-memory-<variant>.nmt"
+if [[ $NMT == summary ]]; then log "NMT summaries: ${TMPDIR:-/tmp}/registry-memory-<variant>.nmt"; fi
