@@ -30,7 +30,8 @@
 #   TRANSFER_EXISTING=10000 [20], TRANSFER_NEW=50 [2]  transfer: registered entries imported again, new projects imported
 #   STARTUP_RUNS=2 [1]      rounds of start-ups (fresh, existing, external) in startup
 #   SCHEMA_CREATES=30 [2], SCHEMA_WARMUPS=3 [1], ROLLOUT_DATABASES=50 [2], PARALLELISMS="1 2 4" ["2"]  schema
-#   FLEET_CREATES=60 [2], FLEET_WARMUPS=5 [1], FLEET_SERVERS=3  fleet (timed and untimed create pairs; embedded servers)
+#   FLEET_CREATES=60 [2], FLEET_WARMUPS=20*FLEET_SERVERS [1], FLEET_SERVERS=3  fleet (timed and untimed create
+#                           pairs; embedded servers); the warm-ups give every fleet server 20 creates before timing
 #   FLEET_RAW_ROUNDS=4 [1]  fleet: blocks of five raw CREATE DATABASE on each of default and local-1
 #   JMH_OPTS="-f 1 -wi 8 -w 1s -i 8 -r 1s" ["-f 1 -wi 1 -w 1s -i 1 -r 1s"]  options of the jmh scenario
 #   COMPARE_TARGETS="root resolution lookup list"  compare's targets (also liveness, startup); see bench/lib/compare.sh
@@ -89,8 +90,9 @@ SCHEMA_WARMUPS=${SCHEMA_WARMUPS:-3}
 ROLLOUT_DATABASES=${ROLLOUT_DATABASES:-50}
 PARALLELISMS=${PARALLELISMS:-1 2 4}
 FLEET_CREATES=${FLEET_CREATES:-60}
-FLEET_WARMUPS=${FLEET_WARMUPS:-5}
 FLEET_SERVERS=${FLEET_SERVERS:-3}
+# A fresh embedded server's first creates are slower; the fleet's servers share the warm-up pairs, so they scale.
+FLEET_WARMUPS=${FLEET_WARMUPS:-$((20 * FLEET_SERVERS))}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 8 -w 1s -i 8 -r 1s}
 COMPARE_TARGETS=${COMPARE_TARGETS:-root resolution lookup list}
 SKIP_BUILD=${SKIP_BUILD:-0}
