@@ -69,26 +69,23 @@ JQ_LIB='def median: sort | if length == 0 then null elif length % 2 == 1 then .[
 
 http() { curl -s --max-time 60 "$@"; }
 
-metric() { # metric PORT NAME [TAG...]: the first measurement of an actuator metric (0 if absent)
-	local port=$1 name=$2 query="" tag
-	shift 2
+# actuator_metric FILTER DEFAULT PORT NAME [TAG...]: jq's FILTER of /actuator/metrics/NAME with the tags, or
+# DEFAULT when there is nothing to read: a meter the jar does not have (an older release) is a 404 with no body.
+actuator_metric() {
+	local filter=$1 default=$2 port=$3 name=$4 query="" tag value
+	shift 4
 	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
-	local value
-	value=$(http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
-		jq -r '.measurements[0].value // 0' 2>/dev/null) || true
-	echo "${value:-0}"
+	value=$(http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" | jq -r "$filter" 2>/dev/null) || true
+	echo "${value:-$default}"
 }
 
-# timer_sum PORT NAME [TAG...]: "count total_seconds" of an actuator timer (0 0 if absent).
+# metric PORT NAME [TAG...]: the first measurement of an actuator metric (0 if absent).
+metric() { actuator_metric '.measurements[0].value // 0' 0 "$@"; }
+
+# timer_sum PORT NAME [TAG...]: "count total_seconds" of an actuator timer (0 0 if absent or never used).
 timer_sum() {
-	local port=$1 name=$2 query="" tag sum
-	shift 2
-	for tag in "$@"; do query+="${query:+&}tag=$tag"; done
-	# A timer the jar does not have (an older release) is a 404 with no body: "0 0" as for one never used.
-	sum=$(http "http://127.0.0.1:$port/actuator/metrics/$name${query:+?$query}" |
-		jq -r '[(.measurements[] | select(.statistic == "COUNT") | .value), (.measurements[] | select(.statistic == "TOTAL_TIME") | .value)] | "\(.[0] // 0) \(.[1] // 0)"' \
-		2>/dev/null) || true
-	echo "${sum:-0 0}"
+	actuator_metric '[(.measurements[] | select(.statistic == "COUNT") | .value), (.measurements[] | select(.statistic == "TOTAL_TIME") | .value)] | "\(.[0] // 0) \(.[1] // 0)"' \
+		'0 0' "$@"
 }
 
 # psql_on PORT DATABASE [psql arguments...]: a quiet psql session as postgres on a local server.

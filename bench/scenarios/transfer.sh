@@ -17,27 +17,32 @@ export_document() {
 		'databaseName', p.database_name, 'server', p.server) ORDER BY p.name), '[]'::json)) FROM $1"
 }
 
+# timed_200 WHAT OUT MAX_SECONDS [curl arguments...]: one request with its answer in OUT; prints its milliseconds;
+# fails unless 200 (WHAT names it in the failure).
+timed_200() {
+	local what=$1 out=$2 max=$3 code seconds
+	shift 3
+	read -r code seconds <<<"$(http --max-time "$max" -o "$out" -w '%{http_code} %{time_total}' "$@")"
+	[[ $code == 200 ]] || fail "$what answered $code: $(head -c 2000 "$out")"
+	awk -v s="$seconds" 'BEGIN { printf "%.1f\n", s * 1000 }'
+}
+
 # timed_import FILE REPORT: POST FILE to /api/v1/imports; prints its milliseconds; fails unless 200.
 timed_import() {
-	local code seconds
-	read -r code seconds <<<"$(http --max-time 900 -o "$2" -w '%{http_code} %{time_total}' -X POST \
-		-H 'Content-Type: application/json' --data-binary "@$1" "$MAIN_BASE/api/v1/imports")"
-	[[ $code == 200 ]] || fail "import of $1 answered $code: $(head -c 2000 "$2")"
-	awk -v s="$seconds" 'BEGIN { printf "%.1f\n", s * 1000 }'
+	timed_200 "import of $1" "$2" 900 -X POST -H 'Content-Type: application/json' --data-binary "@$1" \
+		"$MAIN_BASE/api/v1/imports"
 }
 
 scenario_transfer() {
 	main_instance
-	local dir=$WORK/transfer tag rows code seconds bytes heap rss
+	local dir=$WORK/transfer tag rows export_ms bytes heap rss
 	mkdir -p "$dir"
 	mark_load transfer
 	ensure_seeded
 	tag=$(date +%H%M%S)
 	rows=$(psql_on "$MAIN_PG" registry -c "SELECT count(*) FROM projects")
 	log "transfer: export of $rows projects"
-	read -r code seconds <<<"$(http --max-time 1800 -o "$dir/export.json" -w '%{http_code} %{time_total}' \
-		"$MAIN_BASE/api/v1/exports")"
-	[[ $code == 200 ]] || fail "export answered $code: $(head -c 2000 "$dir/export.json")"
+	export_ms=$(timed_200 export "$dir/export.json" 1800 "$MAIN_BASE/api/v1/exports")
 	bytes=$(stat -c %s "$dir/export.json")
 	heap=$(metric "$MAIN_PORT" jvm.memory.used area:heap)
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$MAIN_PID/status")
@@ -56,12 +61,13 @@ scenario_transfer() {
 	((unchanged == TRANSFER_EXISTING && imported == TRANSFER_NEW)) ||
 		fail "imports reported $unchanged unchanged (of $TRANSFER_EXISTING) and $imported imported (of $TRANSFER_NEW)"
 
-	jq -n --argjson rows "$rows" --argjson s "$seconds" --argjson bytes "$bytes" --argjson heap "$heap" \
+	jq -n --argjson rows "$rows" --argjson export_ms "$export_ms" --argjson bytes "$bytes" --argjson heap "$heap" \
 		--argjson rss "$rss" --argjson existing "$TRANSFER_EXISTING" --argjson existing_ms "$existing_ms" \
 		--argjson new "$TRANSFER_NEW" --argjson new_ms "$new_ms" --argjson file_bytes "$(stat -c %s "$dir/existing.json")" \
 		"$JQ_LIB"'
-		{title: "Export and import at \($rows) projects", rows_in_registry: $rows,
-		 export: {ms: ($s * 1000 | r(1)), bytes: $bytes, rows_per_s: ($rows / $s | r(0)),
+		($export_ms / 1000) as $s
+		| {title: "Export and import at \($rows) projects", rows_in_registry: $rows,
+		 export: {ms: $export_ms, bytes: $bytes, rows_per_s: ($rows / $s | r(0)),
 		          mib_per_s: ($bytes / 1048576 / $s | r(1)),
 		          heap_used_mib_after: ($heap / 1048576 | r(1)), rss_mib_after: ($rss / 1024 | r(1))},
 		 import_registered: {entries: $existing, bytes: $file_bytes, ms: $existing_ms,

@@ -122,7 +122,7 @@ public class ProjectImports {
 			catch (InvalidRequestException ex) {
 				problem.accept(imported, new FieldProblem("metadata", ex.detail()));
 			}
-			Project owner = (imported.databaseName() != null) ? owners.get(imported.databaseName()) : null;
+			Project owner = owners.get(imported.databaseName());
 			if (owner != null && !owner.getId().equals(imported.id())) {
 				problem.accept(imported, new FieldProblem("databaseName",
 						imported.databaseName() + " belongs to the existing project '" + owner.getName() + "'"));
